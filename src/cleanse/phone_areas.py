@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""Generates phone_areas.rs (included by phone.rs): the Japanese fixed-line area codes (市外局番) and
+their lengths, as a longest-prefix table.
+
+Source: Google libphonenumber's metadata for JP (Apache-2.0), through the
+Python port `phonenumbers` (pip install phonenumbers). Its national
+formatting patterns split a 10-digit fixed-line number at the area code,
+with leading-digit rules that follow the MIC allocation (総務省「電気通信番号
+指定状況」) down to the exchange where one area code is nested in another
+(0867-20 加茂川 inside 086 岡山). For every six-digit prefix after the 0 the
+script asks whether a fixed-line number with it is valid and where
+libphonenumber puts the first hyphen, then writes the smallest table whose
+longest matching prefix gives that answer.
+
+If `phonenumbers-jp` (pip install phonenumbers-jp, MIT, built from the MIC
+lists) is installed, the script also compares both sources and prints every
+prefix where they disagree. The table follows libphonenumber.
+
+Run from the repository root:
+    python3 src/cleanse/phone_areas.py > src/cleanse/phone_areas.rs
+"""
+
+import sys
+
+import phonenumbers
+from phonenumbers import PhoneNumberType, PhoneNumberFormat
+
+DEPTH = 6  # digits after the leading 0 that decide validity and the split
+
+
+def answer(nsn_prefix):
+    """0: not a fixed-line number; else the area code's length with the 0."""
+    n = phonenumbers.PhoneNumber(country_code=81, national_number=int(nsn_prefix + "0" * (9 - len(nsn_prefix))))
+    if phonenumbers.number_type(n) != PhoneNumberType.FIXED_LINE:
+        return 0
+    national = phonenumbers.format_number(n, PhoneNumberFormat.NATIONAL)
+    groups = national.split("-")
+    assert len(groups) == 3 and len(groups[2]) == 4 and "".join(groups) == "0" + str(n.national_number), national
+    return len(groups[0])
+
+
+def leaves():
+    out = {}
+    for i in range(10 ** DEPTH):
+        p = str(i).zfill(DEPTH)
+        if p[0] == "0":
+            continue
+        out[p] = answer(p)
+    return out
+
+
+def build(values):
+    """A trie whose uniform subtrees are collapsed into one leaf."""
+    def node(prefix):
+        if len(prefix) == DEPTH:
+            return values.get(prefix, 0)
+        kids = [node(prefix + d) for d in "0123456789"]
+        if all(isinstance(k, int) for k in kids) and len(set(kids)) == 1:
+            return kids[0]
+        return kids
+    return node("")
+
+
+def encode(tree):
+    """The fewest (prefix, value) entries such that the longest matching
+    prefix gives each leaf's value (the root stands for 0: no entry)."""
+    memo = {}
+
+    def cost(t, inh, key):
+        if isinstance(t, int):
+            return (0 if t == inh else 1), None
+        k = (key, inh)
+        if k in memo:
+            return memo[k]
+        best = None
+        for v in range(6):
+            c = (0 if v == inh else 1) + sum(cost(child, v, key + d)[0] for d, child in zip("0123456789", t))
+            if best is None or c < best[0]:
+                best = (c, v)
+        memo[k] = best
+        return best
+
+    entries = []
+
+    def emit(t, inh, key):
+        if isinstance(t, int):
+            if t != inh:
+                entries.append((key, t))
+            return
+        if key == "":
+            v = 0
+        else:
+            v = cost(t, inh, key)[1]
+            if v != inh:
+                entries.append((key, v))
+        for d, child in zip("0123456789", t):
+            emit(child, v, key + d)
+
+    emit(tree, 0, "")
+    return sorted(entries)
+
+
+def lookup(entries, nsn):
+    table = dict(entries)
+    for k in range(len(nsn), 0, -1):
+        if nsn[:k] in table:
+            return table[nsn[:k]]
+    return 0
+
+
+def compare_with_mic(values):
+    try:
+        import phonenumbers_jp
+    except ImportError:
+        print("// phonenumbers-jp not installed: no comparison with the MIC lists", file=sys.stderr)
+        return
+    split, valid = [], 0
+    for p, v in values.items():
+        info = phonenumbers_jp.parse("0" + p + "0" * (9 - len(p)))
+        mic = len(info.parts[0]) if info.type == "固定" else 0
+        if mic and v and mic != v:
+            split.append((p, v, mic))
+        elif (mic == 0) != (v == 0):
+            valid += 1
+    # Validity differs often: the MIC lists name only the exchanges in use,
+    # libphonenumber accepts whole area codes. The split is what matters here.
+    print(f"// compared with phonenumbers-jp: {valid} of {len(values)} prefixes differ on validity,", file=sys.stderr)
+    print(f"// {len(split)} on the area code's length:", file=sys.stderr)
+    for p, v, mic in split:
+        print(f"//   0{p}: libphonenumber {v}, MIC {mic}", file=sys.stderr)
+
+
+def main():
+    values = leaves()
+    compare_with_mic(values)
+    entries = encode(build(values))
+    for p, v in values.items():
+        assert lookup(entries, p) == v, p
+    print("// Japanese fixed-line area codes (市外局番) and their lengths, included by")
+    print("// phone.rs. Generated by")
+    print("// `python3 src/cleanse/phone_areas.py > src/cleanse/phone_areas.rs`; do not edit.")
+    print("//")
+    print(f"// Source: Google libphonenumber metadata for JP, Python `phonenumbers` {phonenumbers.__version__}")
+    print("// (Apache-2.0), whose national formatting rules follow the MIC allocation")
+    print("// (総務省「電気通信番号指定状況」). See the script for how it is derived.")
+    print("")
+    print("/// `(prefix, length)`, sorted by prefix: the longest prefix of a 10-digit")
+    print("/// number (with its leading 0) that is listed gives the length of its area")
+    print("/// code, 2 to 5 digits with the 0; 0 or no listed prefix: not an allocated")
+    print("/// fixed-line number.")
+    print("#[rustfmt::skip]")
+    print("static AREA_CODES: &[(&str, u8)] = &[")
+    line = "   "
+    for p, v in entries:
+        item = f' ("0{p}", {v}),'
+        if len(line) + len(item) > 100:
+            print(line)
+            line = "   "
+        line += item
+    print(line)
+    print("];")
+    print(f"// {len(entries)} entries", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,132 @@
+//! The command line: argument parsing and wiring only; the work is in the
+//! library's stages.
+//!
+//! Exit codes: 0 done; 1 a file or command failed (nothing half-written);
+//! 2 the command line itself is wrong.
+
+mod import;
+mod inspect;
+mod normalize;
+mod progress;
+
+use clap::{Args, Parser, Subcommand};
+
+/// karte — turn a shop's legacy customer records into one clean karte database.
+#[derive(Debug, Parser)]
+#[command(name = "karte", version, about, long_about = None, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Show what a file is: format, encoding, sheets, header row, columns, sample values.
+    ///
+    /// Examples:
+    ///   karte inspect samples/sakura_ledger.xlsx
+    ///   karte inspect samples/sakura_pos.csv --mapping-out mappings/pos.toml
+    Inspect(inspect::InspectArgs),
+    /// Import files into a karte database with a mapping.
+    ///
+    /// Each file is imported in one transaction: a file that fails leaves the
+    /// database as it was. A file whose content was already imported for the
+    /// same source is skipped.
+    ///
+    /// Examples:
+    ///   karte import --db karte.db --mapping mappings/sakura_ledger.toml samples/sakura_ledger.xlsx
+    ///   karte import --db karte.db --mapping mappings/sakura_pos.toml --encoding cp932 pos_*.csv
+    Import(import::ImportArgs),
+    /// Show what cleansing does to values: display value, matching key, problems.
+    ///
+    /// For a consultant asking "why was this phone rejected?". Values come from
+    /// the command line, or from standard input one per line.
+    ///
+    /// Examples:
+    ///   karte normalize --type phone '03(1234)5678' '０９０－１２３４－５６７８'
+    ///   karte normalize --type date --role birth 'S52.4.3' '昭和64年1月8日'
+    ///   karte normalize --type name --json < names.txt
+    Normalize(normalize::NormalizeArgs),
+}
+
+/// Read options shared by `inspect` and `import`.
+#[derive(Debug, Args, Clone, Default)]
+pub(crate) struct ReadArgs {
+    /// The text encoding (auto, cp932, utf-8, utf-16le, utf-16be, euc-jp); overrides the mapping.
+    #[arg(long, value_name = "ENC")]
+    encoding: Option<String>,
+    /// The format (auto, xlsx, xlsm, xlsb, xls, ods, csv, cards); overrides the mapping.
+    #[arg(long, value_name = "FMT")]
+    format: Option<String>,
+    /// The CSV delimiter (auto, ",", "tab", ";"); overrides the mapping.
+    #[arg(long, value_name = "D")]
+    delimiter: Option<String>,
+    /// Read only this sheet (repeatable); overrides the mapping.
+    #[arg(long = "sheet", value_name = "NAME")]
+    sheets: Vec<String>,
+    /// The header's row as Excel shows it (or the CSV line); overrides detection.
+    #[arg(long, value_name = "N")]
+    header_row: Option<u64>,
+}
+
+impl ReadArgs {
+    fn to_options(&self) -> anyhow::Result<crate::import::ReadOptions> {
+        use crate::import::{encoding::parse_encoding, Format};
+        let mut o = crate::import::ReadOptions::default();
+        if let Some(e) = self.encoding.as_deref().filter(|e| *e != "auto") {
+            o.encoding = Some(
+                parse_encoding(e)
+                    .ok_or_else(|| anyhow::anyhow!("unknown encoding '{e}'; expected auto, cp932, utf-8, utf-16le, utf-16be or euc-jp"))?,
+            );
+        }
+        if let Some(f) = self.format.as_deref().filter(|f| *f != "auto") {
+            o.format = Some(
+                Format::parse(f)
+                    .ok_or_else(|| anyhow::anyhow!("unknown format '{f}'; expected auto, xlsx, xlsm, xlsb, xls, ods, csv or cards"))?,
+            );
+        }
+        if let Some(d) = &self.delimiter {
+            o.delimiter = crate::mapping::delimiter_arg(d).map_err(|e| anyhow::anyhow!(e.replace("source.delimiter", "--delimiter")))?;
+        }
+        if !self.sheets.is_empty() {
+            o.sheets = Some(self.sheets.clone());
+        }
+        o.header_row = self.header_row;
+        Ok(o)
+    }
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    let result = match cli.command {
+        Command::Inspect(a) => inspect::run(a),
+        Command::Import(a) => import::run(a),
+        Command::Normalize(a) => normalize::run(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                return 0;
+            }
+            eprintln!("karte: error: {e:#}");
+            1
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+}
+
+/// The file-name part of a path, for messages.
+pub(crate) fn file_name(p: &std::path::Path) -> String {
+    p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| p.display().to_string())
+}

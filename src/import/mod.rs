@@ -1,0 +1,474 @@
+//! The import stage: one reader per format behind one interface.
+//!
+//! [`open`] reads a file, works out what it really is (by content, not by
+//! its extension), decodes text, finds each table's header row (skipping
+//! title rows and blank rows above it) and returns a [`SourceFile`] whose
+//! [`Table`]s stream [`SourceRow`]s with their exact location. Readers keep
+//! every cell with the type the source gave it; they never clean values.
+
+pub mod cards;
+pub mod csv;
+pub mod encoding;
+pub mod excel;
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::model::{column_letter, CellValue, Location, Problem};
+
+/// The formats karte reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Xlsx,
+    Xlsm,
+    Xlsb,
+    Xls,
+    Ods,
+    Csv,
+    Cards,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Xlsx => "xlsx",
+            Format::Xlsm => "xlsm",
+            Format::Xlsb => "xlsb",
+            Format::Xls => "xls",
+            Format::Ods => "ods",
+            Format::Csv => "csv",
+            Format::Cards => "cards",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Format> {
+        Some(match s.trim().to_ascii_lowercase().as_str() {
+            "xlsx" => Format::Xlsx,
+            "xlsm" => Format::Xlsm,
+            "xlsb" => Format::Xlsb,
+            "xls" => Format::Xls,
+            "ods" => Format::Ods,
+            "csv" | "tsv" | "txt-table" => Format::Csv,
+            "cards" | "card" | "karte" => Format::Cards,
+            _ => return None,
+        })
+    }
+    pub fn is_workbook(self) -> bool {
+        matches!(self, Format::Xlsx | Format::Xlsm | Format::Xlsb | Format::Xls | Format::Ods)
+    }
+}
+
+/// How to read a file; everything left `None` is detected.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    pub format: Option<Format>,
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+    pub delimiter: Option<u8>,
+    /// Sheets to read (all sheets with data when `None`).
+    pub sheets: Option<Vec<String>>,
+    /// The header's row as a person sees it (Excel row, CSV line); detected
+    /// when `None`.
+    pub header_row: Option<u64>,
+}
+
+/// Why a file could not be read at all. Problems inside a readable file are
+/// [`Problem`]s, not errors.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("cannot read {file}: {source}")]
+    Io { file: String, source: std::io::Error },
+    #[error("{file} is empty (0 bytes): there is nothing to import")]
+    Empty { file: String },
+    #[error(
+        "{file} is password-protected: open it in Excel, remove the password (ファイル → 情報 → ブックの保護), save, and import again"
+    )]
+    PasswordProtected { file: String },
+    #[error(
+        "{file} is not a readable {format} file ({detail}); it may be truncated or damaged: open and re-save it in Excel or LibreOffice"
+    )]
+    Corrupt { file: String, format: &'static str, detail: String },
+    #[error("{file}: the file's content is {actual}, but it was declared {declared}")]
+    FormatMismatch { file: String, declared: &'static str, actual: &'static str },
+    #[error(transparent)]
+    Decode(#[from] encoding::DecodeError),
+    #[error("{file} has no sheet named '{sheet}'; its sheets are: {available}{hint}")]
+    SheetNotFound { file: String, sheet: String, available: String, hint: String },
+    #[error("{location}: no header row found there ({detail})")]
+    BadHeaderRow { location: Location, detail: String },
+}
+
+/// Which encoding a text file was read in, and how sure the detector is.
+#[derive(Debug, Clone)]
+pub struct EncodingInfo {
+    pub name: &'static str,
+    pub confidence: encoding::Confidence,
+    pub undecodable: usize,
+}
+
+/// A file that was read: what it is, and its tables.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The file's name without directories: what lineage records.
+    pub name: String,
+    pub path: PathBuf,
+    pub size: u64,
+    /// SHA-256 of the file's bytes, hex.
+    pub hash: String,
+    pub format: Format,
+    pub encoding: Option<EncodingInfo>,
+    pub delimiter: Option<u8>,
+    /// File-level problems: undecodable bytes, gaiji, an extension that
+    /// does not match the content, empty sheets.
+    pub problems: Vec<Problem>,
+    pub tables: Vec<Table>,
+}
+
+/// One table: a sheet, or the whole of a CSV or card file.
+#[derive(Debug)]
+pub struct Table {
+    /// The sheet's name; empty for CSV and card files.
+    pub sheet: String,
+    /// Where the header is (Excel row or CSV line); `None` for card files,
+    /// which have keys instead of a header.
+    pub header_row: Option<u64>,
+    /// Column names (card keys for card files), unique: an empty header
+    /// cell is named after its column letter (`列F`), a repeated one gets
+    /// ` (2)`.
+    pub columns: Vec<String>,
+    /// Rows above the header that were skipped (title rows, notes).
+    pub title_rows: Vec<u64>,
+    body: Body,
+}
+
+#[derive(Debug)]
+enum Body {
+    Grid(excel::Grid),
+    Csv(csv::CsvBody),
+    Cards(Vec<SourceRow>),
+}
+
+/// One source row (a spreadsheet row, a CSV record, a card), with its
+/// cells in column order.
+#[derive(Debug, Clone, Default)]
+pub struct SourceRow {
+    /// The row as a person finds it: Excel row, CSV start line, card line.
+    pub row: u64,
+    pub cells: Vec<CellValue>,
+    /// Further values of a column that repeats in this row (a card key that
+    /// occurs several times). `cells` holds the first.
+    pub repeats: Vec<(usize, CellValue)>,
+    /// Problems of this row found while reading (ragged row, error cells).
+    pub problems: Vec<Problem>,
+}
+
+impl SourceRow {
+    pub fn is_blank(&self) -> bool {
+        self.cells.iter().all(CellValue::is_empty) && self.repeats.iter().all(|(_, v)| v.is_empty())
+    }
+    /// All values of column `i`: the cell, then its repeats.
+    pub fn values(&self, i: usize) -> impl Iterator<Item = &CellValue> {
+        self.cells.get(i).into_iter().chain(self.repeats.iter().filter(move |(c, _)| *c == i).map(|(_, v)| v))
+    }
+}
+
+impl Table {
+    /// Streams the data rows below the header, skipping blank rows (which
+    /// are not records). `on_blank` is told of each blank row skipped.
+    pub fn for_each_row(&self, ctx: &Location, mut f: impl FnMut(SourceRow) -> anyhow::Result<()>) -> anyhow::Result<RowStats> {
+        let mut stats = RowStats::default();
+        let mut handle = |row: SourceRow| -> anyhow::Result<()> {
+            if row.is_blank() {
+                stats.blank += 1;
+                return Ok(());
+            }
+            stats.rows += 1;
+            f(row)
+        };
+        match &self.body {
+            Body::Grid(g) => g.for_each_row(self, ctx, &mut handle)?,
+            Body::Csv(c) => c.for_each_row(self, ctx, &mut handle)?,
+            Body::Cards(cards) => {
+                for c in cards {
+                    handle(c.clone())?;
+                }
+            }
+        }
+        Ok(stats)
+    }
+
+    /// How many rows lie below the header, blank ones included (for the
+    /// progress bar); `None` when unknown without reading.
+    pub fn size_hint(&self) -> Option<u64> {
+        match &self.body {
+            Body::Grid(g) => Some(g.data_rows() as u64),
+            Body::Csv(c) => Some(c.data_rows_estimate()),
+            Body::Cards(c) => Some(c.len() as u64),
+        }
+    }
+
+    /// The name of column `i`, also for cells beyond the header of a ragged
+    /// row.
+    pub fn column_name(&self, i: usize) -> String {
+        self.columns.get(i).cloned().unwrap_or_else(|| format!("列{}", column_letter(i)))
+    }
+}
+
+/// Counts from streaming one table.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct RowStats {
+    /// Non-blank rows below the header (each one becomes a record).
+    pub rows: u64,
+    /// Blank rows skipped.
+    pub blank: u64,
+}
+
+/// Reads and detects a file. Nothing is written anywhere.
+pub fn open(path: &Path, opts: &ReadOptions) -> Result<SourceFile, ReadError> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
+    let bytes = std::fs::read(path).map_err(|source| ReadError::Io { file: name.clone(), source })?;
+    if bytes.is_empty() {
+        return Err(ReadError::Empty { file: name });
+    }
+    let hash = hex(&Sha256::digest(&bytes));
+    let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let sniffed = sniff(&bytes, &ext);
+    let mut problems = Vec::new();
+    let file_loc = Location { file: name.clone(), ..Location::default() };
+
+    let format = match (opts.format, sniffed) {
+        (_, Sniffed::Encrypted) => return Err(ReadError::PasswordProtected { file: name }),
+        (Some(decl), Sniffed::Format(actual)) if decl.is_workbook() != actual.is_workbook() => {
+            return Err(ReadError::FormatMismatch { file: name, declared: decl.name(), actual: describe(actual) });
+        }
+        (Some(decl), Sniffed::Format(actual)) if decl.is_workbook() => {
+            if decl != actual && !(decl == Format::Xlsx && actual == Format::Xlsm) {
+                problems.push(Problem::new(
+                    crate::model::Severity::Info,
+                    "format_differs",
+                    file_loc.clone(),
+                    format!("declared {} but the content is {}; read as {}", decl.name(), actual.name(), actual.name()),
+                ));
+            }
+            actual
+        }
+        (Some(decl), Sniffed::Format(_)) => decl,
+        (None, Sniffed::Format(actual)) => actual,
+    };
+    if let Some(expected) = format_of_extension(&ext) {
+        if expected.is_workbook() != format.is_workbook()
+            || (format.is_workbook() && expected != format && !(expected == Format::Xlsx && format == Format::Xlsm))
+        {
+            problems.push(Problem::new(
+                crate::model::Severity::Warning,
+                "extension_mismatch",
+                file_loc.clone(),
+                format!("the file is named .{ext} but its content is {}; it was read as {}", describe(format), describe(format)),
+            ));
+        }
+    }
+
+    let mut file = SourceFile {
+        name: name.clone(),
+        path: path.to_path_buf(),
+        size: bytes.len() as u64,
+        hash,
+        format,
+        encoding: None,
+        delimiter: None,
+        problems,
+        tables: Vec::new(),
+    };
+    if format.is_workbook() {
+        excel::read(&mut file, bytes, opts)?;
+    } else {
+        if looks_binary(&bytes) {
+            let claimed = format_of_extension(&ext).filter(|f| f.is_workbook()).unwrap_or(Format::Csv);
+            return Err(ReadError::Corrupt {
+                file: name,
+                format: claimed.name(),
+                detail: "the content is neither a spreadsheet (no xlsx, xls or ods signature) nor text (it has binary control bytes)"
+                    .into(),
+            });
+        }
+        let decoded = encoding::decode(&bytes, opts.encoding, &name)?;
+        drop(bytes);
+        file.encoding =
+            Some(EncodingInfo { name: decoded.encoding_name(), confidence: decoded.confidence, undecodable: decoded.undecodable });
+        file.problems.extend(decoded.problems);
+        let text = decoded.text;
+        let as_cards = match opts.format {
+            Some(Format::Cards) => true,
+            Some(_) => false,
+            None => cards::looks_like_cards(&text),
+        };
+        if as_cards {
+            file.format = Format::Cards;
+            cards::read(&mut file, text);
+        } else {
+            file.format = Format::Csv;
+            csv::read(&mut file, text, opts)?;
+        }
+    }
+    Ok(file)
+}
+
+fn describe(f: Format) -> &'static str {
+    match f {
+        Format::Xlsx => "an Excel workbook (xlsx)",
+        Format::Xlsm => "an Excel macro workbook (xlsm)",
+        Format::Xlsb => "an Excel binary workbook (xlsb)",
+        Format::Xls => "an Excel 97-2003 workbook (xls)",
+        Format::Ods => "an OpenDocument spreadsheet (ods)",
+        Format::Csv | Format::Cards => "text (CSV, TSV or card transcription)",
+    }
+}
+
+fn format_of_extension(ext: &str) -> Option<Format> {
+    Some(match ext {
+        "xlsx" => Format::Xlsx,
+        "xlsm" => Format::Xlsm,
+        "xlsb" => Format::Xlsb,
+        "xls" => Format::Xls,
+        "ods" => Format::Ods,
+        "csv" | "tsv" | "txt" => Format::Csv,
+        _ => return None,
+    })
+}
+
+enum Sniffed {
+    Format(Format),
+    Encrypted,
+}
+
+/// Tells the format from the first bytes, as the content says, not the name.
+fn sniff(bytes: &[u8], ext: &str) -> Sniffed {
+    const OLE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        let head = &bytes[..bytes.len().min(256)];
+        if find(head, b"application/vnd.oasis.opendocument.spreadsheet").is_some() {
+            return Sniffed::Format(Format::Ods);
+        }
+        if find(bytes, b"xl/workbook.bin").is_some() {
+            return Sniffed::Format(Format::Xlsb);
+        }
+        if ext == "xlsm" || find(bytes, b"vbaProject.bin").is_some() {
+            return Sniffed::Format(Format::Xlsm);
+        }
+        return Sniffed::Format(Format::Xlsx);
+    }
+    if bytes.starts_with(&OLE) {
+        // An encrypted xlsx is an OLE container with an EncryptedPackage
+        // stream (directory names are UTF-16LE).
+        let name: Vec<u8> = "EncryptedPackage".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        if find(bytes, &name).is_some() {
+            return Sniffed::Encrypted;
+        }
+        return Sniffed::Format(Format::Xls);
+    }
+    Sniffed::Format(Format::Csv)
+}
+
+/// Whether bytes are binary rather than text in any supported encoding: NUL
+/// bytes outside UTF-16, or many C0 control bytes.
+fn looks_binary(bytes: &[u8]) -> bool {
+    if encoding_rs::Encoding::for_bom(bytes).is_some_and(|(e, _)| e != encoding_rs::UTF_8) {
+        return false;
+    }
+    let sample = &bytes[..bytes.len().min(64 * 1024)];
+    let controls = sample.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b)).count();
+    sample.contains(&0) || controls * 100 > sample.len()
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// Finds the header row among the first rows of a table: the first row
+/// whose cells are all text and fill at least half as many columns as the
+/// widest of the rows around it. Title rows ("顧客台帳 2024年度") and notes
+/// above the header fill one or two cells and are passed over.
+///
+/// Returns an index into `rows`.
+pub fn detect_header(rows: &[Vec<CellValue>]) -> Option<usize> {
+    let width = |r: &Vec<CellValue>| r.iter().filter(|c| !c.is_empty()).count();
+    let sample: Vec<usize> = (0..rows.len()).filter(|&i| width(&rows[i]) > 0).take(30).collect();
+    let maxw = sample.iter().map(|&i| width(&rows[i])).max()?;
+    let is_header = |r: &Vec<CellValue>| {
+        let w = width(r);
+        w >= 2.min(maxw)
+            && w * 2 >= maxw
+            && r.iter().all(|c| match c {
+                CellValue::Empty => true,
+                CellValue::Text(s) => s.trim().is_empty() || s.trim().parse::<f64>().is_err(),
+                _ => false,
+            })
+    };
+    sample.iter().copied().find(|&i| is_header(&rows[i])).or_else(|| sample.first().copied())
+}
+
+/// Turns header cells into unique column names.
+pub fn column_names(header: &[CellValue]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(header.len());
+    for (i, c) in header.iter().enumerate() {
+        let base = clean_header(&c.text());
+        let base = if base.is_empty() { format!("列{}", column_letter(i)) } else { base };
+        let mut name = base.clone();
+        let mut n = 2;
+        while out.contains(&name) {
+            name = format!("{base} ({n})");
+            n += 1;
+        }
+        out.push(name);
+    }
+    // Trailing unnamed, empty columns are noise from spreadsheet formatting.
+    out
+}
+
+/// Header text as a name: surrounding spaces (ASCII, U+3000, NBSP), BOMs and
+/// line breaks inside the cell removed.
+pub fn clean_header(s: &str) -> String {
+    let s: String =
+        s.chars().filter(|&c| c != '\u{FEFF}' && c != '\u{200B}').map(|c| if c == '\n' || c == '\r' { ' ' } else { c }).collect();
+    s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> CellValue {
+        if s.is_empty() {
+            CellValue::Empty
+        } else {
+            CellValue::Text(s.to_string())
+        }
+    }
+
+    #[test]
+    fn header_below_title_rows() {
+        let rows = vec![
+            vec![t("美容室さくら 顧客台帳"), t(""), t(""), t("")],
+            vec![t("更新: 2024年10月1日"), t(""), t(""), t("")],
+            vec![t(""), t(""), t(""), t("")],
+            vec![t("顧客No"), t("氏名"), t("フリガナ"), t("電話番号")],
+            vec![t("A1"), t("山田"), t("ヤマダ"), CellValue::Int(312345678)],
+        ];
+        assert_eq!(detect_header(&rows), Some(3));
+    }
+
+    #[test]
+    fn numbers_are_not_a_header() {
+        let rows = vec![vec![CellValue::Int(1), CellValue::Int(2)], vec![t("a"), t("b")]];
+        assert_eq!(detect_header(&rows), Some(1));
+    }
+
+    #[test]
+    fn names_are_unique() {
+        let names = column_names(&[t(" 備考 "), t(""), t("備考"), t("\u{FEFF}氏名")]);
+        assert_eq!(names, vec!["備考", "列B", "備考 (2)", "氏名"]);
+    }
+}

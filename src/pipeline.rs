@@ -1,0 +1,286 @@
+//! Runs the stages over one file: import → map → cleanse → store, in one
+//! transaction. A file that fails leaves the database as it was.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{bail, Result};
+
+use crate::cleanse::cleanse_record;
+use crate::import::{self, ReadOptions};
+use crate::mapping::{Field, Mapping, Status};
+use crate::model::{Location, Severity};
+use crate::store::{Counts, ImportHeader, ImportWriter, RowOut, Store};
+
+/// Progress reporting; only the CLI draws bars, so stages stay testable.
+pub trait Progress {
+    /// A new phase with an estimated total of rows (if known).
+    fn start(&self, _what: &str, _total: Option<u64>) {}
+    fn inc(&self, _n: u64) {}
+    fn finish(&self) {}
+}
+
+/// What importing one file did.
+#[derive(Debug)]
+pub enum Outcome {
+    Imported(ImportReport),
+    /// The same content was imported before for this source: nothing done.
+    Unchanged {
+        import_id: i64,
+        finished_at: String,
+    },
+}
+
+/// Counts of one import, and its problems by field and reason.
+#[derive(Debug, Default)]
+pub struct ImportReport {
+    pub import_id: i64,
+    pub format: &'static str,
+    pub encoding: Option<String>,
+    pub counts: Counts,
+    /// (severity, field, code) → count.
+    pub problems: BTreeMap<(Severity, String, &'static str), u64>,
+}
+
+/// Options that override the mapping's `[source]` (from the command line).
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub read: ReadOptions,
+}
+
+/// Imports one file with a mapping.
+pub fn import_file(
+    store: &mut Store,
+    run_id: i64,
+    mapping: &Mapping,
+    path: &Path,
+    overrides: &Overrides,
+    progress: &dyn Progress,
+) -> Result<Outcome> {
+    let mut opts = mapping.read_options();
+    let o = &overrides.read;
+    if o.format.is_some() {
+        opts.format = o.format;
+    }
+    if o.encoding.is_some() {
+        opts.encoding = o.encoding;
+    }
+    if o.delimiter.is_some() {
+        opts.delimiter = o.delimiter;
+    }
+    if o.sheets.is_some() {
+        opts.sheets = o.sheets.clone();
+    }
+    if o.header_row.is_some() {
+        opts.header_row = o.header_row;
+    }
+    let file = import::open(path, &opts)?;
+    if let Some((import_id, finished_at)) = store.find_import(&mapping.source.name, &file.name, &file.hash)? {
+        return Ok(Outcome::Unchanged { import_id, finished_at });
+    }
+    if file.tables.is_empty() {
+        bail!("{}: no sheet has any data: there is nothing to import", file.name);
+    }
+    // Check the mapping against every table before writing anything.
+    let resolved = file.tables.iter().map(|t| mapping.resolve(&file.name, t)).collect::<Result<Vec<_>, _>>()?;
+
+    let enc = file.encoding.as_ref();
+    let header = ImportHeader {
+        run_id,
+        source: &mapping.source.name,
+        label: mapping.source.label.as_deref(),
+        mapping_path: &mapping.path,
+        mapping_hash: &mapping.hash,
+        file_name: &file.name,
+        file_path: &path.display().to_string(),
+        content_hash: &file.hash,
+        size: file.size,
+        format: file.format.name(),
+        encoding: enc.map(|e| e.name),
+        encoding_confidence: enc.map(|e| e.confidence.as_str()),
+        field_columns: mapping.field_columns_json(),
+        fields: mapping.customer_fields(),
+    };
+    let mut report = ImportReport {
+        format: file.format.name(),
+        encoding: enc.map(|e| format!("{} ({})", e.name, e.confidence.as_str())),
+        ..ImportReport::default()
+    };
+
+    // Reading, mapping and cleansing run on this thread; SQLite writes on
+    // another, fed in batches. The writer commits only when told the file
+    // was read to the end: any error here drops the channel and the writer
+    // rolls the whole file back.
+    let expected: u64 = file.tables.iter().filter_map(|t| t.size_hint()).sum();
+    let bulk = expected >= BULK_ROWS;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Msg>(8);
+    // Written batches come back to be freed here, not on the writer thread.
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<Vec<RowOut>>();
+    let import_id = std::thread::scope(|scope| -> Result<i64> {
+        let writer = scope.spawn(move || -> Result<i64> {
+            let switched = if bulk { store.begin_bulk()? } else { false };
+            let written = write_import(store, &header, rx, done_tx);
+            store.end_bulk(switched)?;
+            written
+        });
+        let produced = produce(&file, &resolved, &mut report, progress, &tx, &done_rx);
+        let produced = produced.and_then(|counts| {
+            tx.send(Msg::Finish(counts)).map_err(|_| WriterStopped)?;
+            Ok(counts)
+        });
+        drop(tx);
+        let written = writer.join().map_err(|_| anyhow::anyhow!("the database writer panicked"))?;
+        match (produced, written) {
+            (Ok(counts), Ok(id)) => {
+                report.counts = counts;
+                Ok(id)
+            }
+            // When the writer failed (a full disk, say), the reading side
+            // only saw it stop: the writer's error is the one that explains.
+            (Err(e), Err(w)) if e.is::<WriterStopped>() => Err(w),
+            // Otherwise the reading side's error explains, and the writer
+            // merely rolled back.
+            (Err(e), _) => Err(e),
+            (Ok(_), Err(e)) => Err(e),
+        }
+    })?;
+    report.import_id = import_id;
+    Ok(Outcome::Imported(report))
+}
+
+/// The reading side's view of a writer that failed: the writer's own error
+/// says why.
+#[derive(Debug, thiserror::Error)]
+#[error("the database writer stopped")]
+struct WriterStopped;
+
+/// Messages from the reading thread to the database writer.
+enum Msg {
+    Problems(Vec<crate::model::Problem>),
+    Rows(Vec<RowOut>),
+    Finish(Counts),
+}
+
+const BATCH: usize = 2048;
+
+/// Files expected to hold at least this many rows are written in bulk mode
+/// (see [`Store::begin_bulk`]).
+const BULK_ROWS: u64 = 20_000;
+
+/// Reads every table, maps and cleanses each row, and sends the records.
+fn produce(
+    file: &import::SourceFile,
+    resolved: &[crate::mapping::Resolved<'_>],
+    report: &mut ImportReport,
+    progress: &dyn Progress,
+    tx: &std::sync::mpsc::SyncSender<Msg>,
+    done: &std::sync::mpsc::Receiver<Vec<RowOut>>,
+) -> Result<Counts> {
+    let send = |m: Msg| tx.send(m).map_err(|_| WriterStopped);
+    let mut counts = Counts::default();
+    let cleanse_ctx = crate::cleanse::Context::default();
+    for p in &file.problems {
+        counts.problems += 1;
+        tally(report, p);
+    }
+    send(Msg::Problems(file.problems.clone()))?;
+    for (table, res) in file.tables.iter().zip(resolved) {
+        let required: Vec<Field> = res.required().collect();
+        let what = if table.sheet.is_empty() { file.name.clone() } else { format!("{} [{}]", file.name, table.sheet) };
+        progress.start(&what, table.size_hint());
+        let ctx = Location { file: file.name.clone(), sheet: table.sheet.clone(), row: 0, column: None };
+        let mut batch = Vec::with_capacity(BATCH);
+        let stats = table.for_each_row(&ctx, |row| {
+            let mut rec = res.apply(table, row, &file.name);
+            cleanse_record(&mut rec, &required, &file.name, &cleanse_ctx);
+            match rec.status {
+                Status::Active => {
+                    counts.imported += 1;
+                    if rec.problems.iter().any(|p| p.severity >= Severity::Warning) {
+                        counts.warned += 1;
+                    }
+                }
+                Status::Skipped(_) => {
+                    counts.skipped += 1;
+                    *report.problems.entry((Severity::Info, String::new(), "skipped_row")).or_insert(0) += 1;
+                }
+                Status::Rejected(_) => counts.rejected += 1,
+            }
+            counts.problems += rec.problems.len() as u64;
+            for p in &rec.problems {
+                tally(report, p);
+            }
+            batch.push(RowOut::from_record(rec));
+            if batch.len() == BATCH {
+                send(Msg::Rows(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))))?;
+                progress.inc(BATCH as u64);
+                while let Ok(written) = done.try_recv() {
+                    drop(written);
+                }
+            }
+            Ok(())
+        })?;
+        progress.inc(batch.len() as u64);
+        if !batch.is_empty() {
+            send(Msg::Rows(batch))?;
+        }
+        progress.finish();
+        counts.rows_read += stats.rows;
+        counts.blank_rows += stats.blank;
+    }
+    if counts.rows_read == 0 {
+        let where_ = file
+            .tables
+            .first()
+            .and_then(|t| {
+                t.header_row.map(|h| {
+                    if t.sheet.is_empty() {
+                        format!(" (header on line {h})")
+                    } else {
+                        format!(" (sheet '{}', header on row {h})", t.sheet)
+                    }
+                })
+            })
+            .unwrap_or_default();
+        bail!("{}: no data rows below the header{where_}: there is nothing to import", file.name);
+    }
+    Ok(counts)
+}
+
+fn tally(report: &mut ImportReport, p: &crate::model::Problem) {
+    *report.problems.entry((p.severity, p.field.clone().unwrap_or_default(), p.code)).or_insert(0) += 1;
+}
+
+/// The database side of one import: everything in one transaction, which
+/// commits only on `Msg::Finish`.
+fn write_import(
+    store: &mut Store,
+    header: &ImportHeader,
+    rx: std::sync::mpsc::Receiver<Msg>,
+    done: std::sync::mpsc::Sender<Vec<RowOut>>,
+) -> Result<i64> {
+    let w = ImportWriter::begin(store, header)?;
+    let id = w.import_id;
+    for msg in rx {
+        match msg {
+            Msg::Problems(ps) => {
+                for p in &ps {
+                    w.problem(p, None)?;
+                }
+            }
+            Msg::Rows(rows) => {
+                w.records(&rows)?;
+                // The reading thread frees it; if it is gone, free it here.
+                if let Err(back) = done.send(rows) {
+                    drop(back.0);
+                }
+            }
+            Msg::Finish(counts) => {
+                w.finish(&counts)?;
+                return Ok(id);
+            }
+        }
+    }
+    // The reading side stopped early: dropping `w` rolls everything back.
+    bail!("import of {} abandoned; nothing was written", header.file_name)
+}

@@ -1,0 +1,570 @@
+//! The karte database: a SQLite file (rusqlite, bundled SQLite) with a
+//! versioned schema, foreign keys on, WAL journal.
+//!
+//! Every source row is kept as a record: its display values (one column
+//! per karte field) and matching keys (`<field>_key`), the raw text of every
+//! value that cleansing changed (`raw_fields`, JSON), what cleansing derived
+//! (`derived`, JSON), its raw cells exactly as read (`raw`, JSON keyed by the
+//! source's column names), its events, attachments and problems, and its
+//! lineage (the import — file name, source, run — sheet and row). Which
+//! columns fed which field is stored once per import (`field_columns`).
+
+pub mod schema;
+
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+
+use crate::mapping::{Field, Record};
+use crate::model::Problem;
+
+/// The customer fields stored as record columns, in column order: every
+/// field but the last, `attachment`, which has a table of its own.
+pub const RECORD_FIELDS: &[Field] = match Field::ALL.split_last() {
+    Some((Field::Attachment, rest)) => rest,
+    _ => panic!("Field::ALL must end with Attachment"),
+};
+
+/// An open karte database.
+pub struct Store {
+    pub conn: Connection,
+}
+
+/// The schema version this karte writes.
+pub fn schema_version() -> i64 {
+    schema::MIGRATIONS.len() as i64
+}
+
+pub fn now() -> String {
+    chrono::Local::now().format("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string()
+}
+
+impl Store {
+    /// Opens (creating if needed) a karte database and brings its schema up
+    /// to date.
+    pub fn open(path: &Path) -> Result<Store> {
+        Store::open_inner(path).with_context(|| format!("cannot use {} as a karte database", path.display()))
+    }
+
+    fn open_inner(path: &Path) -> Result<Store> {
+        let conn = Connection::open(path).with_context(|| format!("cannot open the karte database {}", path.display()))?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        // A new database gets 16 KiB pages (fewer, larger writes for
+        // million-row imports); this must happen before WAL is switched on.
+        let fresh: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)).unwrap_or(1);
+        if fresh == 0 {
+            conn.execute_batch("PRAGMA page_size = 16384;")?;
+        }
+        conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .with_context(|| format!("{} is not a SQLite database (or is damaged)", path.display()))?;
+        if mode != "wal" {
+            bail!("cannot switch {} to WAL mode (journal mode is {mode})", path.display());
+        }
+        let mut store = Store { conn };
+        store.migrate().with_context(|| format!("cannot bring {} up to schema version {}", path.display(), schema_version()))?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let version: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let latest = schema_version();
+        if version > latest {
+            bail!("the database is at schema version {version}, made by a newer karte; this karte knows versions up to {latest}");
+        }
+        if version == 0 {
+            // A brand-new file, or somebody else's SQLite database.
+            let tables: i64 = self.conn.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))?;
+            if tables > 0 {
+                bail!("the file is a SQLite database but not a karte database (it has tables and no karte schema version)");
+            }
+        }
+        for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(sql).with_context(|| format!("migration {}", i + 1))?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Before a large import: leaves WAL for a rollback journal, which
+    /// writes each new page once where WAL writes it twice (to the WAL,
+    /// then again at the checkpoint). The transaction stays atomic: a crash
+    /// leaves a hot journal that SQLite rolls back on the next open, and
+    /// [`Store::open`] puts the database back in WAL. When another
+    /// connection has the database open, SQLite refuses the switch and the
+    /// import simply runs in WAL. Returns whether it switched.
+    pub fn begin_bulk(&self) -> Result<bool> {
+        let mode: String = self.conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
+        Ok(mode == "delete")
+    }
+
+    /// After a large import (committed or rolled back): back to WAL.
+    pub fn end_bulk(&self, switched: bool) -> Result<()> {
+        if switched {
+            let mode: String = self.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+            if mode != "wal" {
+                bail!("could not switch the database back to WAL (journal mode is {mode})");
+            }
+        }
+        Ok(())
+    }
+
+    /// The problems found by one run's imports, at or above a severity, in
+    /// file, sheet and row order: for the rejects report.
+    pub fn problems_of_run(&self, run: i64, min: crate::model::Severity) -> Result<Vec<ProblemRow>> {
+        let levels: Vec<&str> = [crate::model::Severity::Info, crate::model::Severity::Warning, crate::model::Severity::Reject]
+            .into_iter()
+            .filter(|s| *s >= min)
+            .map(|s| s.as_str())
+            .collect();
+        let mut st = self.conn.prepare(
+            "SELECT p.severity, p.file_name, p.sheet, p.row, p.column_name, p.field, p.raw, p.code, p.message, r.status, r.id
+             FROM problems p JOIN imports i ON i.id = p.import_id LEFT JOIN records r ON r.id = p.record_id
+             WHERE i.run_id = ?1 AND p.severity IN (SELECT value FROM json_each(?2))
+             ORDER BY p.file_name, p.sheet, p.row, p.id",
+        )?;
+        let rows = st
+            .query_map(params![run, serde_json::to_string(&levels)?], |r| {
+                Ok(ProblemRow {
+                    severity: r.get(0)?,
+                    file: r.get(1)?,
+                    sheet: r.get(2)?,
+                    row: r.get(3)?,
+                    column: r.get(4)?,
+                    field: r.get(5)?,
+                    raw: r.get(6)?,
+                    code: r.get(7)?,
+                    message: r.get(8)?,
+                    record_status: r.get(9)?,
+                    record_id: r.get(10)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    pub fn begin_run(&self, command: &str) -> Result<i64> {
+        self.conn.execute(
+            "INSERT INTO runs (command, started_at, karte_version) VALUES (?1, ?2, ?3)",
+            params![command, now(), env!("CARGO_PKG_VERSION")],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    pub fn finish_run(&self, run: i64, status: &str) -> Result<()> {
+        self.conn.execute("UPDATE runs SET finished_at = ?1, status = ?2 WHERE id = ?3", params![now(), status, run])?;
+        Ok(())
+    }
+
+    /// An earlier import of the same content for the same source and file
+    /// name: (import id, when it finished).
+    pub fn find_import(&self, source: &str, file_name: &str, hash: &str) -> Result<Option<(i64, String)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id, finished_at FROM imports WHERE source = ?1 AND file_name = ?2 AND content_hash = ?3 AND finished_at IS NOT NULL ORDER BY id DESC LIMIT 1",
+                params![source, file_name, hash],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+}
+
+/// A stored problem, as the rejects report lists it.
+#[derive(Debug, Clone)]
+pub struct ProblemRow {
+    pub severity: String,
+    pub file: String,
+    pub sheet: String,
+    pub row: Option<i64>,
+    pub column: Option<String>,
+    pub field: Option<String>,
+    pub raw: Option<String>,
+    pub code: String,
+    pub message: String,
+    pub record_status: Option<String>,
+    pub record_id: Option<i64>,
+}
+
+/// The description of an import, written when it starts.
+pub struct ImportHeader<'a> {
+    pub run_id: i64,
+    pub source: &'a str,
+    pub label: Option<&'a str>,
+    pub mapping_path: &'a str,
+    pub mapping_hash: &'a str,
+    pub file_name: &'a str,
+    pub file_path: &'a str,
+    pub content_hash: &'a str,
+    pub size: u64,
+    pub format: &'a str,
+    pub encoding: Option<&'a str>,
+    pub encoding_confidence: Option<&'a str>,
+    /// JSON: karte field → the source columns that feed it.
+    pub field_columns: String,
+    /// The customer fields the mapping fills (mapped or constant).
+    pub fields: Vec<Field>,
+}
+
+/// Counts of one import.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    /// Non-blank source rows read below the header.
+    pub rows_read: u64,
+    pub blank_rows: u64,
+    /// Rows that became customer records.
+    pub imported: u64,
+    /// Of those, records with at least one warning.
+    pub warned: u64,
+    pub rejected: u64,
+    pub skipped: u64,
+    pub problems: u64,
+}
+
+/// The customer fields whose matching key is stored in a column of its own
+/// (`<field>_key`), for deduplication.
+pub const KEY_FIELDS: [Field; 7] = [Field::Name, Field::Kana, Field::Phone, Field::Mobile, Field::Phone2, Field::Email, Field::Address];
+
+/// A record made ready for the database on the reading thread: every
+/// string built, nothing left to compute while the transaction is open.
+#[derive(Debug)]
+pub struct RowOut {
+    pub status: &'static str,
+    pub reason: Option<String>,
+    pub sheet: String,
+    pub row: i64,
+    pub natural_key: Option<String>,
+    pub row_hash: i64,
+    pub cols: [Option<String>; RECORD_FIELDS.len()],
+    pub keys: [Option<String>; KEY_FIELDS.len()],
+    /// JSON: field → raw text, only where the raw value differs from the
+    /// display value (or a field has several values: an array).
+    pub raw_fields: Option<String>,
+    /// JSON: field → what cleansing derived from it (a phone's kind and
+    /// extension, a name's honorific…), for fields that have any.
+    pub derived: Option<String>,
+    pub raw: String,
+    pub events: Vec<EventOut>,
+    pub attachments: Vec<(String, Option<String>)>,
+    pub problems: Vec<Problem>,
+}
+
+#[derive(Debug)]
+pub struct EventOut {
+    pub kind: &'static str,
+    /// date, number, item, quantity, amount, staff, note
+    pub values: [Option<String>; 7],
+    pub line: Option<String>,
+    pub raw_fields: Option<String>,
+}
+
+/// Collects raw values that differ from their display values.
+struct RawFields(String);
+
+impl RawFields {
+    fn new() -> Self {
+        RawFields(String::new())
+    }
+    fn add(&mut self, name: &str, raws: &[&str]) {
+        self.0.push(if self.0.is_empty() { '{' } else { ',' });
+        crate::mapping::push_json_str(&mut self.0, name);
+        self.0.push(':');
+        if raws.len() == 1 {
+            crate::mapping::push_json_str(&mut self.0, raws[0]);
+        } else {
+            self.0.push('[');
+            for (i, r) in raws.iter().enumerate() {
+                if i > 0 {
+                    self.0.push(',');
+                }
+                crate::mapping::push_json_str(&mut self.0, r);
+            }
+            self.0.push(']');
+        }
+    }
+    /// Adds `name: {k: v, …}`.
+    fn add_object(&mut self, name: &str, pairs: &[(&'static str, String)]) {
+        self.0.push(if self.0.is_empty() { '{' } else { ',' });
+        crate::mapping::push_json_str(&mut self.0, name);
+        self.0.push_str(":{");
+        for (i, (k, v)) in pairs.iter().enumerate() {
+            if i > 0 {
+                self.0.push(',');
+            }
+            crate::mapping::push_json_str(&mut self.0, k);
+            self.0.push(':');
+            crate::mapping::push_json_str(&mut self.0, v);
+        }
+        self.0.push('}');
+    }
+
+    fn finish(mut self) -> Option<String> {
+        if self.0.is_empty() {
+            None
+        } else {
+            self.0.push('}');
+            Some(self.0)
+        }
+    }
+}
+
+impl RowOut {
+    /// Moves a cleansed record's values into database form.
+    pub fn from_record(rec: Record) -> RowOut {
+        let mut cols: [Option<String>; RECORD_FIELDS.len()] = Default::default();
+        let mut keys: [Option<String>; KEY_FIELDS.len()] = Default::default();
+        let mut raw_fields = RawFields::new();
+        let mut attachments = Vec::new();
+        let status = rec.status.as_str();
+        let reason = rec.status.reason().map(str::to_string);
+        // Fields with several values (a repeated card key) keep every raw
+        // value; the first is the display value.
+        let mut counts = [0u8; Field::ALL.len()];
+        for (f, _) in &rec.values {
+            counts[*f as usize] = counts[*f as usize].saturating_add(1);
+        }
+        let mut derived = RawFields::new();
+        let mut seen = [false; Field::ALL.len()];
+        for (i, (f, v)) in rec.values.iter().enumerate() {
+            if *f == Field::Attachment || seen[*f as usize] {
+                continue;
+            }
+            seen[*f as usize] = true;
+            if !v.extra.is_empty() {
+                derived.add_object(f.name(), &v.extra);
+            }
+            if v.raw.is_empty() {
+                // Derived from another field, whose raw text is kept.
+            } else if counts[*f as usize] > 1 {
+                let all: Vec<&str> = rec.values[i..].iter().filter(|(g, _)| g == f).map(|(_, v)| v.raw.as_str()).collect();
+                raw_fields.add(f.name(), &all);
+            } else if v.value.as_deref() != Some(v.raw.as_str()) {
+                raw_fields.add(f.name(), &[&v.raw]);
+            }
+        }
+        seen = [false; Field::ALL.len()];
+        for (f, v) in rec.values {
+            if f == Field::Attachment {
+                attachments.push((v.value.unwrap_or(v.raw), v.columns.first().cloned()));
+                continue;
+            }
+            if std::mem::replace(&mut seen[f as usize], true) {
+                continue;
+            }
+            if let Some(c) = RECORD_FIELDS.iter().position(|g| *g == f) {
+                cols[c] = v.value;
+            }
+            if let Some(k) = KEY_FIELDS.iter().position(|g| *g == f) {
+                keys[k] = v.key;
+            }
+        }
+        let events = rec
+            .events
+            .into_iter()
+            .map(|ev| {
+                use crate::mapping::EventField as E;
+                let mut values: [Option<String>; 7] = Default::default();
+                let mut rf = RawFields::new();
+                for (f, v) in ev.values {
+                    let i = [E::Date, E::Number, E::Item, E::Quantity, E::Amount, E::Staff, E::Note]
+                        .iter()
+                        .position(|g| *g == f)
+                        .expect("every event field");
+                    if v.value.as_deref() != Some(v.raw.as_str()) {
+                        rf.add(f.name(), &[&v.raw]);
+                    }
+                    values[i] = v.value;
+                }
+                EventOut { kind: ev.kind, values, line: ev.line, raw_fields: rf.finish() }
+            })
+            .collect();
+        RowOut {
+            status,
+            reason,
+            sheet: rec.sheet,
+            row: rec.row as i64,
+            natural_key: rec.natural_key,
+            row_hash: rec.row_hash,
+            cols,
+            keys,
+            raw_fields: raw_fields.finish(),
+            derived: derived.finish(),
+            raw: rec.raw,
+            events,
+            attachments,
+            problems: rec.problems,
+        }
+    }
+}
+
+/// Writes one import inside a transaction: dropping it without `finish`
+/// rolls everything back.
+pub struct ImportWriter<'c> {
+    tx: Transaction<'c>,
+    pub import_id: i64,
+    file_name: String,
+    /// The next customer id to give out: a batch's customers are created in
+    /// one statement before its records (see `records`).
+    next_customer: std::cell::Cell<i64>,
+    /// The record columns this import fills (indices into RECORD_FIELDS and
+    /// KEY_FIELDS), and the INSERT that names just those.
+    cols: Vec<usize>,
+    keys: Vec<usize>,
+    insert_sql: String,
+}
+
+impl<'c> ImportWriter<'c> {
+    pub fn begin(store: &'c mut Store, h: &ImportHeader) -> Result<ImportWriter<'c>> {
+        // A large page cache keeps a million-row transaction from spilling
+        // pages to the WAL before it commits.
+        store.conn.execute_batch("PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;")?;
+        let tx = store.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let started = now();
+        tx.execute(
+            "INSERT INTO imports (run_id, source, label, mapping_path, mapping_hash, file_name, file_path, content_hash,
+                                  size_bytes, format, encoding, encoding_confidence, field_columns, started_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            params![
+                h.run_id,
+                h.source,
+                h.label,
+                h.mapping_path,
+                h.mapping_hash,
+                h.file_name,
+                h.file_path,
+                h.content_hash,
+                h.size as i64,
+                h.format,
+                h.encoding,
+                h.encoding_confidence,
+                h.field_columns,
+                started
+            ],
+        )?;
+        let import_id = tx.last_insert_rowid();
+        let next: i64 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM customers", [], |r| r.get(0))?;
+        let cols: Vec<usize> = (0..RECORD_FIELDS.len()).filter(|&i| h.fields.contains(&RECORD_FIELDS[i])).collect();
+        let keys: Vec<usize> = (0..KEY_FIELDS.len()).filter(|&i| h.fields.contains(&KEY_FIELDS[i])).collect();
+        let mut names: Vec<String> =
+            ["import_id", "customer_id", "sheet", "row", "status", "status_reason", "natural_key", "row_hash"].map(String::from).to_vec();
+        names.extend(cols.iter().map(|&i| RECORD_FIELDS[i].name().to_string()));
+        names.extend(keys.iter().map(|&i| format!("{}_key", KEY_FIELDS[i].name())));
+        names.extend(["raw_fields".to_string(), "derived".to_string(), "raw".to_string()]);
+        let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
+        let insert_sql = format!("INSERT INTO records ({}) VALUES ({})", names.join(", "), marks.join(", "));
+        Ok(ImportWriter {
+            tx,
+            import_id,
+            next_customer: std::cell::Cell::new(next),
+            cols,
+            keys,
+            insert_sql,
+            file_name: h.file_name.to_string(),
+        })
+    }
+
+    const PROBLEM_SQL: &'static str =
+        "INSERT INTO problems (import_id, record_id, file_name, sheet, row, column_name, field, severity, code, raw, message)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+
+    /// Stores a problem (of a record, or of the file when `record_id` is
+    /// `None`).
+    pub fn problem(&self, p: &Problem, record_id: Option<i64>) -> Result<()> {
+        let mut st = self.tx.prepare_cached(Self::PROBLEM_SQL)?;
+        self.insert_problem(&mut st, p, record_id)
+    }
+
+    fn insert_problem(&self, st: &mut rusqlite::CachedStatement<'_>, p: &Problem, record_id: Option<i64>) -> Result<()> {
+        st.execute(params![
+            self.import_id,
+            record_id,
+            self.file_name,
+            p.location.sheet,
+            (p.location.row > 0).then_some(p.location.row as i64),
+            p.location.column,
+            p.field,
+            p.severity.as_str(),
+            p.code,
+            p.raw,
+            p.message
+        ])?;
+        Ok(())
+    }
+
+    /// Stores a batch of records. Until deduplication each active record is
+    /// its own customer: the batch's customers are created first, in one
+    /// statement, so each record's foreign key holds as it is inserted.
+    pub fn records(&self, rows: &[RowOut]) -> Result<()> {
+        let active = rows.iter().filter(|r| r.status == "active").count() as i64;
+        let first = self.next_customer.get();
+        if active > 0 {
+            let mut st = self.tx.prepare_cached(
+                "WITH RECURSIVE ids(x) AS (SELECT ?1 UNION ALL SELECT x + 1 FROM ids WHERE x < ?2)
+                 INSERT INTO customers (id, created_import) SELECT x, ?3 FROM ids",
+            )?;
+            st.execute(params![first, first + active - 1, self.import_id])?;
+        }
+        // Prepared once per batch (looking a statement up in the cache
+        // hashes its text); only the columns this mapping fills are bound.
+        let mut rec_st = self.tx.prepare_cached(&self.insert_sql)?;
+        let mut problem_st = self.tx.prepare_cached(Self::PROBLEM_SQL)?;
+        let mut ev_st = self.tx.prepare_cached(
+            "INSERT INTO events (record_id, seq, kind, date, number, item, quantity, amount, staff, note, line, raw_fields)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        )?;
+        let mut next = first;
+        for r in rows {
+            let customer_id = (r.status == "active").then(|| {
+                next += 1;
+                next - 1
+            });
+            let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(10 + self.cols.len() + self.keys.len());
+            values.extend_from_slice(&[&self.import_id, &customer_id, &r.sheet, &r.row, &r.status, &r.reason, &r.natural_key, &r.row_hash]);
+            values.extend(self.cols.iter().map(|&i| &r.cols[i] as &dyn rusqlite::ToSql));
+            values.extend(self.keys.iter().map(|&i| &r.keys[i] as &dyn rusqlite::ToSql));
+            values.push(&r.raw_fields);
+            values.push(&r.derived);
+            values.push(&r.raw);
+            rec_st.execute(values.as_slice())?;
+            let record_id = self.tx.last_insert_rowid();
+            for (seq, ev) in r.events.iter().enumerate() {
+                let v = &ev.values;
+                ev_st.execute(params![record_id, seq as i64, ev.kind, v[0], v[1], v[2], v[3], v[4], v[5], v[6], ev.line, ev.raw_fields])?;
+            }
+            for (path, column) in &r.attachments {
+                let mut st = self.tx.prepare_cached("INSERT INTO attachments (record_id, path, column_name) VALUES (?1, ?2, ?3)")?;
+                st.execute(params![record_id, path, column])?;
+            }
+            for p in &r.problems {
+                self.insert_problem(&mut problem_st, p, Some(record_id))?;
+            }
+        }
+        self.next_customer.set(next);
+        Ok(())
+    }
+
+    /// Records the counts and commits.
+    pub fn finish(self, c: &Counts) -> Result<()> {
+        self.tx.execute(
+            "UPDATE imports SET rows_read = ?1, blank_rows = ?2, imported = ?3, warned = ?4, rejected = ?5, skipped = ?6,
+                                problems = ?7, finished_at = ?8 WHERE id = ?9",
+            params![
+                c.rows_read as i64,
+                c.blank_rows as i64,
+                c.imported as i64,
+                c.warned as i64,
+                c.rejected as i64,
+                c.skipped as i64,
+                c.problems as i64,
+                now(),
+                self.import_id
+            ],
+        )?;
+        self.tx.commit()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,72 @@
+//! `karte inspect`: detection, and draft mappings that import.
+
+use crate::util::{reader, Workdir};
+
+#[test]
+fn inspect_reports_detection() {
+    let w = Workdir::new();
+    let r = w.run(["inspect".as_ref(), reader("title-rows.xlsx").as_os_str()]);
+    r.ok()
+        .stdout_has("format:     xlsx")
+        .stdout_has("sheets:     '顧客台帳', '2019'")
+        .stdout_has("title rows skipped: 1, 2")
+        .stdout_has("header row: 4")
+        .stdout_has("data rows: 10 (1 blank rows skipped)")
+        .stdout_has("text 7, number 2")
+        .stdout_has("→ kana");
+    let r = w.run(["inspect".as_ref(), reader("cp932.csv").as_os_str()]);
+    r.ok().stdout_has("encoding:   CP932 — high").stdout_has("delimiter:  comma").stdout_has("header line: 1");
+    let r = w.run(["inspect".as_ref(), reader("cp932-unmapped.csv").as_os_str()]);
+    r.ok().stdout_has("low (statistical guess").stdout_has("1 byte(s) do not decode").stdout_has("on line 3");
+    let r = w.run(["inspect".as_ref(), reader("utf16le.txt").as_os_str()]);
+    r.ok().stdout_has("UTF-16LE — certain (byte-order mark)").stdout_has("delimiter:  tab");
+    let r = w.run(["inspect".as_ref(), reader("cards-cp932.txt").as_os_str()]);
+    r.ok().stdout_has("format:     cards").stdout_has("cards: 3");
+}
+
+/// A draft mapping from `inspect --mapping-out` imports the file as it is.
+#[test]
+fn draft_mappings_round_trip() {
+    for f in ["cp932.csv", "utf8-bom.csv", "title-rows.xlsx", "cards-cp932.txt", "ledger.xls", "utf16le.txt", "title-rows.csv"] {
+        let w = Workdir::new();
+        let out = w.path("mappings/draft.toml");
+        w.run(["inspect".as_ref(), reader(f).as_os_str(), "--mapping-out".as_ref(), out.as_os_str()])
+            .ok()
+            .stdout_has("draft mapping written");
+        let text = std::fs::read_to_string(&out).unwrap();
+        let r =
+            w.run(["import".as_ref(), "--db".as_ref(), w.db().as_os_str(), "--mapping".as_ref(), out.as_os_str(), reader(f).as_os_str()]);
+        // title-rows.xlsx's second sheet spells ﾌﾘｶﾞﾅ: the draft is made
+        // from the first sheet, so it must say which column is missing.
+        if f == "title-rows.xlsx" {
+            r.fails().stderr_has("did you mean 'ﾌﾘｶﾞﾅ'?");
+            continue;
+        }
+        r.ok();
+        assert!(w.count("SELECT count(*) FROM records WHERE status = 'active'") > 0, "{f}:\n{text}");
+        assert!(text.contains("name = "), "{f}: no name guessed:\n{text}");
+    }
+}
+
+#[test]
+fn draft_guesses_fields_from_japanese_headers() {
+    let w = Workdir::new();
+    let out = w.path("web.toml");
+    w.run(["inspect".as_ref(), reader("utf8.csv").as_os_str(), "--mapping-out".as_ref(), out.as_os_str()]).ok();
+    let text = std::fs::read_to_string(&out).unwrap();
+    for line in [
+        "name = \"お名前\"",
+        "kana = \"ふりがな\"",
+        "phone = \"電話番号\"",
+        "email = \"メールアドレス\"",
+        "note = \"ご要望\"",
+        "number = \"予約番号\"",
+        "date = \"来店日\"",
+        "natural_key = [\"予約番号\"]",
+        "rows = \"event\"",
+    ] {
+        assert!(text.contains(line), "missing {line}:\n{text}");
+    }
+    // It refuses to overwrite without --force.
+    w.run(["inspect".as_ref(), reader("utf8.csv").as_os_str(), "--mapping-out".as_ref(), out.as_os_str()]).fails().stderr_has("--force");
+}

@@ -1,0 +1,10 @@
+//! Integration tests: each one runs the real `karte` binary in a fresh
+//! temporary directory on committed fixtures and checks the database it
+//! leaves behind.
+
+mod bad_input;
+mod cleanse;
+mod inspect;
+mod readers;
+mod samples;
+mod util;

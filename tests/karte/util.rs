@@ -1,0 +1,125 @@
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use rusqlite::Connection;
+
+/// A fresh directory to run `karte` in; removed when dropped.
+pub struct Workdir {
+    pub dir: tempfile::TempDir,
+}
+
+/// What one run of `karte` did.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    #[track_caller]
+    pub fn ok(&self) -> &Self {
+        assert_eq!(self.code, 0, "karte failed:\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        self
+    }
+    #[track_caller]
+    pub fn fails(&self) -> &Self {
+        assert_eq!(self.code, 1, "expected exit 1:\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert!(!self.stderr.contains("panicked"), "karte panicked:\n{}", self.stderr);
+        self
+    }
+    #[track_caller]
+    pub fn stderr_has(&self, s: &str) -> &Self {
+        assert!(self.stderr.contains(s), "stderr lacks {s:?}:\n{}", self.stderr);
+        self
+    }
+    #[track_caller]
+    pub fn stdout_has(&self, s: &str) -> &Self {
+        assert!(self.stdout.contains(s), "stdout lacks {s:?}:\n{}", self.stdout);
+        self
+    }
+}
+
+pub fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)
+}
+
+pub fn reader(name: &str) -> PathBuf {
+    fixture(&format!("readers/{name}"))
+}
+
+pub fn mapping(name: &str) -> PathBuf {
+    fixture(&format!("mappings/{name}.toml"))
+}
+
+impl Workdir {
+    pub fn new() -> Workdir {
+        Workdir { dir: tempfile::tempdir().expect("temp dir") }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    pub fn db(&self) -> PathBuf {
+        self.path("karte.db")
+    }
+
+    /// Runs `karte` with these arguments in the work directory.
+    pub fn run<I, S>(&self, args: I) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        let out: Output = Command::new(env!("CARGO_BIN_EXE_karte")).args(args).current_dir(self.dir.path()).output().expect("run karte");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// `karte import --db karte.db --mapping M FILE...`
+    pub fn import(&self, mapping_name: &str, files: &[PathBuf], extra: &[&str]) -> Run {
+        let mut args: Vec<std::ffi::OsString> =
+            vec!["import".into(), "--db".into(), self.db().into(), "--mapping".into(), mapping(mapping_name).into()];
+        args.extend(extra.iter().map(|s| s.into()));
+        args.extend(files.iter().map(|f| f.clone().into_os_string()));
+        self.run(args)
+    }
+
+    /// `karte import --db karte.db --mapping PATH FILE [extra...]`, for a
+    /// mapping written by the test itself.
+    pub fn import_with(&self, mapping: &Path, file: &Path, extra: &[&str]) -> Run {
+        let mut args: Vec<std::ffi::OsString> =
+            vec!["import".into(), "--db".into(), self.db().into(), "--mapping".into(), mapping.into(), file.into()];
+        args.extend(extra.iter().map(|s| s.into()));
+        self.run(args)
+    }
+
+    pub fn conn(&self) -> Connection {
+        Connection::open(self.db()).expect("open db")
+    }
+
+    /// One column of a query, as strings.
+    pub fn strings(&self, sql: &str) -> Vec<String> {
+        let c = self.conn();
+        let mut st = c.prepare(sql).expect("prepare");
+        st.query_map([], |r| {
+            let v: rusqlite::types::Value = r.get(0)?;
+            Ok(match v {
+                rusqlite::types::Value::Null => "NULL".to_string(),
+                rusqlite::types::Value::Integer(i) => i.to_string(),
+                rusqlite::types::Value::Real(f) => f.to_string(),
+                rusqlite::types::Value::Text(t) => t,
+                rusqlite::types::Value::Blob(_) => "<blob>".to_string(),
+            })
+        })
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows")
+    }
+
+    pub fn count(&self, sql: &str) -> i64 {
+        self.conn().query_row(sql, [], |r| r.get(0)).expect("count")
+    }
+}
