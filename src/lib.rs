@@ -10,6 +10,7 @@
 
 pub mod cleanse;
 pub mod cli;
+pub mod dedup;
 pub mod export;
 pub mod import;
 pub mod mapping;

@@ -14,7 +14,7 @@
 
 pub mod address;
 pub mod date;
-mod itaiji;
+pub mod itaiji;
 pub mod kana;
 pub mod name;
 pub mod phone;

@@ -4,6 +4,7 @@
 //! Exit codes: 0 done; 1 a file or command failed (nothing half-written);
 //! 2 the command line itself is wrong.
 
+mod dedup;
 mod import;
 mod inspect;
 mod normalize;
@@ -47,6 +48,35 @@ enum Command {
     ///   karte normalize --type date --role birth 'S52.4.3' '昭和64年1月8日'
     ///   karte normalize --type name --json < names.txt
     Normalize(normalize::NormalizeArgs),
+    /// Find the records of one customer across every source and merge them.
+    ///
+    /// Sure pairs are merged (every merge logged with its score and
+    /// evidence); uncertain ones go to a review report for a person. Family
+    /// members who share a surname, an address and a landline are kept apart.
+    ///
+    /// Examples:
+    ///   karte dedup --db karte.db
+    ///   karte dedup --db karte.db --review-out review/2026-11-23.xlsx --config dedup.toml
+    ///   karte dedup --print-config > dedup.toml
+    Dedup(dedup::DedupArgs),
+    /// Work with review reports.
+    ///
+    /// Example:
+    ///   karte review apply --db karte.db review.xlsx
+    Review(dedup::ReviewArgs),
+    /// Undo merges exactly (automatic or reviewed), and remember the records as separate.
+    ///
+    /// Examples:
+    ///   karte unmerge --db karte.db 42
+    ///   karte unmerge --db karte.db 42 --record 1234
+    Unmerge(dedup::UnmergeArgs),
+    /// Explain the match score of two records: each field's level and weight, and what happened.
+    ///
+    /// Examples:
+    ///   karte explain --db karte.db 12 240
+    ///   karte explain --db karte.db --customer 42
+    ///   karte explain --db karte.db --customer 42 57
+    Explain(dedup::ExplainArgs),
 }
 
 /// Read options shared by `inspect` and `import`.
@@ -109,6 +139,10 @@ pub fn main() -> i32 {
         Command::Inspect(a) => inspect::run(a),
         Command::Import(a) => import::run(a),
         Command::Normalize(a) => normalize::run(a),
+        Command::Dedup(a) => dedup::run(a),
+        Command::Review(a) => dedup::review(a),
+        Command::Unmerge(a) => dedup::unmerge(a),
+        Command::Explain(a) => dedup::explain(a),
     };
     match result {
         Ok(code) => code,

@@ -47,3 +47,20 @@ impl Progress for Bar {
         }
     }
 }
+
+impl Bar {
+    /// A spinner naming the stage a command is in (only on a terminal).
+    pub fn stage(&self, stage: &str) {
+        if !self.enabled {
+            return;
+        }
+        let mut slot = self.bar.borrow_mut();
+        let pb = slot.get_or_insert_with(|| {
+            let pb = ProgressBar::new_spinner();
+            pb.set_style(ProgressStyle::with_template("{spinner} {msg} {elapsed}").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+            pb.enable_steady_tick(std::time::Duration::from_millis(120));
+            pb
+        });
+        pb.set_message(stage.to_string());
+    }
+}

@@ -88,7 +88,7 @@ fn write_csv(path: &Path, t: &Table) -> Result<()> {
 
 /// Column width in Excel units for a text: wide (East Asian) characters
 /// count double.
-fn width_of(s: &str) -> f64 {
+pub(crate) fn width_of(s: &str) -> f64 {
     s.lines().map(|l| l.chars().map(|c| if (c as u32) >= 0x1100 { 2.0 } else { 1.0 }).sum::<f64>()).fold(0.0, f64::max)
 }
 

@@ -140,4 +140,146 @@ SELECT r.customer_id, i.file_name AS source_file, r.sheet, r.row,
        r.id AS record_id, i.source, r.status, r.import_id
 FROM records r JOIN imports i ON i.id = r.import_id;
 "#,
+    // 2: dedup — the merge log, pair decisions, review items, golden
+    // records, and every value a customer has had.
+    r#"
+ALTER TABLE customers ADD COLUMN merged_into INTEGER REFERENCES customers(id);
+ALTER TABLE runs ADD COLUMN summary TEXT;
+
+-- Every merge (and every split by unmerge): which customers, the pair of
+-- records that linked them, the score and the per-field evidence, who
+-- decided and when. Undone merges stay, with undone_at set.
+CREATE TABLE merges (
+    id           INTEGER PRIMARY KEY,
+    run_id       INTEGER REFERENCES runs(id),
+    kind         TEXT NOT NULL CHECK (kind IN ('merge', 'split')),
+    customer_id  INTEGER NOT NULL REFERENCES customers(id),
+    other_id     INTEGER NOT NULL REFERENCES customers(id),
+    record_a     INTEGER REFERENCES records(id),
+    record_b     INTEGER REFERENCES records(id),
+    score        REAL,
+    probability  REAL,
+    evidence     TEXT,
+    decided_by   TEXT NOT NULL CHECK (decided_by IN ('auto', 'review', 'unmerge')),
+    decided_at   TEXT NOT NULL,
+    undone_at    TEXT,
+    undone_by    INTEGER REFERENCES merges(id)
+);
+CREATE INDEX merges_by_customer ON merges(customer_id);
+
+-- The records each merge moved, so that unmerge puts them back exactly.
+CREATE TABLE merge_moves (
+    merge_id      INTEGER NOT NULL REFERENCES merges(id),
+    record_id     INTEGER NOT NULL REFERENCES records(id),
+    from_customer INTEGER NOT NULL,
+    to_customer   INTEGER NOT NULL
+);
+CREATE INDEX merge_moves_by_merge ON merge_moves(merge_id);
+CREATE INDEX merge_moves_by_record ON merge_moves(record_id);
+
+-- Decisions people made about a pair of records (record_a < record_b):
+-- 'separate' is never merged again, not even through other records.
+CREATE TABLE pair_decisions (
+    record_a    INTEGER NOT NULL REFERENCES records(id),
+    record_b    INTEGER NOT NULL REFERENCES records(id),
+    decision    TEXT NOT NULL CHECK (decision IN ('merge', 'separate')),
+    decided_by  TEXT NOT NULL CHECK (decided_by IN ('review', 'unmerge')),
+    review_item INTEGER REFERENCES review_items(id),
+    run_id      INTEGER REFERENCES runs(id),
+    decided_at  TEXT NOT NULL,
+    PRIMARY KEY (record_a, record_b),
+    CHECK (record_a < record_b)
+) WITHOUT ROWID;
+
+-- The uncertain pairs a dedup run sent to review.
+CREATE TABLE review_items (
+    id          INTEGER PRIMARY KEY,
+    run_id      INTEGER NOT NULL REFERENCES runs(id),
+    record_a    INTEGER NOT NULL REFERENCES records(id),
+    record_b    INTEGER NOT NULL REFERENCES records(id),
+    customer_a  INTEGER NOT NULL,
+    customer_b  INTEGER NOT NULL,
+    score       REAL NOT NULL,
+    probability REAL NOT NULL,
+    reason      TEXT NOT NULL,
+    evidence    TEXT NOT NULL,
+    status      TEXT NOT NULL DEFAULT 'open'
+                CHECK (status IN ('open', 'merged', 'separated', 'undecided', 'superseded')),
+    decided_at  TEXT
+);
+CREATE INDEX review_items_by_run ON review_items(run_id);
+
+-- One golden record per live customer: each field's surviving value, and
+-- (sources, JSON) which record it came from and by which rule.
+CREATE TABLE golden (
+    customer_id   INTEGER PRIMARY KEY REFERENCES customers(id),
+    customer_no   TEXT,
+    name          TEXT,
+    family_name   TEXT,
+    given_name    TEXT,
+    kana          TEXT,
+    family_kana   TEXT,
+    given_kana    TEXT,
+    gender        TEXT,
+    birth_date    TEXT,
+    phone         TEXT,
+    mobile        TEXT,
+    phone2        TEXT,
+    email         TEXT,
+    postal_code   TEXT,
+    prefecture    TEXT,
+    address       TEXT,
+    address2      TEXT,
+    first_visit   TEXT,
+    note          TEXT,
+    store         TEXT,
+    records       INTEGER NOT NULL,
+    last_seen     TEXT,
+    sources       TEXT NOT NULL
+);
+
+-- Every value every customer has had, field by field, with its record:
+-- the history behind the golden record (old addresses, former surnames,
+-- every phone).
+CREATE VIEW customer_values AS
+SELECT customer_id, 'customer_no' AS field, customer_no AS value, id AS record_id, import_id, sheet, row FROM records WHERE status = 'active' AND customer_no IS NOT NULL
+UNION ALL
+SELECT customer_id, 'name' AS field, name AS value, id AS record_id, import_id, sheet, row FROM records WHERE status = 'active' AND name IS NOT NULL
+UNION ALL
+SELECT customer_id, 'family_name' AS field, family_name AS value, id AS record_id, import_id, sheet, row FROM records WHERE status = 'active' AND family_name IS NOT NULL
+UNION ALL
+SELECT customer_id, 'given_name' AS field, given_name AS value, id AS record_id, import_id, sheet, row FROM records WHERE status = 'active' AND given_name IS NOT NULL
+UNION ALL
+SELECT customer_id, 'kana' AS field, kana AS value, id AS record_id, import_id, sheet, row FROM records WHERE status = 'active' AND kana IS NOT NULL
+UNION ALL
+SELECT customer_id, 'family_kana' AS field, family_kana AS value, id AS record_id, import_id, sheet, row FROM records WHERE status = 'active' AND family_kana IS NOT NULL
+UNION ALL
+SELECT customer_id, 'given_kana' AS field, given_kana AS value, id AS record_id, import_id, sheet, row FROM records WHERE status = 'active' AND given_kana IS NOT NULL
+UNION ALL
+SELECT customer_id, 'gender' AS field, gender AS value, id AS record_id, import_id, sheet, row FROM records WHERE status = 'active' AND gender IS NOT NULL
+UNION ALL
+SELECT customer_id, 'birth_date' AS field, birth_date AS value, id AS record_id, import_id, sheet, row FROM records WHERE status = 'active' AND birth_date IS NOT NULL
+UNION ALL
+SELECT customer_id, 'phone' AS field, phone AS value, id AS record_id, import_id, sheet, row FROM records WHERE status = 'active' AND phone IS NOT NULL
+UNION ALL
+SELECT customer_id, 'mobile' AS field, mobile AS value, id AS record_id, import_id, sheet, row FROM records WHERE status = 'active' AND mobile IS NOT NULL
+UNION ALL
+SELECT customer_id, 'phone2' AS field, phone2 AS value, id AS record_id, import_id, sheet, row FROM records WHERE status = 'active' AND phone2 IS NOT NULL
+UNION ALL
+SELECT customer_id, 'email' AS field, email AS value, id AS record_id, import_id, sheet, row FROM records WHERE status = 'active' AND email IS NOT NULL
+UNION ALL
+SELECT customer_id, 'postal_code' AS field, postal_code AS value, id AS record_id, import_id, sheet, row FROM records WHERE status = 'active' AND postal_code IS NOT NULL
+UNION ALL
+SELECT customer_id, 'prefecture' AS field, prefecture AS value, id AS record_id, import_id, sheet, row FROM records WHERE status = 'active' AND prefecture IS NOT NULL
+UNION ALL
+SELECT customer_id, 'address' AS field, address AS value, id AS record_id, import_id, sheet, row FROM records WHERE status = 'active' AND address IS NOT NULL
+UNION ALL
+SELECT customer_id, 'address2' AS field, address2 AS value, id AS record_id, import_id, sheet, row FROM records WHERE status = 'active' AND address2 IS NOT NULL
+UNION ALL
+SELECT customer_id, 'first_visit' AS field, first_visit AS value, id AS record_id, import_id, sheet, row FROM records WHERE status = 'active' AND first_visit IS NOT NULL
+UNION ALL
+SELECT customer_id, 'note' AS field, note AS value, id AS record_id, import_id, sheet, row FROM records WHERE status = 'active' AND note IS NOT NULL
+UNION ALL
+SELECT customer_id, 'store' AS field, store AS value, id AS record_id, import_id, sheet, row FROM records WHERE status = 'active' AND store IS NOT NULL;
+"#,
 ];

@@ -1,0 +1,231 @@
+//! `karte dedup`, `karte review apply`, `karte unmerge`, `karte explain`.
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Subcommand};
+
+use crate::dedup::{self, score::Config};
+use crate::store::Store;
+
+#[derive(Debug, Args)]
+pub struct DedupArgs {
+    /// The karte database.
+    #[arg(long, value_name = "FILE")]
+    db: PathBuf,
+    /// Where to write the review report of uncertain pairs.
+    #[arg(long, value_name = "FILE", default_value = "review.xlsx")]
+    review_out: PathBuf,
+    /// Dedup settings (thresholds, blocking keys, m probabilities); see --print-config.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Print the default settings as a commented TOML file and exit.
+    #[arg(long)]
+    print_config: bool,
+    /// Decide and count, but write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    #[command(subcommand)]
+    command: ReviewCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum ReviewCommand {
+    /// Apply the decisions typed into a review report (統合 merge, 別人 separate, 保留 undecided).
+    ///
+    /// Everything is checked first; on any problem nothing is applied.
+    Apply {
+        /// The karte database.
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// The review report, as saved from Excel or LibreOffice.
+        #[arg(value_name = "REVIEW.xlsx")]
+        report: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct UnmergeArgs {
+    /// The karte database.
+    #[arg(long, value_name = "FILE")]
+    db: PathBuf,
+    /// The customer to split back into the customers it absorbed.
+    #[arg(value_name = "CUSTOMER_ID")]
+    customer: i64,
+    /// Take only this record out of the customer.
+    #[arg(long, value_name = "RECORD_ID")]
+    record: Option<i64>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The karte database.
+    #[arg(long, value_name = "FILE")]
+    db: PathBuf,
+    /// Dedup settings, as given to `karte dedup`.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// The ids are customers: one shows its records and merge log; two
+    /// explain the closest pair of their records.
+    #[arg(long)]
+    customer: bool,
+    /// Two record ids (or, with --customer, one or two customer ids).
+    #[arg(value_name = "ID", num_args = 1..=2, required = true)]
+    ids: Vec<i64>,
+}
+
+fn load_config(path: Option<&PathBuf>) -> Result<Config> {
+    match path {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?;
+            Config::from_toml(&text).with_context(|| format!("in dedup settings {}", p.display()))
+        }
+        None => Ok(Config::default()),
+    }
+}
+
+fn open_existing(db: &std::path::Path) -> Result<Store> {
+    if !db.exists() {
+        bail!("there is no karte database {} (import files into it first)", db.display());
+    }
+    Store::open(db)
+}
+
+pub fn run(a: DedupArgs) -> Result<i32> {
+    if a.print_config {
+        print!("{}", Config::default_toml());
+        return Ok(0);
+    }
+    let config = load_config(a.config.as_ref())?;
+    let mut store = open_existing(&a.db)?;
+    let bar = super::progress::Bar::new();
+    let (sum, review) = dedup::run(&mut store.conn, &dedup::Options { config, dry_run: a.dry_run }, &|stage| bar.stage(stage))?;
+    crate::pipeline::Progress::finish(&bar);
+    if !a.dry_run && !review.is_empty() {
+        dedup::review::write_report(&store.conn, sum.run_id, &review, &a.review_out)?;
+    }
+    if a.json {
+        let mut doc = serde_json::to_value(&sum)?;
+        doc["review_report"] =
+            if !a.dry_run && !review.is_empty() { a.review_out.display().to_string().into() } else { serde_json::Value::Null };
+        doc["dry_run"] = a.dry_run.into();
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+        return Ok(0);
+    }
+    println!(
+        "karte dedup{}: {} records, {} candidate pairs compared",
+        if a.dry_run { " (dry run: nothing written)" } else { "" },
+        sum.records,
+        sum.candidate_pairs
+    );
+    for k in &sum.blocking {
+        let big = if k.oversized_blocks > 0 {
+            format!(" ({} blocks of {} records too large, skipped)", k.oversized_blocks, k.records_in_oversized)
+        } else {
+            String::new()
+        };
+        println!("  blocking {:<14} {:>10} pairs{big}", k.key, k.pairs);
+    }
+    println!(
+        "auto-merged {} pairs ({} records moved); sent to review {}; kept apart by rule {}, by a person's decision {}; refused as conflicting {}",
+        sum.merges, sum.records_moved, sum.sent_to_review, sum.separated_by_rule, sum.kept_apart_by_decision, sum.refused_conflict
+    );
+    println!("customers: {} before, {} after; golden records updated {}", sum.customers_before, sum.customers_after, sum.golden_updated);
+    if !a.dry_run {
+        if review.is_empty() {
+            println!("nothing to review");
+        } else {
+            println!(
+                "review report: {} (decide, save, then: karte review apply --db {} {})",
+                a.review_out.display(),
+                a.db.display(),
+                a.review_out.display()
+            );
+        }
+    }
+    println!("done in {:.1} s", sum.seconds);
+    Ok(0)
+}
+
+pub fn review(a: ReviewArgs) -> Result<i32> {
+    match a.command {
+        ReviewCommand::Apply { db, report } => {
+            let mut store = open_existing(&db)?;
+            let r = dedup::review::apply(&mut store.conn, &report)?;
+            println!(
+                "karte review apply: merged {} ({} records moved), separated {}, undecided {}, already applied {}",
+                r.merged, r.records_moved, r.separated, r.undecided, r.already_applied
+            );
+            Ok(0)
+        }
+    }
+}
+
+pub fn unmerge(a: UnmergeArgs) -> Result<i32> {
+    let mut store = open_existing(&a.db)?;
+    let u = dedup::undo::unmerge(&mut store.conn, a.customer, a.record)?;
+    let ids: Vec<String> = u.customers.iter().map(|c| c.to_string()).collect();
+    match a.record {
+        Some(r) => println!("karte unmerge: record {r} taken out of customer {} into customer {}", a.customer, ids.join(", ")),
+        None => println!(
+            "karte unmerge: {} merge(s) of customer {} undone, {} records moved back to customers {}",
+            u.merges_undone,
+            a.customer,
+            u.records_moved,
+            ids.join(", ")
+        ),
+    }
+    println!("these records will not be merged again by dedup (remembered as separate)");
+    Ok(0)
+}
+
+pub fn explain(a: ExplainArgs) -> Result<i32> {
+    let config = load_config(a.config.as_ref())?;
+    let store = open_existing(&a.db)?;
+    let text = if a.customer {
+        match a.ids.as_slice() {
+            [c] => dedup::explain::explain_customer(&store.conn, *c)?,
+            [c, d] => {
+                let (x, y) = closest_pair(&store, &config, *c, *d)?;
+                dedup::explain::explain_records(&store.conn, &config, x, y)?
+            }
+            _ => unreachable!("clap allows one or two ids"),
+        }
+    } else {
+        match a.ids.as_slice() {
+            [x, y] => dedup::explain::explain_records(&store.conn, &config, *x, *y)?,
+            _ => bail!("give two record ids (or --customer with one or two customer ids)"),
+        }
+    };
+    print!("{text}");
+    Ok(0)
+}
+
+/// The pair of records, one of each customer, with the best score.
+fn closest_pair(store: &Store, config: &Config, c: i64, d: i64) -> Result<(i64, i64)> {
+    let l = dedup::load::load(&store.conn)?;
+    let of = |cust: i64| -> Vec<usize> { l.recs.iter().enumerate().filter(|(_, r)| r.customer == cust).map(|(i, _)| i).collect() };
+    let (xs, ys) = (of(c), of(d));
+    if xs.is_empty() || ys.is_empty() {
+        bail!("customer {} has no active records", if xs.is_empty() { c } else { d });
+    }
+    let model = dedup::train(&l, config, &[], None);
+    let mut best: Option<(f64, i64, i64)> = None;
+    for &x in xs.iter().take(500) {
+        for &y in ys.iter().take(500) {
+            let s = model.score(&dedup::compare::compare(&l, &l.recs[x], &l.recs[y])).score;
+            if best.is_none_or(|b| s > b.0) {
+                best = Some((s, l.recs[x].id, l.recs[y].id));
+            }
+        }
+    }
+    let (_, x, y) = best.expect("both customers have records");
+    Ok((x, y))
+}

@@ -1,0 +1,163 @@
+//! Blocking: only records that share a key value are compared, so a
+//! million records never become all pairs. Each key maps a record to zero
+//! or more 64-bit key values; records with the same value form a block,
+//! and every pair inside a block (up to `max_block` records) is a
+//! candidate. A pair found by several keys is compared once; the report
+//! says how many pairs each key produced and which blocks were too large.
+
+use super::load::{Loaded, Rec};
+
+/// Candidate pairs (a < b, indices into `Loaded::recs`), sorted, unique,
+/// with a bit per blocking key that found them.
+pub struct Candidates {
+    pub pairs: Vec<(u32, u32)>,
+    pub found_by: Vec<u16>,
+    /// Per key in use: (name, pairs it produced, blocks skipped as too large,
+    /// records in them).
+    pub per_key: Vec<KeyReport>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct KeyReport {
+    pub key: String,
+    pub pairs: u64,
+    pub oversized_blocks: u64,
+    pub records_in_oversized: u64,
+}
+
+fn pack(a: u32, b: u32) -> u64 {
+    ((a as u64) << 32) | b as u64
+}
+
+/// The key values of one record for one blocking key (0 = none). The key
+/// kind is mixed into the high bits so that different keys never collide.
+fn keys_of(key: &str, r: &Rec, out: &mut Vec<u64>) {
+    match key {
+        "mobile" => out.extend(r.mobiles.iter().map(|&p| p as u64)),
+        "landline" => out.extend(r.landlines.iter().map(|&p| p as u64)),
+        "email" if r.email != 0 => out.push(r.email as u64),
+        "name_birth" if r.name != 0 && r.birth != 0 => out.push(pack(r.name, r.birth)),
+        "reading_birth" if r.reading != 0 && r.birth != 0 => out.push(pack(r.reading, r.birth)),
+        "given_birth" if r.birth != 0 => {
+            // Kanji and reading keys live in different tables: tag them.
+            if r.given != 0 {
+                out.push(pack(r.given, r.birth));
+            }
+            if r.given_r != 0 {
+                out.push(pack(r.given_r | 1 << 31, r.birth));
+            }
+        }
+        "family_postal" if r.postal != 0 => {
+            if r.family != 0 {
+                out.push(pack(r.family, r.postal));
+            }
+            if r.family_r != 0 {
+                out.push(pack(r.family_r | 1 << 31, r.postal));
+            }
+        }
+        "name_town" if r.name != 0 && r.town != 0 => out.push(pack(r.name, r.town)),
+        "reading_town" if r.reading != 0 && r.town != 0 => out.push(pack(r.reading, r.town)),
+        "name" if r.name != 0 => out.push(r.name as u64),
+        "reading" if r.reading != 0 => out.push(r.reading as u64),
+        "customer_no" if r.number != 0 => out.push(pack(r.source as u32, r.number)),
+        _ => {}
+    }
+}
+
+/// The candidate pairs of every blocking key in `keys`.
+pub fn candidates(l: &Loaded, keys: &[String], max_block: usize) -> Candidates {
+    let mut all: Vec<(u64, u16)> = Vec::new();
+    let mut per_key = Vec::new();
+    let mut buf = Vec::new();
+    let mut members: Vec<u32> = Vec::new();
+    let mut seen: std::collections::HashSet<(u16, u32)> = std::collections::HashSet::new();
+    let chained = keys.iter().any(|k| k == "customer_no");
+    for (k, key) in keys.iter().enumerate() {
+        let mut entries: Vec<(u64, u32)> = Vec::with_capacity(l.recs.len());
+        for (i, r) in l.recs.iter().enumerate() {
+            buf.clear();
+            keys_of(key, r, &mut buf);
+            buf.sort_unstable();
+            buf.dedup();
+            entries.extend(buf.iter().map(|&v| (v, i as u32)));
+        }
+        entries.sort_unstable();
+        let mut report = KeyReport { key: key.clone(), pairs: 0, oversized_blocks: 0, records_in_oversized: 0 };
+        let mut start = 0;
+        let before = all.len();
+        while start < entries.len() {
+            let v = entries[start].0;
+            let mut end = start + 1;
+            while end < entries.len() && entries[end].0 == v {
+                end += 1;
+            }
+            let block = &entries[start..end];
+            start = end;
+            if key == "customer_no" {
+                // One source's customer number: the rows of one identity
+                // (a POS customer's purchases) are chained in order, not
+                // paired all with all.
+                for w in block.windows(2) {
+                    all.push((pack(w[0].1, w[1].1), 1 << k));
+                }
+                continue;
+            }
+            // Within other blocks, one record stands for each source
+            // customer number: the others are chained to it above.
+            members.clear();
+            seen.clear();
+            for &(_, i) in block {
+                let r = &l.recs[i as usize];
+                if !chained || r.number == 0 || seen.insert((r.source, r.number)) {
+                    members.push(i);
+                }
+            }
+            if members.len() > max_block {
+                report.oversized_blocks += 1;
+                report.records_in_oversized += members.len() as u64;
+                continue;
+            }
+            for i in 0..members.len() {
+                for j in i + 1..members.len() {
+                    let (a, b) = (members[i], members[j]);
+                    all.push((pack(a.min(b), a.max(b)), 1 << k));
+                }
+            }
+        }
+        // Pairs this key produced, before merging with the other keys.
+        let mut mine: Vec<u64> = all[before..].iter().map(|p| p.0).collect();
+        mine.sort_unstable();
+        mine.dedup();
+        report.pairs = mine.len() as u64;
+        per_key.push(report);
+    }
+    all.sort_unstable_by_key(|p| p.0);
+    let mut pairs = Vec::with_capacity(all.len());
+    let mut found_by: Vec<u16> = Vec::with_capacity(all.len());
+    for (p, bit) in all {
+        let pair = ((p >> 32) as u32, p as u32);
+        if pairs.last() == Some(&pair) {
+            *found_by.last_mut().expect("parallel vectors") |= bit;
+        } else {
+            pairs.push(pair);
+            found_by.push(bit);
+        }
+    }
+    Candidates { pairs, found_by, per_key }
+}
+
+/// The blocking keys (of those in use) two records share: for `explain`,
+/// to say why a pair was never compared.
+pub fn shared_keys(keys: &[String], a: &Rec, b: &Rec) -> Vec<String> {
+    let (mut ka, mut kb) = (Vec::new(), Vec::new());
+    keys.iter()
+        .filter(|key| {
+            ka.clear();
+            kb.clear();
+            keys_of(key, a, &mut ka);
+            keys_of(key, b, &mut kb);
+            ka.iter().any(|v| kb.contains(v))
+        })
+        .cloned()
+        .collect()
+}

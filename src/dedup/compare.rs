@@ -1,0 +1,391 @@
+//! Field comparisons: each field of a pair of records gets a level (exact,
+//! close, different, missing…), on the cleansed matching keys and always on
+//! characters, never bytes.
+//!
+//! The name is compared once, kanji and reading together (they are one
+//! fact written twice, and counting them twice chains families together):
+//! the level says how the two names relate — the same, close (a variant
+//! kanji, a hand-copying confusion such as 太/大 or 郎/朗, a loosely typed
+//! reading), the same given name under another surname (a marriage), the
+//! same surname with another given name (a family member), or different.
+
+use super::load::{Loaded, Rec, Sym};
+use crate::cleanse::{itaiji, kana};
+
+/// The compared fields, in report order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum F {
+    Name,
+    Birth,
+    Phone,
+    Email,
+    Address,
+    Gender,
+    Number,
+}
+
+impl F {
+    pub const ALL: [F; 7] = [F::Name, F::Birth, F::Phone, F::Email, F::Address, F::Gender, F::Number];
+    pub const N: usize = 7;
+
+    pub fn name(self) -> &'static str {
+        match self {
+            F::Name => "name",
+            F::Birth => "birth_date",
+            F::Phone => "phone",
+            F::Email => "email",
+            F::Address => "address",
+            F::Gender => "gender",
+            F::Number => "customer_no",
+        }
+    }
+
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            F::Name => "氏名",
+            F::Birth => "生年月日",
+            F::Phone => "電話",
+            F::Email => "メール",
+            F::Address => "住所",
+            F::Gender => "性別",
+            F::Number => "顧客番号",
+        }
+    }
+
+    /// The level names, index = level; level 0 is always "missing" (one
+    /// side has no value: no evidence either way).
+    pub fn levels(self) -> &'static [&'static str] {
+        match self {
+            F::Name => {
+                &["missing", "exact", "close", "similar", "same given name, other surname", "same surname, other given name", "different"]
+            }
+            F::Birth => &["missing", "exact", "one digit off", "day and month swapped", "different"],
+            F::Phone => &["missing", "shared mobile", "shared landline", "different mobiles", "different"],
+            F::Email => &["missing", "exact", "different"],
+            F::Address => &["missing", "exact", "same town or postal code", "different"],
+            F::Gender => &["missing", "same", "different"],
+            F::Number => &["not comparable", "same number in one source", "different numbers in one source"],
+        }
+    }
+}
+
+/// The levels of a pair, and the facts the rules need.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Comparison {
+    pub levels: [u8; F::N],
+    /// For levels whose weight depends on the value (term frequency): the
+    /// agreeing value's symbol (a name's reading tagged with
+    /// [`READING_TAG`]); 0 when not used.
+    pub tf: [u32; F::N],
+    /// Both given names are known and clearly different (not a variant, a
+    /// confusion or a loose reading).
+    pub given_differs: bool,
+}
+
+/// Marks a reading symbol in [`Comparison::tf`] for the name.
+pub const READING_TAG: u32 = 1 << 31;
+
+/// How two strings relate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rel {
+    None,
+    Equal,
+    Close,
+    Similar,
+    Different,
+}
+
+/// Kanji pairs people confuse when copying a handwritten card, or that an
+/// IME offers side by side: one substitution makes two names "close".
+const CONFUSABLE: &[(char, char)] = &[
+    ('太', '大'),
+    ('郎', '朗'),
+    ('斉', '斎'),
+    ('祐', '裕'),
+    ('未', '末'),
+    ('土', '士'),
+    ('己', '巳'),
+    ('巳', '已'),
+    ('己', '已'),
+    ('王', '玉'),
+    ('天', '夫'),
+    ('治', '冶'),
+    ('史', '吏'),
+    ('崎', '埼'),
+    ('嶋', '島'),
+    ('淳', '惇'),
+    ('恵', '惠'),
+    ('富', '冨'),
+    ('一', '壱'),
+    ('子', '了'),
+    ('瀬', '瀨'),
+    ('沢', '澤'),
+    ('辺', '邊'),
+    ('博', '傅'),
+];
+
+fn confusable(a: char, b: char) -> bool {
+    CONFUSABLE.iter().any(|&(x, y)| (x == a && y == b) || (x == b && y == a)) || itaiji::is_variant_pair(a, b)
+}
+
+/// Two kanji (or latin) name keys.
+pub fn rel_kanji(a: &str, b: &str) -> Rel {
+    if a.is_empty() || b.is_empty() {
+        return Rel::None;
+    }
+    if a == b {
+        return Rel::Equal;
+    }
+    let (ca, cb): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if ca.len() == cb.len() {
+        let diffs: Vec<(char, char)> = ca.iter().zip(&cb).filter(|(x, y)| x != y).map(|(x, y)| (*x, *y)).collect();
+        if diffs.len() == 1 && confusable(diffs[0].0, diffs[0].1) {
+            return Rel::Close;
+        }
+    }
+    if similar(&ca, &cb) {
+        Rel::Similar
+    } else {
+        Rel::Different
+    }
+}
+
+/// Two reading keys (already folded: long vowels, small kana).
+pub fn rel_reading(a: &str, b: &str) -> Rel {
+    if a.is_empty() || b.is_empty() {
+        return Rel::None;
+    }
+    if a == b {
+        return Rel::Equal;
+    }
+    if kana::loose_kana_key(a) == kana::loose_kana_key(b) {
+        return Rel::Close;
+    }
+    let (ca, cb): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if similar(&ca, &cb) {
+        Rel::Similar
+    } else {
+        Rel::Different
+    }
+}
+
+/// Jaro-Winkler on characters, with a length floor: two short names one
+/// character apart are not "similar" (ユウキ/ユウト are two people).
+fn similar(a: &Vec<char>, b: &Vec<char>) -> bool {
+    let n = a.len().min(b.len());
+    n >= 4 && strsim::generic_jaro_winkler(a, b) >= 0.92
+}
+
+/// A surname and a given name of a record, splitting an unspaced name by
+/// the other record's split when it can (`山田花子` against `山田 / 太郎`).
+fn parts(full: &str, family: &str, given: &str, other_family: &str, other_given: &str) -> (String, String) {
+    if !family.is_empty() || !given.is_empty() {
+        return (family.to_string(), given.to_string());
+    }
+    if full.is_empty() {
+        return (String::new(), String::new());
+    }
+    if !other_family.is_empty() && full.len() > other_family.len() && full.starts_with(other_family) {
+        return (other_family.to_string(), full[other_family.len()..].to_string());
+    }
+    if !other_given.is_empty() && full.len() > other_given.len() && full.ends_with(other_given) {
+        return (full[..full.len() - other_given.len()].to_string(), other_given.to_string());
+    }
+    (String::new(), String::new())
+}
+
+/// Name parts compared: (family relation, given relation), each the better
+/// of kanji and reading, and whether the given names clearly differ.
+fn name_parts(l: &Loaded, a: &Rec, b: &Rec) -> (Rel, Rel, bool) {
+    let t = &l.tables;
+    let (af, ag) = parts(t.names.get(a.name), t.names.get(a.family), t.names.get(a.given), t.names.get(b.family), t.names.get(b.given));
+    let (bf, bg) = parts(t.names.get(b.name), t.names.get(b.family), t.names.get(b.given), &af, &ag);
+    let (arf, arg) = parts(
+        t.readings.get(a.reading),
+        t.readings.get(a.family_r),
+        t.readings.get(a.given_r),
+        t.readings.get(b.family_r),
+        t.readings.get(b.given_r),
+    );
+    let (brf, brg) = parts(t.readings.get(b.reading), t.readings.get(b.family_r), t.readings.get(b.given_r), &arf, &arg);
+    let fam = best(rel_kanji(&af, &bf), rel_reading(&arf, &brf));
+    let gk = rel_kanji(&ag, &bg);
+    let gr = rel_reading(&arg, &brg);
+    let giv = best(gk, gr);
+    // Clearly different: the readings differ beyond loose typing, or (with
+    // no readings to ask) the kanji differ beyond a variant or confusion.
+    // Kanji that agree overrule a reading typo, and readings that agree
+    // overrule another kanji for the same sound (京子/恭子).
+    let differs = match (gk, gr) {
+        (Rel::Equal | Rel::Close, _) => false,
+        (_, Rel::Equal | Rel::Close) => false,
+        (_, Rel::Different | Rel::Similar) => true,
+        (Rel::Different | Rel::Similar, Rel::None) => true,
+        _ => false,
+    };
+    (fam, giv, differs)
+}
+
+fn best(a: Rel, b: Rel) -> Rel {
+    let rank = |r: Rel| match r {
+        Rel::Equal => 4,
+        Rel::Close => 3,
+        Rel::Similar => 2,
+        Rel::Different => 1,
+        Rel::None => 0,
+    };
+    if rank(a) >= rank(b) {
+        a
+    } else {
+        b
+    }
+}
+
+/// The name level (see [`F::levels`]) and whether the given names differ.
+pub fn name_level(l: &Loaded, a: &Rec, b: &Rec) -> (u8, bool) {
+    let t = &l.tables;
+    let kx = if a.name != 0 && a.name == b.name { Rel::Equal } else { rel_kanji(t.names.get(a.name), t.names.get(b.name)) };
+    let rx = if a.reading != 0 && a.reading == b.reading {
+        Rel::Equal
+    } else {
+        rel_reading(t.readings.get(a.reading), t.readings.get(b.reading))
+    };
+    let (fam, giv, given_differs) = name_parts(l, a, b);
+    use Rel::*;
+    let level = match (kx, rx) {
+        (None, None) => 0,
+        (Equal, Equal | Close | None) | (None, Equal) => 1,
+        (Equal, _) | (Close, Equal | Close | None) | (None, Close) | (Similar, Equal) => 2,
+        _ if given_differs && matches!(fam, Equal | Close) => 5,
+        _ if matches!(giv, Equal | Close) && matches!(fam, Different | Similar) => 4,
+        _ if !given_differs && (kx == Similar || rx == Similar) => 3,
+        _ => 6,
+    };
+    // Names that differ altogether count as clearly different too.
+    (level, given_differs || level == 6)
+}
+
+/// Birth dates (yyyymmdd numbers).
+pub fn birth_level(a: u32, b: u32) -> u8 {
+    if a == 0 || b == 0 {
+        return 0;
+    }
+    if a == b {
+        return 1;
+    }
+    let (sa, sb) = (format!("{a:08}"), format!("{b:08}"));
+    let off = sa.bytes().zip(sb.bytes()).filter(|(x, y)| x != y).count();
+    if off == 1 {
+        return 2;
+    }
+    let (ya, ma, da) = (a / 10000, a / 100 % 100, a % 100);
+    let (yb, mb, db) = (b / 10000, b / 100 % 100, b % 100);
+    if ya == yb && ma == db && da == mb {
+        return 3;
+    }
+    4
+}
+
+/// Compares two records field by field.
+pub fn compare(l: &Loaded, a: &Rec, b: &Rec) -> Comparison {
+    let mut c = Comparison::default();
+    let (nl, given_differs) = name_level(l, a, b);
+    c.levels[F::Name as usize] = nl;
+    c.given_differs = given_differs;
+    if nl == 1 {
+        c.tf[F::Name as usize] = if a.name != 0 && a.name == b.name { a.name } else { a.reading | READING_TAG };
+    }
+    c.levels[F::Birth as usize] = birth_level(a.birth, b.birth);
+    // Phones: any of one equal to any of the other; a mobile is a person's,
+    // a landline a household's.
+    let phones_a = a.mobiles.len() + a.landlines.len();
+    let phones_b = b.mobiles.len() + b.landlines.len();
+    c.levels[F::Phone as usize] = if phones_a == 0 || phones_b == 0 {
+        0
+    } else if let Some(p) = shared(&a.mobiles, &b.mobiles) {
+        c.tf[F::Phone as usize] = p;
+        1
+    } else if let Some(p) = shared(&a.landlines, &b.landlines) {
+        c.tf[F::Phone as usize] = p;
+        2
+    } else if !a.mobiles.is_empty() && !b.mobiles.is_empty() {
+        3
+    } else {
+        4
+    };
+    c.levels[F::Email as usize] = match (a.email, b.email) {
+        (0, _) | (_, 0) => 0,
+        (x, y) if x == y => {
+            c.tf[F::Email as usize] = x;
+            1
+        }
+        _ => 2,
+    };
+    c.levels[F::Address as usize] = if a.address != 0 && a.address == b.address {
+        c.tf[F::Address as usize] = a.address;
+        1
+    } else if (a.town != 0 && a.town == b.town) || (a.postal != 0 && a.postal == b.postal) {
+        2
+    } else if (a.address == 0 && a.postal == 0) || (b.address == 0 && b.postal == 0) {
+        0
+    } else {
+        3
+    };
+    c.levels[F::Gender as usize] = match (a.gender, b.gender) {
+        (0, _) | (_, 0) => 0,
+        (x, y) if x == y => 1,
+        _ => 2,
+    };
+    c.levels[F::Number as usize] = if a.source != b.source || a.number == 0 || b.number == 0 {
+        0
+    } else if a.number == b.number {
+        1
+    } else {
+        2
+    };
+    c
+}
+
+fn shared(a: &[Sym], b: &[Sym]) -> Option<Sym> {
+    a.iter().find(|x| b.contains(x)).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kanji_relations() {
+        assert_eq!(rel_kanji("山田太郎", "山田太郎"), Rel::Equal);
+        assert_eq!(rel_kanji("山田太郎", "山田大郎"), Rel::Close);
+        assert_eq!(rel_kanji("山田太郎", "山田太朗"), Rel::Close);
+        assert_eq!(rel_kanji("山田太郎", "山田花子"), Rel::Different);
+        assert_eq!(rel_kanji("", "山田花子"), Rel::None);
+    }
+
+    #[test]
+    fn readings_are_characters_not_bytes() {
+        assert_eq!(rel_reading("タカハシ", "タカハシ"), Rel::Equal);
+        // Voicing typed loosely.
+        assert_eq!(rel_reading("ヤマサキ", "ヤマザキ"), Rel::Close);
+        // Short given names one kana apart are two people.
+        assert_eq!(rel_reading("ユウキ", "ユウト"), Rel::Different);
+        assert_eq!(rel_reading("ワタナベタロウ", "ワタナベタロ"), Rel::Similar);
+    }
+
+    #[test]
+    fn birth_levels() {
+        assert_eq!(birth_level(19770403, 19770403), 1);
+        assert_eq!(birth_level(19770403, 19770408), 2);
+        assert_eq!(birth_level(19770403, 19770304), 3);
+        assert_eq!(birth_level(19770403, 19800101), 4);
+        assert_eq!(birth_level(0, 19800101), 0);
+    }
+
+    #[test]
+    fn unspaced_names_split_by_the_other() {
+        assert_eq!(parts("山田花子", "", "", "山田", "太郎"), ("山田".to_string(), "花子".to_string()));
+        assert_eq!(parts("佐藤花子", "", "", "山田", "花子"), ("佐藤".to_string(), "花子".to_string()));
+        assert_eq!(parts("佐藤花子", "", "", "", ""), (String::new(), String::new()));
+    }
+}

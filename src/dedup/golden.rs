@@ -1,0 +1,237 @@
+//! Golden records: one per live customer, each field chosen from the
+//! customer's records by a documented survivorship rule. Nothing is
+//! dropped: every other value stays on its record, and the
+//! `customer_values` view lists them all (old addresses, former surnames,
+//! every phone).
+//!
+//! Rules (a record's *date* is its latest visit or purchase, else its
+//! first-visit date; *priority* is its source's `priority` in the mapping):
+//!
+//! | fields | rule |
+//! | --- | --- |
+//! | name, family_name, given_name (together) | most complete (a kanji name, split into surname and given name), then most recent |
+//! | kana, family_kana, given_kana (together) | most complete (split), then most recent |
+//! | postal_code, prefecture, address, address2 (together) | most recent, then most complete |
+//! | phone, mobile, phone2, email, note | most recent |
+//! | birth_date, gender, store | most frequent |
+//! | customer_no | source priority |
+//! | first_visit | earliest |
+//!
+//! Ties always fall to the higher source priority, then the more recent
+//! record, then the later record id.
+
+use std::collections::HashMap;
+
+use anyhow::Result;
+use rusqlite::Transaction;
+
+use crate::mapping::Field;
+use crate::store::RECORD_FIELDS;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rule {
+    CompleteRecent,
+    RecentComplete,
+    Recent,
+    Frequent,
+    Priority,
+    Earliest,
+}
+
+impl Rule {
+    fn label(self) -> &'static str {
+        match self {
+            Rule::CompleteRecent => "most complete, then most recent",
+            Rule::RecentComplete => "most recent, then most complete",
+            Rule::Recent => "most recent",
+            Rule::Frequent => "most frequent",
+            Rule::Priority => "source priority",
+            Rule::Earliest => "earliest",
+        }
+    }
+}
+
+/// Field groups chosen from one record together, with their rule; the
+/// first field of a group must have a value for a record to be chosen.
+fn groups() -> Vec<(Vec<Field>, Rule)> {
+    use Field as F;
+    vec![
+        (vec![F::Name, F::FamilyName, F::GivenName], Rule::CompleteRecent),
+        (vec![F::Kana, F::FamilyKana, F::GivenKana], Rule::CompleteRecent),
+        (vec![F::Address, F::PostalCode, F::Prefecture, F::Address2], Rule::RecentComplete),
+        (vec![F::PostalCode], Rule::Recent),
+        (vec![F::Prefecture], Rule::Recent),
+        (vec![F::Phone], Rule::Recent),
+        (vec![F::Mobile], Rule::Recent),
+        (vec![F::Phone2], Rule::Recent),
+        (vec![F::Email], Rule::Recent),
+        (vec![F::Note], Rule::Recent),
+        (vec![F::BirthDate], Rule::Frequent),
+        (vec![F::Gender], Rule::Frequent),
+        (vec![F::Store], Rule::Frequent),
+        (vec![F::CustomerNo], Rule::Priority),
+        (vec![F::FirstVisit], Rule::Earliest),
+    ]
+}
+
+struct Row {
+    id: i64,
+    priority: i64,
+    date: String,
+    values: Vec<Option<String>>,
+}
+
+fn col(f: Field) -> usize {
+    RECORD_FIELDS.iter().position(|g| *g == f).expect("a record field")
+}
+
+/// How complete a record is for a group: kanji beats kana-only for names,
+/// every filled field counts.
+fn completeness(r: &Row, fields: &[Field]) -> i64 {
+    let mut c: i64 = fields.iter().filter(|f| r.values[col(**f)].is_some()).count() as i64;
+    if fields[0] == Field::Name {
+        if let Some(n) = &r.values[col(Field::Name)] {
+            if n.chars().any(|ch| ('\u{4E00}'..='\u{9FFF}').contains(&ch) || ('\u{3400}'..='\u{4DBF}').contains(&ch)) {
+                c += 10;
+            }
+        }
+    }
+    c
+}
+
+/// Orders two records for a rule: Greater = `a` wins.
+fn better(rule: Rule, fields: &[Field], a: &Row, b: &Row, freq: &HashMap<&str, usize>) -> std::cmp::Ordering {
+    let recent = |x: &Row, y: &Row| x.date.cmp(&y.date);
+    let prio = |x: &Row, y: &Row| x.priority.cmp(&y.priority);
+    let tie = |x: &Row, y: &Row| prio(x, y).then(recent(x, y)).then(x.id.cmp(&y.id));
+    fn first(x: &Row, f: Field) -> &str {
+        x.values[col(f)].as_deref().unwrap_or("")
+    }
+    match rule {
+        Rule::CompleteRecent => completeness(a, fields).cmp(&completeness(b, fields)).then(recent(a, b)).then(tie(a, b)),
+        Rule::RecentComplete => recent(a, b).then(completeness(a, fields).cmp(&completeness(b, fields))).then(tie(a, b)),
+        Rule::Recent => recent(a, b).then(tie(a, b)),
+        Rule::Frequent => freq.get(first(a, fields[0])).cmp(&freq.get(first(b, fields[0]))).then(tie(a, b)),
+        Rule::Priority => tie(a, b),
+        // The earliest value wins: reverse the value order.
+        Rule::Earliest => first(b, fields[0]).cmp(first(a, fields[0])).then(tie(a, b)),
+    }
+}
+
+/// Recomputes the golden records of `customers`, of every customer that
+/// has none yet, and drops those of customers merged away. Returns how
+/// many were written.
+pub fn update(tx: &Transaction, customers: &[i64]) -> Result<u64> {
+    tx.execute_batch(
+        "DELETE FROM golden WHERE customer_id IN (SELECT id FROM customers WHERE merged_into IS NOT NULL)
+            OR customer_id NOT IN (SELECT customer_id FROM records WHERE status = 'active' AND customer_id IS NOT NULL);
+         CREATE TEMP TABLE IF NOT EXISTS golden_todo (customer_id INTEGER PRIMARY KEY);
+         DELETE FROM golden_todo;
+         INSERT OR IGNORE INTO golden_todo
+            SELECT DISTINCT customer_id FROM records r WHERE status = 'active' AND customer_id IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM golden g WHERE g.customer_id = r.customer_id);",
+    )?;
+    {
+        let mut st = tx.prepare("INSERT OR IGNORE INTO golden_todo VALUES (?1)")?;
+        for c in customers {
+            st.execute([c])?;
+        }
+    }
+    // Source priority per import.
+    let mut priority: HashMap<i64, i64> = HashMap::new();
+    {
+        let mut st = tx.prepare("SELECT id, source FROM imports")?;
+        let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?.collect::<Result<Vec<_>, _>>()?;
+        let mut by_source: HashMap<String, i64> = HashMap::new();
+        for (id, source) in rows {
+            let p = *by_source.entry(source.clone()).or_insert_with(|| super::load::source_priority(tx, &source));
+            priority.insert(id, p);
+        }
+    }
+    let cols: Vec<String> = RECORD_FIELDS.iter().map(|f| format!("r.{}", f.name())).collect();
+    let sql = format!(
+        "SELECT r.customer_id, r.id, r.import_id,
+                max(coalesce((SELECT max(date) FROM events e WHERE e.record_id = r.id), ''), coalesce(r.first_visit, '')),
+                {}
+         FROM golden_todo t JOIN records r ON r.customer_id = t.customer_id
+         WHERE r.status = 'active' ORDER BY r.customer_id, r.id",
+        cols.join(", ")
+    );
+    let names: Vec<&str> = RECORD_FIELDS.iter().map(|f| f.name()).collect();
+    let insert = format!(
+        "INSERT OR REPLACE INTO golden (customer_id, {}, records, last_seen, sources) VALUES (?1, {}, ?{}, ?{}, ?{})",
+        names.join(", "),
+        (2..2 + names.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", "),
+        2 + names.len(),
+        3 + names.len(),
+        4 + names.len()
+    );
+    let mut ins = tx.prepare(&insert)?;
+    let mut st = tx.prepare(&sql)?;
+    let mut rows = st.query([])?;
+    let mut written = 0u64;
+    let mut current: Option<i64> = None;
+    let mut batch: Vec<Row> = Vec::new();
+    let groups = groups();
+    let mut flush = |customer: i64, batch: &mut Vec<Row>| -> Result<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let mut out: Vec<Option<String>> = vec![None; RECORD_FIELDS.len()];
+        let mut sources = serde_json::Map::new();
+        for (fields, rule) in &groups {
+            if out[col(fields[0])].is_some() {
+                continue;
+            }
+            let mut freq: HashMap<&str, usize> = HashMap::new();
+            if *rule == Rule::Frequent {
+                for r in batch.iter() {
+                    if let Some(v) = &r.values[col(fields[0])] {
+                        *freq.entry(v.as_str()).or_default() += 1;
+                    }
+                }
+            }
+            let best = batch.iter().filter(|r| r.values[col(fields[0])].is_some()).max_by(|a, b| better(*rule, fields, a, b, &freq));
+            if let Some(r) = best {
+                for f in fields {
+                    if out[col(*f)].is_none() && r.values[col(*f)].is_some() {
+                        out[col(*f)] = r.values[col(*f)].clone();
+                        sources.insert(f.name().to_string(), serde_json::json!({"record": r.id, "rule": rule.label()}));
+                    }
+                }
+            }
+        }
+        let last_seen = batch.iter().map(|r| r.date.as_str()).max().filter(|d| !d.is_empty()).map(str::to_string);
+        let mut values: Vec<&dyn rusqlite::ToSql> = vec![&customer];
+        values.extend(out.iter().map(|v| v as &dyn rusqlite::ToSql));
+        let n = batch.len() as i64;
+        let sources = serde_json::Value::Object(sources).to_string();
+        values.push(&n);
+        values.push(&last_seen);
+        values.push(&sources);
+        ins.execute(values.as_slice())?;
+        written += 1;
+        batch.clear();
+        Ok(())
+    };
+    while let Some(r) = rows.next()? {
+        let customer: i64 = r.get(0)?;
+        if current != Some(customer) {
+            if let Some(c) = current {
+                flush(c, &mut batch)?;
+            }
+            current = Some(customer);
+        }
+        let import: i64 = r.get(2)?;
+        batch.push(Row {
+            id: r.get(1)?,
+            priority: priority.get(&import).copied().unwrap_or(0),
+            date: r.get(3)?,
+            values: (0..RECORD_FIELDS.len()).map(|i| r.get(4 + i)).collect::<Result<_, _>>()?,
+        });
+    }
+    if let Some(c) = current {
+        flush(c, &mut batch)?;
+    }
+    Ok(written)
+}

@@ -1,0 +1,276 @@
+//! Loading the active records into memory in the shape matching needs:
+//! every matching key interned to a small integer (equality is an integer
+//! compare, frequencies are an array lookup), birth dates as numbers,
+//! phones sorted into mobiles and landlines.
+
+use std::collections::HashMap;
+
+use anyhow::Result;
+use rusqlite::Connection;
+
+use crate::cleanse::{kana, name, phone};
+
+/// An interned string: 0 is "no value".
+pub type Sym = u32;
+
+/// Strings of one kind (names, readings, phones…) interned.
+#[derive(Default)]
+pub struct Interner {
+    map: HashMap<String, Sym>,
+    strings: Vec<String>,
+}
+
+impl Interner {
+    fn new() -> Self {
+        Interner { map: HashMap::new(), strings: vec![String::new()] }
+    }
+
+    pub fn intern(&mut self, s: &str) -> Sym {
+        if s.is_empty() {
+            return 0;
+        }
+        if let Some(&id) = self.map.get(s) {
+            return id;
+        }
+        let id = self.strings.len() as Sym;
+        self.strings.push(s.to_string());
+        self.map.insert(s.to_string(), id);
+        id
+    }
+
+    pub fn get(&self, s: Sym) -> &str {
+        &self.strings[s as usize]
+    }
+
+    pub fn find(&self, s: &str) -> Sym {
+        self.map.get(s).copied().unwrap_or(0)
+    }
+}
+
+/// Symbol tables, one per kind of value.
+pub struct Tables {
+    /// Kanji (or latin) name keys: full names, surnames, given names.
+    pub names: Interner,
+    /// Reading keys (katakana, folded): full, surname, given.
+    pub readings: Interner,
+    pub phones: Interner,
+    pub emails: Interner,
+    pub addresses: Interner,
+    /// The town part of an address key (before the block number).
+    pub towns: Interner,
+    pub postals: Interner,
+    pub numbers: Interner,
+}
+
+/// One active record, as matching sees it.
+#[derive(Debug, Clone, Default)]
+pub struct Rec {
+    pub id: i64,
+    pub customer: i64,
+    /// Index into [`Loaded::sources`].
+    pub source: u16,
+    pub number: Sym,
+    /// Full name key, surname key, given-name key (kanji or latin).
+    pub name: Sym,
+    pub family: Sym,
+    pub given: Sym,
+    /// Reading keys: full, surname, given (from the kana field, or from a
+    /// name written in kana).
+    pub reading: Sym,
+    pub family_r: Sym,
+    pub given_r: Sym,
+    /// yyyymmdd; 0 when unknown or not to the day.
+    pub birth: u32,
+    /// 0 unknown, 1 male, 2 female, 3 other.
+    pub gender: u8,
+    pub mobiles: Vec<Sym>,
+    pub landlines: Vec<Sym>,
+    pub email: Sym,
+    pub address: Sym,
+    pub town: Sym,
+    pub postal: Sym,
+    /// yyyymmdd of the record's latest dated fact (a visit, a purchase, a
+    /// first visit); 0 when it has none.
+    pub date: u32,
+}
+
+/// A source (an import's `source` name) and its priority.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub name: String,
+    pub priority: i64,
+}
+
+pub struct Loaded {
+    pub recs: Vec<Rec>,
+    pub tables: Tables,
+    pub sources: Vec<Source>,
+}
+
+/// "1977-04-03" → 19770403; anything not a full date → 0.
+pub fn date_num(s: &str) -> u32 {
+    let b = s.as_bytes();
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return 0;
+    }
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + (c - b'0') as u32))
+    };
+    match (digits(0..4), digits(5..7), digits(8..10)) {
+        (Some(y), Some(m), Some(d)) if (1..=12).contains(&m) && (1..=31).contains(&d) => y * 10000 + m * 100 + d,
+        _ => 0,
+    }
+}
+
+/// Whether a name key is written in kana only (then it is also a reading).
+fn is_kana(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| matches!(c, '\u{3041}'..='\u{309F}' | '\u{30A0}'..='\u{30FF}' | ' ' | '\u{3000}'))
+}
+
+/// The town part of an address key: up to the first digit (the block
+/// number): `世田谷区太子堂3-31-27` → `世田谷区太子堂`.
+fn town_of(key: &str) -> &str {
+    match key.find(|c: char| c.is_ascii_digit()) {
+        Some(i) if i > 0 => &key[..i],
+        _ => "",
+    }
+}
+
+/// The priority each source gives itself in its mapping: stored with the
+/// import as the mapping's hash is, read back from the mapping file when
+/// it still exists; unknown sources rank 0.
+pub(crate) fn source_priority(conn: &Connection, source: &str) -> i64 {
+    let path: Option<String> = conn
+        .query_row("SELECT mapping_path FROM imports WHERE source = ?1 ORDER BY id DESC LIMIT 1", [source], |r| r.get(0))
+        .ok()
+        .flatten();
+    path.and_then(|p| std::fs::read_to_string(p).ok())
+        .and_then(|t| t.parse::<toml::Table>().ok())
+        .and_then(|t| t.get("source")?.get("priority")?.as_integer())
+        .unwrap_or(0)
+}
+
+/// Loads every active record, in id order.
+pub fn load(conn: &Connection) -> Result<Loaded> {
+    let mut tables = Tables {
+        names: Interner::new(),
+        readings: Interner::new(),
+        phones: Interner::new(),
+        emails: Interner::new(),
+        addresses: Interner::new(),
+        towns: Interner::new(),
+        postals: Interner::new(),
+        numbers: Interner::new(),
+    };
+    let mut sources: Vec<Source> = Vec::new();
+    let mut import_source: HashMap<i64, u16> = HashMap::new();
+    {
+        let mut st = conn.prepare("SELECT id, source FROM imports ORDER BY id")?;
+        let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        for row in rows {
+            let (id, source) = row?;
+            let idx = match sources.iter().position(|s| s.name == source) {
+                Some(i) => i,
+                None => {
+                    let priority = source_priority(conn, &source);
+                    sources.push(Source { name: source, priority });
+                    sources.len() - 1
+                }
+            };
+            import_source.insert(id, idx as u16);
+        }
+    }
+    // The latest dated event of each record.
+    let mut latest: HashMap<i64, u32> = HashMap::new();
+    {
+        let mut st = conn.prepare("SELECT record_id, max(date) FROM events WHERE date IS NOT NULL GROUP BY record_id")?;
+        let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?)))?;
+        for row in rows {
+            let (id, d) = row?;
+            if let Some(d) = d {
+                latest.insert(id, date_num(&d));
+            }
+        }
+    }
+    let mut st = conn.prepare(
+        "SELECT id, customer_id, import_id, customer_no, name_key, family_name, given_name, kana_key, family_kana, given_kana,
+                birth_date, gender, phone_key, mobile_key, phone2_key, email_key, address_key, postal_code, first_visit, name
+         FROM records WHERE status = 'active' AND customer_id IS NOT NULL ORDER BY id",
+    )?;
+    let mut rows = st.query([])?;
+    let mut recs = Vec::new();
+    while let Some(r) = rows.next()? {
+        let s = |i: usize| -> rusqlite::Result<Option<String>> { r.get::<_, Option<String>>(i) };
+        let id: i64 = r.get(0)?;
+        let mut rec =
+            Rec { id, customer: r.get(1)?, source: import_source.get(&r.get::<_, i64>(2)?).copied().unwrap_or(0), ..Rec::default() };
+        rec.number = s(3)?.map_or(0, |v| tables.numbers.intern(&v));
+        let name_key = s(4)?.unwrap_or_default();
+        let family = s(5)?.map(|v| name::name_key(&v)).unwrap_or_default();
+        let given = s(6)?.map(|v| name::name_key(&v)).unwrap_or_default();
+        let display = s(19)?.unwrap_or_default();
+        let mut reading = s(7)?.unwrap_or_default();
+        let mut family_r = s(8)?.map(|v| kana::kana_key(&v)).unwrap_or_default();
+        let mut given_r = s(9)?.map(|v| kana::kana_key(&v)).unwrap_or_default();
+        if is_kana(&display) {
+            // A name written in kana is a reading, not a kanji name.
+            if reading.is_empty() {
+                reading = kana::kana_key(&display);
+                family_r = kana::kana_key(&family);
+                given_r = kana::kana_key(&given);
+            }
+        } else {
+            rec.name = tables.names.intern(&name_key);
+            rec.family = tables.names.intern(&family);
+            rec.given = tables.names.intern(&given);
+        }
+        rec.reading = tables.readings.intern(&reading);
+        rec.family_r = tables.readings.intern(&family_r);
+        rec.given_r = tables.readings.intern(&given_r);
+        rec.birth = s(10)?.map_or(0, |v| date_num(&v));
+        rec.gender = match s(11)?.as_deref() {
+            Some("M") => 1,
+            Some("F") => 2,
+            Some(_) => 3,
+            None => 0,
+        };
+        for i in 12..=14 {
+            if let Some(p) = s(i)? {
+                let sym = tables.phones.intern(&p);
+                let list = if phone::kind_of(&p) == Some("mobile") { &mut rec.mobiles } else { &mut rec.landlines };
+                if !list.contains(&sym) {
+                    list.push(sym);
+                }
+            }
+        }
+        rec.email = s(15)?.map_or(0, |v| tables.emails.intern(&v));
+        if let Some(a) = s(16)? {
+            rec.address = tables.addresses.intern(&a);
+            rec.town = tables.towns.intern(town_of(&a));
+        }
+        rec.postal = s(17)?.map_or(0, |v| tables.postals.intern(&v));
+        let first_visit = s(18)?.map_or(0, |v| date_num(&v));
+        rec.date = latest.get(&id).copied().unwrap_or(0).max(first_visit);
+        recs.push(rec);
+    }
+    Ok(Loaded { recs, tables, sources })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(date_num("1977-04-03"), 19770403);
+        assert_eq!(date_num("1977-04"), 0);
+        assert_eq!(date_num("1977-13-03"), 0);
+    }
+
+    #[test]
+    fn towns() {
+        assert_eq!(town_of("世田谷区太子堂3-31-27"), "世田谷区太子堂");
+        assert_eq!(town_of("3-31-27"), "");
+        assert_eq!(town_of("世田谷区太子堂"), "");
+    }
+}

@@ -1,0 +1,471 @@
+//! The review report: uncertain pairs for a person to decide in Excel, and
+//! applying what comes back.
+//!
+//! Each pair is a block of three rows on the sheet `レビュー`: record A,
+//! record B (the fields that differ highlighted), and the evidence (each
+//! field's weight and level). The decision cell on the first row has a
+//! drop-down: 統合 (merge), 別人 (separate), 保留 (undecided). A hidden
+//! column carries the item's key (`karte:RUN:ITEM:A:B`), which `review
+//! apply` checks against the database: an unknown key, a row from an
+//! older run, an unknown decision or a pair decided otherwise before is
+//! reported with its row, and then nothing at all is applied.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rust_xlsxwriter::{DataValidation, Format, Workbook};
+
+use super::ReviewPair;
+use crate::export::width_of;
+
+pub const SHEET: &str = "レビュー";
+pub const DECISIONS: [&str; 3] = ["統合", "別人", "保留"];
+
+/// The record columns shown, with their labels.
+const SHOWN: &[(&str, &str)] = &[
+    ("name", "氏名"),
+    ("kana", "フリガナ"),
+    ("birth_date", "生年月日"),
+    ("gender", "性別"),
+    ("phone", "電話"),
+    ("mobile", "携帯"),
+    ("phone2", "電話2"),
+    ("email", "メール"),
+    ("postal_code", "〒"),
+    ("address", "住所"),
+    ("address2", "建物・部屋"),
+    ("customer_no", "顧客番号"),
+];
+
+/// Which evidence field explains which shown column.
+fn evidence_field(col: &str) -> Option<&'static str> {
+    Some(match col {
+        "name" => "name",
+        "birth_date" => "birth_date",
+        "gender" => "gender",
+        "phone" => "phone",
+        "email" => "email",
+        "address" => "address",
+        "customer_no" => "customer_no",
+        _ => return None,
+    })
+}
+
+/// Stores a run's review items (older open items are superseded) and
+/// gives each pair its item id.
+pub fn store_items(tx: &Transaction, run_id: i64, items: &mut [ReviewPair], now: &str) -> Result<()> {
+    tx.execute("UPDATE review_items SET status = 'superseded', decided_at = ?1 WHERE status = 'open'", [now])?;
+    let mut st = tx.prepare(
+        "INSERT INTO review_items (run_id, record_a, record_b, customer_a, customer_b, score, probability, reason, evidence)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    for it in items.iter_mut() {
+        let (a, b) = (it.record_a.min(it.record_b), it.record_a.max(it.record_b));
+        st.execute(params![
+            run_id,
+            a,
+            b,
+            it.customer_a,
+            it.customer_b,
+            it.score,
+            it.probability,
+            it.reason,
+            serde_json::to_string(&it.evidence)?
+        ])?;
+        it.item_id = tx.last_insert_rowid();
+    }
+    Ok(())
+}
+
+/// One record's shown values and where it came from.
+fn record_view(conn: &Connection, id: i64) -> Result<(String, HashMap<&'static str, String>)> {
+    let cols: Vec<&str> = SHOWN.iter().map(|(c, _)| *c).collect();
+    let sql = format!(
+        "SELECT i.file_name, r.sheet, r.row, {} FROM records r JOIN imports i ON i.id = r.import_id WHERE r.id = ?1",
+        cols.iter().map(|c| format!("r.{c}")).collect::<Vec<_>>().join(", ")
+    );
+    conn.query_row(&sql, [id], |r| {
+        let file: String = r.get(0)?;
+        let sheet: String = r.get(1)?;
+        let row: i64 = r.get(2)?;
+        let origin = if sheet.is_empty() { format!("{file} {row}行") } else { format!("{file} [{sheet}] {row}行") };
+        let mut values = HashMap::new();
+        for (i, (c, _)) in SHOWN.iter().enumerate() {
+            if let Some(v) = r.get::<_, Option<String>>(3 + i)? {
+                values.insert(*c, v);
+            }
+        }
+        Ok((origin, values))
+    })
+    .with_context(|| format!("record {id} is not in the database"))
+}
+
+/// Writes the review report for stored items.
+pub fn write_report(conn: &Connection, run_id: i64, items: &[ReviewPair], path: &Path) -> Result<()> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(SHEET)?;
+    let head = Format::new().set_bold().set_background_color("D9E1F2").set_border_bottom(rust_xlsxwriter::FormatBorder::Thin);
+    let diff = Format::new().set_background_color("FFF2CC");
+    let evid = Format::new().set_font_color("595959").set_italic();
+    let first = Format::new().set_border_top(rust_xlsxwriter::FormatBorder::Thin);
+    let decision = Format::new().set_background_color("E2EFDA").set_bold().set_border_top(rust_xlsxwriter::FormatBorder::Thin);
+    let mut headers: Vec<&str> = vec!["番号", "判定", "確率", "理由", "行", "顧客ID", "出所"];
+    headers.extend(SHOWN.iter().map(|(_, l)| *l));
+    headers.push("照合キー");
+    let key_col = (headers.len() - 1) as u16;
+    let mut widths: Vec<f64> = headers.iter().map(|h| width_of(h) + 4.0).collect();
+    for (j, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(0, j as u16, *h, &head)?;
+    }
+    let mut row: u32 = 1;
+    for (n, it) in items.iter().enumerate() {
+        let (oa, va) = record_view(conn, it.record_a)?;
+        let (ob, vb) = record_view(conn, it.record_b)?;
+        let number = (n + 1) as f64;
+        let key = format!("karte:{run_id}:{}:{}:{}", it.item_id, it.record_a, it.record_b);
+        for (k, (label, origin, customer, vals)) in
+            [("A", &oa, it.customer_a, Some(&va)), ("B", &ob, it.customer_b, Some(&vb)), ("根拠", &String::new(), 0, None)]
+                .into_iter()
+                .enumerate()
+        {
+            let r = row + k as u32;
+            let top = if k == 0 { Some(&first) } else { None };
+            let put = |ws: &mut rust_xlsxwriter::Worksheet, col: u16, s: &str, f: Option<&Format>| -> Result<()> {
+                match f {
+                    Some(f) => ws.write_string_with_format(r, col, s, f)?,
+                    None => ws.write_string(r, col, s)?,
+                };
+                Ok(())
+            };
+            match top {
+                Some(f) => ws.write_number_with_format(r, 0, number, f)?,
+                None => ws.write_number(r, 0, number)?,
+            };
+            if k == 0 {
+                ws.write_string_with_format(r, 1, "", &decision)?;
+                ws.write_number_with_format(r, 2, (it.probability * 1000.0).round() / 1000.0, &first)?;
+                put(ws, 3, &it.reason, top)?;
+                widths[3] = widths[3].max(width_of(&it.reason).min(40.0));
+            }
+            put(ws, 4, label, top)?;
+            if customer != 0 {
+                match top {
+                    Some(f) => ws.write_number_with_format(r, 5, customer as f64, f)?,
+                    None => ws.write_number(r, 5, customer as f64)?,
+                };
+            }
+            put(ws, 6, origin, top)?;
+            widths[6] = widths[6].max(width_of(origin) + 2.0);
+            for (j, (c, _)) in SHOWN.iter().enumerate() {
+                let col = (7 + j) as u16;
+                let text = match vals {
+                    Some(v) => v.get(c).cloned().unwrap_or_default(),
+                    None => evidence_field(c)
+                        .and_then(|f| it.evidence.iter().find(|e| e.field == f))
+                        .filter(|e| e.level != "missing" && e.level != "not comparable")
+                        .map(|e| format!("{:+.1} {}", e.weight, e.level))
+                        .unwrap_or_default(),
+                };
+                let differs = vals.is_some() && {
+                    let (x, y) = (va.get(c), vb.get(c));
+                    x.is_some() && y.is_some() && x != y
+                };
+                let f = if differs {
+                    Some(&diff)
+                } else if vals.is_none() {
+                    Some(&evid)
+                } else {
+                    top
+                };
+                put(ws, col, &text, f)?;
+                widths[7 + j] = widths[7 + j].max(width_of(&text) + 2.0);
+            }
+            put(ws, key_col, &key, top)?;
+        }
+        row += 3;
+    }
+    for (j, w) in widths.iter().enumerate() {
+        ws.set_column_width(j as u16, w.clamp(6.0, 50.0))?;
+    }
+    ws.set_column_hidden(key_col)?;
+    ws.set_freeze_panes(1, 2)?;
+    ws.autofilter(0, 0, row.saturating_sub(1).max(1), key_col)?;
+    if !items.is_empty() {
+        let dv = DataValidation::new()
+            .allow_list_strings(&DECISIONS)?
+            .set_input_title("判定")?
+            .set_input_message("統合 = 同一人物としてまとめる / 別人 = 別の人 / 保留 = あとで")?
+            .set_error_title("判定")?
+            .set_error_message("統合・別人・保留 のどれかを選んでください")?;
+        ws.add_data_validation(1, 1, row - 1, 1, &dv)?;
+    }
+    let help = wb.add_worksheet();
+    help.set_name("使い方")?;
+    let lines = [
+        "karte 重複レビュー",
+        "各ペアは3行です: A と B のレコード、根拠 (項目ごとの重み)。黄色は A と B で値が異なる項目です。",
+        "判定の列で 統合 (同一人物) / 別人 (別の人) / 保留 を選び、保存してください。",
+        "反映: karte review apply --db karte.db このファイル.xlsx",
+        "別人 と判定したペアは、今後の重複検出で再び提案されず、他のレコード経由でも統合されません。",
+        &format!("作成: dedup run {run_id}, {} ペア", items.len()),
+    ];
+    for (i, l) in lines.iter().enumerate() {
+        help.write_string(i as u32, 0, *l)?;
+    }
+    help.set_column_width(0, 100)?;
+    wb.save(path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+/// A decision read from the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Merge,
+    Separate,
+    Undecided,
+}
+
+fn parse_decision(s: &str) -> Option<Decision> {
+    match s.trim().to_lowercase().as_str() {
+        "統合" | "merge" | "同一" | "同一人物" => Some(Decision::Merge),
+        "別人" | "separate" | "別" => Some(Decision::Separate),
+        "保留" | "undecided" | "" => Some(Decision::Undecided),
+        _ => None,
+    }
+}
+
+/// What applying a report did.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct Applied {
+    pub merged: u64,
+    pub separated: u64,
+    pub undecided: u64,
+    pub already_applied: u64,
+    pub records_moved: u64,
+}
+
+struct Row {
+    line: u32,
+    item: i64,
+    a: i64,
+    b: i64,
+    decision: Decision,
+}
+
+/// Reads the decisions of a report; every problem found, with its row.
+fn read_report(path: &Path) -> Result<(Vec<Row>, Vec<String>)> {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let mut wb = open_workbook_auto(path).with_context(|| format!("cannot read the review report {}", path.display()))?;
+    let range =
+        wb.worksheet_range(SHEET).with_context(|| format!("{} has no sheet '{SHEET}': is it a karte review report?", path.display()))?;
+    let text = |d: &Data| -> String {
+        match d {
+            Data::String(s) => s.clone(),
+            Data::Float(f) => f.to_string(),
+            Data::Int(i) => i.to_string(),
+            Data::Empty => String::new(),
+            other => other.to_string(),
+        }
+    };
+    let mut rows = range.rows();
+    let header: Vec<String> = rows.next().map(|r| r.iter().map(text).collect()).unwrap_or_default();
+    let find = |name: &str| header.iter().position(|h| h == name);
+    let (Some(dcol), Some(kcol)) = (find("判定"), find("照合キー")) else {
+        bail!("{}: sheet '{SHEET}' has no '判定' or '照合キー' column in row 1 (were columns deleted?)", path.display());
+    };
+    let (start_row, _) = range.start().unwrap_or((0, 0));
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    let file = crate::cli::file_name(path);
+    for (i, r) in rows.enumerate() {
+        let line = start_row + i as u32 + 2;
+        let key = r.get(kcol).map(text).unwrap_or_default();
+        let dec = r.get(dcol).map(text).unwrap_or_default();
+        if key.is_empty() {
+            if !dec.trim().is_empty() {
+                errors.push(format!("{file} sheet {SHEET} row {line}: a decision '{dec}' on a row without a review key (照合キー)"));
+            }
+            continue;
+        }
+        // Only the first row of a block carries a decision.
+        let parts: Vec<&str> = key.split(':').collect();
+        let parsed = (parts.len() == 5 && parts[0] == "karte")
+            .then(|| Some((parts[2].parse::<i64>().ok()?, parts[3].parse::<i64>().ok()?, parts[4].parse::<i64>().ok()?)))
+            .flatten();
+        let Some((item, a, b)) = parsed else {
+            errors.push(format!("{file} sheet {SHEET} row {line}: the review key '{key}' is not one karte wrote"));
+            continue;
+        };
+        let Some(decision) = parse_decision(&dec) else {
+            errors.push(format!("{file} sheet {SHEET} row {line} column 判定: unknown decision '{dec}'; expected 統合, 別人 or 保留"));
+            continue;
+        };
+        if out.last().is_some_and(|p: &Row| p.item == item) {
+            if decision != Decision::Undecided {
+                errors.push(format!("{file} sheet {SHEET} row {line}: the decision belongs on the first row of the pair"));
+            }
+            continue;
+        }
+        out.push(Row { line, item, a, b, decision });
+    }
+    Ok((out, errors))
+}
+
+/// Applies a review report: all of it, or (on any problem) nothing.
+pub fn apply(conn: &mut Connection, path: &Path) -> Result<Applied> {
+    let (rows, mut errors) = read_report(path)?;
+    let file = crate::cli::file_name(path);
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let latest_run: Option<i64> = tx.query_row("SELECT max(run_id) FROM review_items", [], |r| r.get(0))?;
+    let mut todo = Vec::new();
+    for row in &rows {
+        let item: Option<(i64, i64, i64, String)> = tx
+            .query_row("SELECT run_id, record_a, record_b, status FROM review_items WHERE id = ?1", [row.item], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .optional()?;
+        let at = format!("{file} sheet {SHEET} row {}", row.line);
+        let Some((run, a, b, status)) = item else {
+            errors.push(format!("{at}: review item {} is not in this database (a report from another database?)", row.item));
+            continue;
+        };
+        if (a, b) != (row.a.min(row.b), row.a.max(row.b)) {
+            errors.push(format!("{at}: review item {} is about records {a} and {b}, not {} and {}", row.item, row.a, row.b));
+            continue;
+        }
+        let earlier: Option<String> =
+            tx.query_row("SELECT decision FROM pair_decisions WHERE record_a = ?1 AND record_b = ?2", [a, b], |r| r.get(0)).optional()?;
+        let wanted = match row.decision {
+            Decision::Merge => Some("merge"),
+            Decision::Separate => Some("separate"),
+            Decision::Undecided => None,
+        };
+        match (&earlier, wanted) {
+            (Some(e), Some(w)) if e == w => {
+                todo.push((row, a, b, None));
+                continue;
+            }
+            (Some(e), Some(_)) => {
+                errors.push(format!("{at}: records {a} and {b} were already decided '{e}'; unmerge or change that decision first"));
+                continue;
+            }
+            _ => {}
+        }
+        if status == "superseded" && wanted.is_some() {
+            errors.push(format!(
+                "{at}: this pair comes from dedup run {run}, and a later run (run {}) wrote a new review; apply that report instead",
+                latest_run.unwrap_or(run)
+            ));
+            continue;
+        }
+        todo.push((row, a, b, wanted));
+    }
+    // Decisions that contradict one another inside the report.
+    let separates: Vec<(i64, i64)> = todo.iter().filter(|t| t.3 == Some("separate")).map(|t| (t.1, t.2)).collect();
+    let mut dsu: HashMap<i64, i64> = HashMap::new();
+    fn root(d: &mut HashMap<i64, i64>, x: i64) -> i64 {
+        let p = *d.get(&x).unwrap_or(&x);
+        if p == x {
+            x
+        } else {
+            let r = root(d, p);
+            d.insert(x, r);
+            r
+        }
+    }
+    for t in todo.iter().filter(|t| t.3 == Some("merge")) {
+        let ca: i64 = tx.query_row("SELECT customer_id FROM records WHERE id = ?1", [t.1], |r| r.get(0))?;
+        let cb: i64 = tx.query_row("SELECT customer_id FROM records WHERE id = ?1", [t.2], |r| r.get(0))?;
+        let (ra, rb) = (root(&mut dsu, ca), root(&mut dsu, cb));
+        dsu.insert(ra, rb);
+    }
+    for &(a, b) in &separates {
+        let ca: i64 = tx.query_row("SELECT customer_id FROM records WHERE id = ?1", [a], |r| r.get(0))?;
+        let cb: i64 = tx.query_row("SELECT customer_id FROM records WHERE id = ?1", [b], |r| r.get(0))?;
+        if root(&mut dsu, ca) == root(&mut dsu, cb) {
+            errors.push(format!("{file}: records {a} and {b} are marked 別人, but other 統合 decisions in the report (or earlier merges) put them in one customer"));
+        }
+    }
+    if !errors.is_empty() {
+        let n = errors.len();
+        bail!("{} problem(s) in the review report; nothing was applied:\n  {}", n, errors.join("\n  "));
+    }
+    let now = crate::store::now();
+    let mut applied = Applied::default();
+    let mut touched = Vec::new();
+    for (row, a, b, wanted) in todo {
+        let status = match (wanted, row.decision) {
+            (None, Decision::Undecided) => {
+                applied.undecided += 1;
+                "undecided"
+            }
+            (None, _) => {
+                applied.already_applied += 1;
+                continue;
+            }
+            (Some("merge"), _) => {
+                let (survivor, moved) = merge_customers(&tx, a, b, row.item, &now)?;
+                applied.merged += 1;
+                applied.records_moved += moved;
+                touched.push(survivor);
+                "merged"
+            }
+            _ => {
+                applied.separated += 1;
+                "separated"
+            }
+        };
+        if let Some(w) = wanted {
+            tx.execute(
+                "INSERT INTO pair_decisions (record_a, record_b, decision, decided_by, review_item, decided_at) VALUES (?1, ?2, ?3, 'review', ?4, ?5)",
+                params![a, b, w, row.item, now],
+            )?;
+        }
+        tx.execute("UPDATE review_items SET status = ?1, decided_at = ?2 WHERE id = ?3", params![status, now, row.item])?;
+    }
+    super::golden::update(&tx, &touched)?;
+    tx.commit()?;
+    Ok(applied)
+}
+
+/// Joins the customers of two records (a reviewed merge); returns the
+/// surviving customer and how many records moved.
+fn merge_customers(tx: &Transaction, a: i64, b: i64, item: i64, now: &str) -> Result<(i64, u64)> {
+    let ca: i64 = tx.query_row("SELECT customer_id FROM records WHERE id = ?1", [a], |r| r.get(0))?;
+    let cb: i64 = tx.query_row("SELECT customer_id FROM records WHERE id = ?1", [b], |r| r.get(0))?;
+    if ca == cb {
+        return Ok((ca, 0));
+    }
+    let (survivor, absorbed) = (ca.min(cb), ca.max(cb));
+    let (score, probability, evidence): (f64, f64, String) =
+        tx.query_row("SELECT score, probability, evidence FROM review_items WHERE id = ?1", [item], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+    tx.execute(
+        "INSERT INTO merges (run_id, kind, customer_id, other_id, record_a, record_b, score, probability, evidence, decided_by, decided_at)
+         VALUES ((SELECT run_id FROM review_items WHERE id = ?1), 'merge', ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'review', ?9)",
+        params![
+            item,
+            survivor,
+            absorbed,
+            a,
+            b,
+            score,
+            probability,
+            format!("{{\"rule\":\"review item {item}\",\"fields\":{evidence}}}"),
+            now
+        ],
+    )?;
+    let merge_id = tx.last_insert_rowid();
+    let moved = tx.execute(
+        "INSERT INTO merge_moves (merge_id, record_id, from_customer, to_customer)
+         SELECT ?1, id, customer_id, ?2 FROM records WHERE customer_id = ?3",
+        params![merge_id, survivor, absorbed],
+    )?;
+    tx.execute("UPDATE records SET customer_id = ?1 WHERE customer_id = ?2", params![survivor, absorbed])?;
+    tx.execute("UPDATE customers SET merged_into = ?1 WHERE id = ?2", params![survivor, absorbed])?;
+    Ok((survivor, moved as u64))
+}

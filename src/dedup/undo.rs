@@ -1,0 +1,135 @@
+//! Unmerge: undo merges exactly, from the merge log.
+//!
+//! `unmerge C` undoes every merge into customer C (automatic or reviewed),
+//! latest first: each moved record goes back to the customer it came
+//! from, the absorbed customers come back to life with their ids, and the
+//! linking pair is remembered as "separate" so that no later run merges
+//! them again. `unmerge C --record R` takes one record out: it goes back to
+//! the customer it was imported as (or, when C is that customer, to a new
+//! one), and is remembered as separate from every record left in C.
+
+use anyhow::{bail, Result};
+use rusqlite::{params, Connection, OptionalExtension};
+
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct Undone {
+    pub merges_undone: u64,
+    pub records_moved: u64,
+    /// The customers that now hold the records taken out.
+    pub customers: Vec<i64>,
+}
+
+pub fn unmerge(conn: &mut Connection, customer: i64, record: Option<i64>) -> Result<Undone> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let merged_into: Option<Option<i64>> =
+        tx.query_row("SELECT merged_into FROM customers WHERE id = ?1", [customer], |r| r.get(0)).optional()?;
+    match merged_into {
+        None => bail!("there is no customer {customer}"),
+        Some(Some(into)) => bail!("customer {customer} was merged into customer {into}; unmerge {into} instead"),
+        Some(None) => {}
+    }
+    let now = crate::store::now();
+    let mut out = Undone::default();
+    match record {
+        None => {
+            let merges: Vec<(i64, i64, Option<i64>, Option<i64>)> = {
+                let mut st = tx.prepare(
+                    "SELECT id, other_id, record_a, record_b FROM merges
+                     WHERE customer_id = ?1 AND kind = 'merge' AND undone_at IS NULL ORDER BY id DESC",
+                )?;
+                let rows =
+                    st.query_map([customer], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect::<Result<Vec<_>, _>>()?;
+                rows
+            };
+            if merges.is_empty() {
+                bail!("customer {customer} has no merges to undo (it is one source record, or its merges were undone already)");
+            }
+            for (id, other, a, b) in merges {
+                tx.execute(
+                    "INSERT INTO merges (kind, customer_id, other_id, record_a, record_b, decided_by, decided_at)
+                     VALUES ('split', ?1, ?2, ?3, ?4, 'unmerge', ?5)",
+                    params![customer, other, a, b, now],
+                )?;
+                let split = tx.last_insert_rowid();
+                let moved = tx.execute(
+                    "UPDATE records SET customer_id = m.from_customer
+                     FROM (SELECT record_id, from_customer FROM merge_moves WHERE merge_id = ?1) m
+                     WHERE records.id = m.record_id AND records.customer_id = ?2",
+                    params![id, customer],
+                )?;
+                tx.execute(
+                    "INSERT INTO merge_moves (merge_id, record_id, from_customer, to_customer)
+                     SELECT ?1, record_id, ?2, from_customer FROM merge_moves WHERE merge_id = ?3",
+                    params![split, customer, id],
+                )?;
+                tx.execute("UPDATE merges SET undone_at = ?1, undone_by = ?2 WHERE id = ?3", params![now, split, id])?;
+                tx.execute("UPDATE customers SET merged_into = NULL WHERE id = ?1", [other])?;
+                if let (Some(a), Some(b)) = (a, b) {
+                    separate(&tx, a, b, &now)?;
+                }
+                out.merges_undone += 1;
+                out.records_moved += moved as u64;
+                out.customers.push(other);
+            }
+        }
+        Some(r) => {
+            let (owner, import): (Option<i64>, i64) = tx
+                .query_row("SELECT customer_id, import_id FROM records WHERE id = ?1", [r], |x| Ok((x.get(0)?, x.get(1)?)))
+                .optional()?
+                .unwrap_or((None, 0));
+            if owner != Some(customer) {
+                bail!("record {r} does not belong to customer {customer}");
+            }
+            let others: Vec<i64> = {
+                let mut st = tx.prepare("SELECT id FROM records WHERE customer_id = ?1 AND id <> ?2 ORDER BY id")?;
+                let rows = st.query_map(params![customer, r], |x| x.get(0))?.collect::<Result<Vec<_>, _>>()?;
+                rows
+            };
+            if others.is_empty() {
+                bail!("record {r} is the only record of customer {customer}: there is nothing to take it out of");
+            }
+            // The customer the record was imported as.
+            let origin: Option<i64> = tx
+                .query_row("SELECT from_customer FROM merge_moves WHERE record_id = ?1 ORDER BY rowid LIMIT 1", [r], |x| x.get(0))
+                .optional()?;
+            let target = match origin {
+                Some(o) if o != customer => {
+                    tx.execute("UPDATE customers SET merged_into = NULL WHERE id = ?1", [o])?;
+                    o
+                }
+                _ => {
+                    tx.execute("INSERT INTO customers (created_import) VALUES (?1)", [import])?;
+                    tx.last_insert_rowid()
+                }
+            };
+            tx.execute(
+                "INSERT INTO merges (kind, customer_id, other_id, record_a, decided_by, decided_at) VALUES ('split', ?1, ?2, ?3, 'unmerge', ?4)",
+                params![customer, target, r, now],
+            )?;
+            let split = tx.last_insert_rowid();
+            tx.execute(
+                "INSERT INTO merge_moves (merge_id, record_id, from_customer, to_customer) VALUES (?1, ?2, ?3, ?4)",
+                params![split, r, customer, target],
+            )?;
+            tx.execute("UPDATE records SET customer_id = ?1 WHERE id = ?2", params![target, r])?;
+            for o in others {
+                separate(&tx, r, o, &now)?;
+            }
+            out.records_moved = 1;
+            out.customers.push(target);
+        }
+    }
+    let mut touched = out.customers.clone();
+    touched.push(customer);
+    super::golden::update(&tx, &touched)?;
+    tx.commit()?;
+    Ok(out)
+}
+
+fn separate(tx: &rusqlite::Transaction, a: i64, b: i64, now: &str) -> Result<()> {
+    tx.execute(
+        "INSERT OR REPLACE INTO pair_decisions (record_a, record_b, decision, decided_by, decided_at) VALUES (?1, ?2, 'separate', 'unmerge', ?3)",
+        params![a.min(b), a.max(b), now],
+    )?;
+    Ok(())
+}
