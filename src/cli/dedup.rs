@@ -11,8 +11,8 @@ use crate::store::Store;
 #[derive(Debug, Args)]
 pub struct DedupArgs {
     /// The karte database.
-    #[arg(long, value_name = "FILE")]
-    db: PathBuf,
+    #[arg(long, value_name = "FILE", required_unless_present = "print_config")]
+    db: Option<PathBuf>,
     /// Where to write the review report of uncertain pairs.
     #[arg(long, value_name = "FILE", default_value = "review.xlsx")]
     review_out: PathBuf,
@@ -104,7 +104,8 @@ pub fn run(a: DedupArgs) -> Result<i32> {
         return Ok(0);
     }
     let config = load_config(a.config.as_ref())?;
-    let mut store = open_existing(&a.db)?;
+    let db = a.db.clone().expect("clap requires --db");
+    let mut store = open_existing(&db)?;
     let bar = super::progress::Bar::new();
     let (sum, review) = dedup::run(&mut store.conn, &dedup::Options { config, dry_run: a.dry_run }, &|stage| bar.stage(stage))?;
     crate::pipeline::Progress::finish(&bar);
@@ -145,7 +146,7 @@ pub fn run(a: DedupArgs) -> Result<i32> {
             println!(
                 "review report: {} (decide, save, then: karte review apply --db {} {})",
                 a.review_out.display(),
-                a.db.display(),
+                db.display(),
                 a.review_out.display()
             );
         }

@@ -4,6 +4,7 @@
 
 mod bad_input;
 mod cleanse;
+mod dedup;
 mod inspect;
 mod readers;
 mod samples;
