@@ -37,7 +37,7 @@ fn truth() -> HashMap<(String, String, i64), (String, Option<String>)> {
         .skip(1)
         .map(|l| {
             let f: Vec<&str> = l.splitn(5, ',').collect();
-            let household = f[4].split(|c: char| c == ';' || c == ' ').skip_while(|w| *w != "household").nth(1).map(str::to_string);
+            let household = f[4].split([';', ' ']).skip_while(|w| *w != "household").nth(1).map(str::to_string);
             ((f[0].to_string(), f[1].to_string(), f[2].parse().unwrap()), (f[3].to_string(), household))
         })
         .collect()
