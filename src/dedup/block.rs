@@ -55,6 +55,16 @@ fn keys_of(key: &str, r: &Rec, out: &mut Vec<u64>) {
                 out.push(pack(r.family_r | 1 << 31, r.postal));
             }
         }
+        "birth_postal" if r.birth != 0 && r.postal != 0 => out.push(pack(r.postal, r.birth)),
+        "given_postal" if r.postal != 0 => {
+            if r.given != 0 {
+                out.push(pack(r.given, r.postal));
+            }
+            if r.given_r != 0 {
+                out.push(pack(r.given_r | 1 << 31, r.postal));
+            }
+        }
+        "address" if r.address != 0 => out.push(r.address as u64),
         "name_town" if r.name != 0 && r.town != 0 => out.push(pack(r.name, r.town)),
         "reading_town" if r.reading != 0 && r.town != 0 => out.push(pack(r.reading, r.town)),
         "name" if r.name != 0 => out.push(r.name as u64),

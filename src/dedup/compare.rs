@@ -52,6 +52,19 @@ impl F {
         }
     }
 
+    /// The level names in Japanese, for the review report.
+    pub fn levels_ja(self) -> &'static [&'static str] {
+        match self {
+            F::Name => &["なし", "一致", "ほぼ一致", "類似", "名が一致・姓が異なる", "姓が一致・名が異なる", "不一致"],
+            F::Birth => &["なし", "一致", "1桁違い", "月日の入れ違い", "不一致"],
+            F::Phone => &["なし", "携帯が一致", "固定電話が一致", "携帯が異なる", "不一致"],
+            F::Email => &["なし", "一致", "不一致"],
+            F::Address => &["なし", "一致", "同じ町域・郵便番号", "不一致"],
+            F::Gender => &["なし", "一致", "不一致"],
+            F::Number => &["対象外", "同じ顧客番号", "別の顧客番号"],
+        }
+    }
+
     /// The level names, index = level; level 0 is always "missing" (one
     /// side has no value: no evidence either way).
     pub fn levels(self) -> &'static [&'static str] {
@@ -135,6 +148,18 @@ pub fn rel_kanji(a: &str, b: &str) -> Rel {
     }
     if a == b {
         return Rel::Equal;
+    }
+    if a.is_ascii() && b.is_ascii() {
+        // Latin names: one typo (two in a long name) is close.
+        let d = strsim::damerau_levenshtein(a, b);
+        let n = a.len().min(b.len());
+        return if (n >= 4 && d <= 1) || (n >= 8 && d <= 2) {
+            Rel::Close
+        } else if n >= 4 && strsim::jaro_winkler(a, b) >= 0.9 {
+            Rel::Similar
+        } else {
+            Rel::Different
+        };
     }
     let (ca, cb): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
     if ca.len() == cb.len() {
@@ -361,6 +386,9 @@ mod tests {
         assert_eq!(rel_kanji("山田太郎", "山田太朗"), Rel::Close);
         assert_eq!(rel_kanji("山田太郎", "山田花子"), Rel::Different);
         assert_eq!(rel_kanji("", "山田花子"), Rel::None);
+        // Latin names: a typo is close, another name is not.
+        assert_eq!(rel_kanji("annabelle", "annabdlle"), Rel::Close);
+        assert_eq!(rel_kanji("monique", "jecob"), Rel::Different);
     }
 
     #[test]

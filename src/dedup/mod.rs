@@ -271,6 +271,8 @@ pub struct Options {
 /// Runs dedup over the database.
 pub fn run(conn: &mut Connection, opts: &Options, progress: &dyn Fn(&str)) -> Result<(Summary, Vec<ReviewPair>)> {
     let started = std::time::Instant::now();
+    // A large page cache: the merge writes touch records all over the file.
+    conn.execute_batch("PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;")?;
     let mut sum = Summary::default();
     progress("loading records");
     let l = load::load(conn)?;

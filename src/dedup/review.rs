@@ -53,6 +53,28 @@ fn evidence_field(col: &str) -> Option<&'static str> {
     })
 }
 
+/// A reason in Japanese, for the report (the English one is in the database).
+fn reason_ja(reason: &str) -> &str {
+    match reason {
+        "score between the review and merge thresholds" => "スコアが自動統合の基準に届かない",
+        "different given name: needs a person's decision" => "名が異なる（双子・家族の可能性）",
+        "the merged customer would have two different birth dates" => "統合すると生年月日が2つになる",
+        "the merged customer would have two different given names" => "統合すると名が2つになる（双子・家族の可能性）",
+        other => other,
+    }
+}
+
+/// The level of an evidence entry in Japanese.
+fn level_ja(field: &str, level: &str) -> String {
+    use super::compare::F;
+    F::ALL
+        .iter()
+        .find(|f| f.name() == field)
+        .and_then(|f| f.levels().iter().position(|l| *l == level).map(|i| f.levels_ja()[i]))
+        .unwrap_or(level)
+        .to_string()
+}
+
 /// Stores a run's review items (older open items are superseded) and
 /// gives each pair its item id.
 pub fn store_items(tx: &Transaction, run_id: i64, items: &mut [ReviewPair], now: &str) -> Result<()> {
@@ -111,6 +133,7 @@ pub fn write_report(conn: &Connection, run_id: i64, items: &[ReviewPair], path: 
     let diff = Format::new().set_background_color("FFF2CC");
     let evid = Format::new().set_font_color("595959").set_italic();
     let first = Format::new().set_border_top(rust_xlsxwriter::FormatBorder::Thin);
+    let percent = Format::new().set_num_format("0.0%").set_border_top(rust_xlsxwriter::FormatBorder::Thin);
     let decision = Format::new().set_background_color("E2EFDA").set_bold().set_border_top(rust_xlsxwriter::FormatBorder::Thin);
     let mut headers: Vec<&str> = vec!["番号", "判定", "確率", "理由", "行", "顧客ID", "出所"];
     headers.extend(SHOWN.iter().map(|(_, l)| *l));
@@ -146,9 +169,10 @@ pub fn write_report(conn: &Connection, run_id: i64, items: &[ReviewPair], path: 
             };
             if k == 0 {
                 ws.write_string_with_format(r, 1, "", &decision)?;
-                ws.write_number_with_format(r, 2, (it.probability * 1000.0).round() / 1000.0, &first)?;
-                put(ws, 3, &it.reason, top)?;
-                widths[3] = widths[3].max(width_of(&it.reason).min(40.0));
+                ws.write_number_with_format(r, 2, (it.probability * 1000.0).floor() / 1000.0, &percent)?;
+                let reason = reason_ja(&it.reason);
+                put(ws, 3, reason, top)?;
+                widths[3] = widths[3].max(width_of(reason).min(40.0));
             }
             put(ws, 4, label, top)?;
             if customer != 0 {
@@ -166,7 +190,7 @@ pub fn write_report(conn: &Connection, run_id: i64, items: &[ReviewPair], path: 
                     None => evidence_field(c)
                         .and_then(|f| it.evidence.iter().find(|e| e.field == f))
                         .filter(|e| e.level != "missing" && e.level != "not comparable")
-                        .map(|e| format!("{:+.1} {}", e.weight, e.level))
+                        .map(|e| format!("{:+.1} {}", e.weight, level_ja(e.field, e.level)))
                         .unwrap_or_default(),
                 };
                 let differs = vals.is_some() && {
