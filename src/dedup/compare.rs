@@ -287,7 +287,7 @@ pub fn name_level(l: &Loaded, a: &Rec, b: &Rec) -> (u8, bool) {
         _ => 6,
     };
     // Names that differ altogether count as clearly different too.
-    (level, given_differs || level == 6)
+    (level, (given_differs && level > 2) || level == 6)
 }
 
 /// Birth dates (yyyymmdd numbers).

@@ -122,6 +122,49 @@ pub fn date_num(s: &str) -> u32 {
     }
 }
 
+/// The key of a whole reading, with its spaces removed.
+fn reading_key(s: &str) -> String {
+    let joined: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    kana::kana_key(&joined)
+}
+
+/// Readings learned from the data: a kanji name that some records give with
+/// a reading lends that reading to the records that have the kanji only
+/// (a ledger's 上本 弘子 / カミモト ヒロコ lets a POS row's カミモト ヒロコ meet a
+/// card's 上本 弘子). A kanji name read two ways lends nothing.
+fn lend_readings(recs: &mut [Rec]) {
+    fn learn(pairs: impl Iterator<Item = (Sym, Sym)>) -> HashMap<Sym, Sym> {
+        let mut map: HashMap<Sym, Sym> = HashMap::new();
+        for (k, r) in pairs {
+            if k == 0 || r == 0 {
+                continue;
+            }
+            map.entry(k)
+                .and_modify(|v| {
+                    if *v != r {
+                        *v = 0
+                    }
+                })
+                .or_insert(r);
+        }
+        map
+    }
+    let full = learn(recs.iter().map(|r| (r.name, r.reading)));
+    let family = learn(recs.iter().map(|r| (r.family, r.family_r)));
+    let given = learn(recs.iter().map(|r| (r.given, r.given_r)));
+    for r in recs.iter_mut() {
+        if r.reading == 0 {
+            r.reading = full.get(&r.name).copied().unwrap_or(0);
+        }
+        if r.family_r == 0 {
+            r.family_r = family.get(&r.family).copied().unwrap_or(0);
+        }
+        if r.given_r == 0 {
+            r.given_r = given.get(&r.given).copied().unwrap_or(0);
+        }
+    }
+}
+
 /// Whether a name key is written in kana only (then it is also a reading).
 fn is_kana(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| matches!(c, '\u{3041}'..='\u{309F}' | '\u{30A0}'..='\u{30FF}' | ' ' | '\u{3000}'))
@@ -193,7 +236,7 @@ pub fn load(conn: &Connection) -> Result<Loaded> {
         }
     }
     let mut st = conn.prepare(
-        "SELECT id, customer_id, import_id, customer_no, name_key, family_name, given_name, kana_key, family_kana, given_kana,
+        "SELECT id, customer_id, import_id, customer_no, name_key, family_name, given_name, kana, family_kana, given_kana,
                 birth_date, gender, phone_key, mobile_key, phone2_key, email_key, address_key, postal_code, first_visit, name
          FROM records WHERE status = 'active' AND customer_id IS NOT NULL ORDER BY id",
     )?;
@@ -209,13 +252,16 @@ pub fn load(conn: &Connection) -> Result<Loaded> {
         let family = s(5)?.map(|v| name::name_key(&v)).unwrap_or_default();
         let given = s(6)?.map(|v| name::name_key(&v)).unwrap_or_default();
         let display = s(19)?.unwrap_or_default();
-        let mut reading = s(7)?.unwrap_or_default();
+        // The reading key of the whole reading, spaces removed first: the
+        // long-vowel fold must not depend on whether a clerk typed the
+        // space (ハスウラ アスカ and ハスウラアスカ are one reading).
+        let mut reading = s(7)?.map(|v| reading_key(&v)).unwrap_or_default();
         let mut family_r = s(8)?.map(|v| kana::kana_key(&v)).unwrap_or_default();
         let mut given_r = s(9)?.map(|v| kana::kana_key(&v)).unwrap_or_default();
         if is_kana(&display) {
             // A name written in kana is a reading, not a kanji name.
             if reading.is_empty() {
-                reading = kana::kana_key(&display);
+                reading = reading_key(&display);
                 family_r = kana::kana_key(&family);
                 given_r = kana::kana_key(&given);
             }
@@ -253,6 +299,7 @@ pub fn load(conn: &Connection) -> Result<Loaded> {
         rec.date = latest.get(&id).copied().unwrap_or(0).max(first_visit);
         recs.push(rec);
     }
+    lend_readings(&mut recs);
     Ok(Loaded { recs, tables, sources })
 }
 

@@ -182,6 +182,10 @@ impl Config {
     }
 }
 
+/// The levels of each field (in [`F::ALL`] order) that are evidence
+/// against a match.
+const DISAGREE: [&[u8]; F::N] = [&[5, 6], &[4], &[3, 4], &[2], &[3], &[2], &[2]];
+
 /// Weights learned from the data: u per field and level, the prior.
 #[derive(Debug, Clone)]
 pub struct Model {
@@ -295,7 +299,14 @@ impl Model {
         // a rare value keeps the level's weight. (Raising rare values above
         // the average would count a person's own duplicates as rarity.)
         let u = if tf > 0.0 { tf.max(u_level) } else { u_level };
-        (m / u).log2()
+        let w = (m / u).log2();
+        // Agreement never counts against a match, disagreement never for
+        // it, whatever the estimates say.
+        if DISAGREE[f as usize].contains(&(level as u8)) {
+            w.min(0.0)
+        } else {
+            w.max(0.0)
+        }
     }
 
     pub fn evidence(&self, c: &Comparison) -> Vec<Evidence> {
@@ -316,15 +327,34 @@ impl Model {
             Verdict::Separate
         };
         let mut rule = None;
+        // A change of surname: the same given name and a personal contact
+        // (a mobile, an e-mail) in common, nothing against. Independent
+        // weights undervalue it (a family shares a mobile, but rarely a
+        // given name); a mother and a daughter with one given name is rare
+        // in Japan.
+        let marriage = c.levels[F::Name as usize] == 4
+            && (c.levels[F::Phone as usize] == 1 || c.levels[F::Email as usize] == 1)
+            && !matches!(c.levels[F::Birth as usize], 4)
+            && c.levels[F::Gender as usize] != 2
+            && c.levels[F::Number as usize] != 2;
+        if marriage && verdict != Verdict::Merge {
+            verdict = Verdict::Merge;
+            rule = Some("same given name and a shared mobile or e-mail: a change of surname");
+        }
         if c.given_differs && verdict != Verdict::Separate {
             let birth = c.levels[F::Birth as usize];
-            let personal = birth == 1 || c.levels[F::Phone as usize] == 1 || c.levels[F::Email as usize] == 1;
+            // A shared mobile is not personal enough here: a child's booking
+            // often gives a parent's mobile.
+            let personal = birth == 1 || c.levels[F::Email as usize] == 1;
             if birth == 4 {
                 verdict = Verdict::Separate;
                 rule = Some("different given name and different birth date: two people");
+            } else if c.levels[F::Gender as usize] == 2 || c.levels[F::Number as usize] == 2 {
+                verdict = Verdict::Separate;
+                rule = Some("different given name and different gender or customer number: two people");
             } else if !personal {
                 verdict = Verdict::Separate;
-                rule = Some("different given name, and only household facts (surname, address, landline) agree: two people");
+                rule = Some("different given name, and only household facts (surname, address, a family phone) agree: two people");
             } else {
                 verdict = Verdict::Review;
                 rule = Some("different given name: needs a person's decision");
