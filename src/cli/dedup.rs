@@ -151,7 +151,8 @@ pub fn run(a: DedupArgs) -> Result<i32> {
             );
         }
     }
-    println!("done in {:.1} s", sum.seconds);
+    let stages: Vec<String> = sum.stages.iter().map(|(n, s)| format!("{n} {s:.1}")).collect();
+    println!("done in {:.1} s ({})", sum.seconds, stages.join(", "));
     Ok(0)
 }
 

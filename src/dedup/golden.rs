@@ -18,7 +18,8 @@
 //! | first_visit | earliest |
 //!
 //! Ties always fall to the higher source priority, then the more recent
-//! record, then the later record id.
+//! record, then the later record id. A customer with one record takes all
+//! of it (`sources` says `{"*": {"record": id, "rule": "the only record"}}`).
 
 use std::collections::HashMap;
 
@@ -137,6 +138,27 @@ pub fn update(tx: &Transaction, customers: &[i64]) -> Result<u64> {
             st.execute([c])?;
         }
     }
+    // Customers with one record (most of them, before and after a merge)
+    // are that record: written by SQLite alone, in record order.
+    let names: Vec<&str> = RECORD_FIELDS.iter().map(|f| f.name()).collect();
+    let single = format!(
+        "CREATE TEMP TABLE IF NOT EXISTS golden_single (customer_id INTEGER PRIMARY KEY, record_id INTEGER NOT NULL);
+         DELETE FROM golden_single;
+         INSERT INTO golden_single
+            SELECT r.customer_id, min(r.id) FROM records r
+            WHERE r.status = 'active' AND +r.customer_id IN (SELECT customer_id FROM golden_todo)
+            GROUP BY +r.customer_id HAVING count(*) = 1;
+         INSERT OR REPLACE INTO golden (customer_id, {cols}, records, last_seen, sources)
+            SELECT r.customer_id, {rcols}, 1,
+                   nullif(max(coalesce((SELECT max(date) FROM events e WHERE e.record_id = r.id), ''), coalesce(r.first_visit, '')), ''),
+                   json_object('*', json_object('record', r.id, 'rule', 'the only record'))
+            FROM golden_single s JOIN records r ON r.id = s.record_id ORDER BY s.record_id;
+         DELETE FROM golden_todo WHERE customer_id IN (SELECT customer_id FROM golden_single);",
+        cols = names.join(", "),
+        rcols = names.iter().map(|n| format!("r.{n}")).collect::<Vec<_>>().join(", ")
+    );
+    tx.execute_batch(&single)?;
+    let singles: i64 = tx.query_row("SELECT count(*) FROM golden_single", [], |r| r.get(0))?;
     // Source priority per import.
     let mut priority: HashMap<i64, i64> = HashMap::new();
     {
@@ -149,15 +171,31 @@ pub fn update(tx: &Transaction, customers: &[i64]) -> Result<u64> {
         }
     }
     let cols: Vec<String> = RECORD_FIELDS.iter().map(|f| format!("r.{}", f.name())).collect();
-    let sql = format!(
-        "SELECT r.customer_id, r.id, r.import_id,
-                max(coalesce((SELECT max(date) FROM events e WHERE e.record_id = r.id), ''), coalesce(r.first_visit, '')),
-                {}
-         FROM golden_todo t JOIN records r ON r.customer_id = t.customer_id
-         WHERE r.status = 'active' ORDER BY r.customer_id, r.id",
-        cols.join(", ")
-    );
-    let names: Vec<&str> = RECORD_FIELDS.iter().map(|f| f.name()).collect();
+    let todo: i64 = tx.query_row("SELECT count(*) FROM golden_todo", [], |r| r.get(0))?;
+    let live: i64 = tx.query_row("SELECT count(*) FROM customers WHERE merged_into IS NULL", [], |r| r.get(0))?;
+    // A few customers: through the customer index. Many: one pass over the
+    // records table in file order, sorted afterwards (`+` keeps SQLite off
+    // the index, whose order would read the table's pages at random).
+    let sql = if todo * 20 < live {
+        format!(
+            "SELECT r.customer_id, r.id, r.import_id,
+                    max(coalesce((SELECT max(date) FROM events e WHERE e.record_id = r.id), ''), coalesce(r.first_visit, '')),
+                    {}
+             FROM golden_todo t JOIN records r ON r.customer_id = t.customer_id
+             WHERE r.status = 'active' ORDER BY r.customer_id, r.id",
+            cols.join(", ")
+        )
+    } else {
+        format!(
+            "SELECT r.customer_id, r.id, r.import_id,
+                    max(coalesce((SELECT max(date) FROM events e WHERE e.record_id = r.id), ''), coalesce(r.first_visit, '')),
+                    {}
+             FROM records r
+             WHERE r.status = 'active' AND +r.customer_id IN (SELECT customer_id FROM golden_todo)
+             ORDER BY +r.customer_id, r.id",
+            cols.join(", ")
+        )
+    };
     let insert = format!(
         "INSERT OR REPLACE INTO golden (customer_id, {}, records, last_seen, sources) VALUES (?1, {}, ?{}, ?{}, ?{})",
         names.join(", "),
@@ -169,7 +207,7 @@ pub fn update(tx: &Transaction, customers: &[i64]) -> Result<u64> {
     let mut ins = tx.prepare(&insert)?;
     let mut st = tx.prepare(&sql)?;
     let mut rows = st.query([])?;
-    let mut written = 0u64;
+    let mut written = singles as u64;
     let mut current: Option<i64> = None;
     let mut batch: Vec<Row> = Vec::new();
     let groups = groups();

@@ -52,6 +52,9 @@ pub struct Summary {
     pub kept_apart_by_decision: u64,
     pub golden_updated: u64,
     pub seconds: f64,
+    /// Seconds per stage: loading, blocking, comparing (and training),
+    /// clustering, writing.
+    pub stages: Vec<(String, f64)>,
     /// The weights used: u per field and level, and the prior (for
     /// `karte explain`).
     pub model: Option<ModelDoc>,
@@ -145,13 +148,28 @@ pub fn train(l: &Loaded, config: &Config, pairs: &[(u32, u32)], comparisons: Opt
         }
     }
     if let Some(cs) = comparisons {
+        // Until the frequencies are known a score depends on the levels
+        // only: score each distinct pattern of levels once.
+        let mut patterns: HashMap<([u8; F::N], bool), u32> = HashMap::new();
+        let pattern_of: Vec<u32> = cs
+            .iter()
+            .map(|c| {
+                let next = patterns.len() as u32;
+                *patterns.entry((c.levels, c.given_differs)).or_insert(next)
+            })
+            .collect();
+        let mut by_id: Vec<Comparison> = vec![Comparison::default(); patterns.len()];
+        for (&(levels, given_differs), &id) in &patterns {
+            by_id[id as usize] = Comparison { levels, given_differs, ..Comparison::default() };
+        }
         for _ in 0..6 {
+            let likely: Vec<bool> = by_id.iter().map(|c| model.score(c).probability >= 0.5).collect();
             // The pairs one person makes are more than the candidate pairs
             // (a POS customer's rows are chained, not paired all with all):
             // count the pairs inside the clusters the likely matches form.
             parent = (0..n as u32).collect();
-            for (c, &(a, b)) in cs.iter().zip(pairs) {
-                if model.score(c).probability >= 0.5 {
+            for (&p, &(a, b)) in pattern_of.iter().zip(pairs) {
+                if likely[p as usize] {
                     let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
                     parent[ra as usize] = rb;
                 }
@@ -274,23 +292,31 @@ pub fn run(conn: &mut Connection, opts: &Options, progress: &dyn Fn(&str)) -> Re
     // A large page cache: the merge writes touch records all over the file.
     conn.execute_batch("PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;")?;
     let mut sum = Summary::default();
+    let mut clock = std::time::Instant::now();
+    let mut lap = |sum: &mut Summary, name: &str| {
+        sum.stages.push((name.to_string(), clock.elapsed().as_secs_f64()));
+        clock = std::time::Instant::now();
+    };
     progress("loading records");
     let l = load::load(conn)?;
     sum.records = l.recs.len() as u64;
     let index: HashMap<i64, u32> = l.recs.iter().enumerate().map(|(i, r)| (r.id, i as u32)).collect();
     sum.customers_before = l.recs.iter().map(|r| r.customer).collect::<HashSet<_>>().len() as u64;
 
+    lap(&mut sum, "load");
     progress("blocking");
     let cands = block::candidates(&l, &opts.config.blocking, opts.config.max_block);
     sum.candidate_pairs = cands.pairs.len() as u64;
     sum.blocking = cands.per_key.clone();
 
+    lap(&mut sum, "block");
     progress("comparing");
     let comparisons = compare_all(&l, &cands.pairs);
     let model = train(&l, &opts.config, &cands.pairs, Some(&comparisons));
     let scored: Vec<Scored> = comparisons.iter().map(|c| model.score(c)).collect();
     sum.model = Some(ModelDoc { u: model.u.to_vec(), prior: model.prior });
 
+    lap(&mut sum, "compare");
     progress("clustering");
     let mut clusters = Clusters::new(&l);
     let mut decided: HashSet<(u32, u32)> = HashSet::new();
@@ -373,7 +399,38 @@ pub fn run(conn: &mut Connection, opts: &Options, progress: &dyn Fn(&str)) -> Re
         sum.seconds = started.elapsed().as_secs_f64();
         return Ok((sum, review));
     }
+    lap(&mut sum, "cluster");
     progress("writing");
+    // Many merges: write under a rollback journal, as a large import does
+    // (WAL would write every new page twice); atomic all the same, and
+    // back to WAL afterwards whatever happens.
+    let bulk = ops.len() >= 10_000 && {
+        let mode: String = conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
+        mode == "delete"
+    };
+    let result = write(conn, &l, &model, &ops, &mut review, &mut sum, &mut lap, started);
+    if bulk {
+        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if mode != "wal" {
+            anyhow::bail!("could not switch the database back to WAL (journal mode is {mode})");
+        }
+    }
+    result?;
+    Ok((sum, review))
+}
+
+/// Writes a dedup run's decisions in one transaction.
+#[allow(clippy::too_many_arguments)]
+fn write(
+    conn: &mut Connection,
+    l: &Loaded,
+    model: &Model,
+    ops: &[MergeOp],
+    review: &mut [ReviewPair],
+    sum: &mut Summary,
+    lap: &mut dyn FnMut(&mut Summary, &str),
+    started: std::time::Instant,
+) -> Result<()> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let run_id = {
         tx.execute(
@@ -393,9 +450,17 @@ pub fn run(conn: &mut Connection, opts: &Options, progress: &dyn Fn(&str)) -> Re
         let mut move_st =
             tx.prepare("INSERT INTO merge_moves (merge_id, record_id, from_customer, to_customer) VALUES (?1, ?2, ?3, ?4)")?;
         let mut rec_st = tx.prepare("UPDATE records SET customer_id = ?1 WHERE id = ?2")?;
-        let mut cust_st = tx.prepare("UPDATE customers SET merged_into = ?1 WHERE id = ?2")?;
-        for op in &ops {
-            let evidence = serde_json::to_string(&EvidenceDoc { rule: op.scored.rule, fields: model.evidence(&op.cmp) })?;
+        // Each record's final customer, written once, in record order (the
+        // pages of the records table are then read and written once each).
+        let mut last: HashMap<u32, i64> = HashMap::new();
+        for op in ops {
+            let fields: Vec<score::Evidence> = model
+                .evidence(&op.cmp)
+                .into_iter()
+                .filter(|e| e.level != "missing" && e.level != "not comparable")
+                .map(|e| score::Evidence { weight: (e.weight * 100.0).round() / 100.0, ..e })
+                .collect();
+            let evidence = serde_json::to_string(&EvidenceDoc { rule: op.scored.rule, fields })?;
             merge_st.execute(params![
                 run_id,
                 op.survivor,
@@ -411,23 +476,35 @@ pub fn run(conn: &mut Connection, opts: &Options, progress: &dyn Fn(&str)) -> Re
             for &m in &op.moved {
                 let id = l.recs[m as usize].id;
                 move_st.execute(params![merge_id, id, op.absorbed, op.survivor])?;
-                rec_st.execute(params![op.survivor, id])?;
+                last.insert(m, op.survivor);
             }
-            cust_st.execute(params![op.survivor, op.absorbed])?;
             touched.push(op.survivor);
         }
+        // Absorbed customers point at the customer that took them in.
+        tx.execute(
+            "UPDATE customers SET merged_into = m.customer_id FROM merges m
+             WHERE m.run_id = ?1 AND m.kind = 'merge' AND m.other_id = customers.id",
+            [run_id],
+        )?;
+        let mut finals: Vec<(i64, i64)> = last.into_iter().map(|(m, c)| (l.recs[m as usize].id, c)).collect();
+        finals.sort_unstable();
+        for (id, c) in finals {
+            rec_st.execute(params![c, id])?;
+        }
     }
-    review::store_items(&tx, run_id, &mut review, &now)?;
+    review::store_items(&tx, run_id, review, &now)?;
     touched.sort_unstable();
     touched.dedup();
+    lap(sum, "write");
     sum.golden_updated = golden::update(&tx, &touched)?;
+    lap(sum, "golden");
     sum.seconds = started.elapsed().as_secs_f64();
     tx.execute(
         "UPDATE runs SET finished_at = ?1, status = 'done', summary = ?2 WHERE id = ?3",
-        params![crate::store::now(), serde_json::to_string(&sum)?, run_id],
+        params![crate::store::now(), serde_json::to_string(&*sum)?, run_id],
     )?;
     tx.commit()?;
-    Ok((sum, review))
+    Ok(())
 }
 
 #[derive(Serialize)]

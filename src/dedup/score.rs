@@ -87,8 +87,8 @@ pub const BLOCKING_KEYS: &[(&str, &str)] = &[
     ("address", "the address (to the block number)"),
     ("name_town", "the kanji name and the town"),
     ("reading_town", "the reading and the town"),
-    ("name", "the kanji name alone (small blocks only)"),
-    ("reading", "the reading alone (small blocks only)"),
+    ("name", "the kanji name alone (off by default: only review items come of it)"),
+    ("reading", "the reading alone (off by default: only review items come of it)"),
     ("customer_no", "one source's customer number"),
 ];
 
@@ -97,7 +97,11 @@ impl Default for Config {
         Config {
             auto_merge: 0.99,
             review: 0.5,
-            blocking: BLOCKING_KEYS.iter().map(|(k, _)| k.to_string()).collect(),
+            // The name or reading alone pairs up every 佐藤 健: only
+            // review items come of it (measured on the generated corpus: two
+            // more true pairs found of 3,805, 194 more review items), so
+            // those keys are there to switch on, not on by default.
+            blocking: BLOCKING_KEYS.iter().map(|(k, _)| k.to_string()).filter(|k| k != "name" && k != "reading").collect(),
             max_block: 100,
             random_pairs: 300_000,
             m: MConfig::default(),

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Dedup benchmark: accuracy and speed of `karte dedup` on a generated corpus.
+#
+#   benches/dedup.sh                 # 5,000 people (about 7,300 records)
+#   benches/dedup.sh 50000           # another size
+#   benches/dedup.sh --big           # 700,000 people (about 1,000,000 records)
+#   benches/dedup.sh 5000 --seed 7 -- --some-dedup-option   # after --: passed to karte dedup
+#
+# Steps: build the release binary; generate the corpus with
+# benches/make_corpus.py into target/bench-data/corpus_<N>/ (reused when it
+# was made by the same generator and seed); import it into a fresh database
+# in target/bench-data/dedup_<N>/; run `karte dedup --db DB --review-out
+# DIR/review.xlsx` under /usr/bin/time (wall seconds, peak RSS); score the
+# result against the corpus's truth.csv with benches/score.py (the report is
+# printed, the JSON kept as score.json beside the database).
+#
+# KARTE=/path/to/karte benchmarks that binary instead (no build).
+#
+# It prints figures; it asserts nothing. Exit status: 0 done, 1 a step failed
+# (the message says which), 2 bad arguments.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+PEOPLE=5000
+SEED=20241001
+DEDUP_ARGS=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --big) PEOPLE=700000 ;;
+        --seed) SEED="${2:?--seed needs a value}"; shift ;;
+        --seed=*) SEED="${1#--seed=}" ;;
+        -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+        --) shift; DEDUP_ARGS=("$@"); break ;;
+        ''|*[!0-9]*) echo "dedup.sh: unknown argument '$1' (expected a number of people, --big, --seed S, -- ARGS)" >&2; exit 2 ;;
+        *) PEOPLE="$1" ;;
+    esac
+    shift
+done
+
+TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+case "$TARGET" in /*) ;; *) TARGET="$ROOT/$TARGET" ;; esac
+BUILD=1
+if [ -n "${KARTE:-}" ]; then BUILD=0; else KARTE="$TARGET/release/karte"; fi
+DATA="$ROOT/target/bench-data/corpus_$PEOPLE"
+[ "$SEED" = 20241001 ] || DATA="${DATA}_seed$SEED"
+RUN="$ROOT/target/bench-data/dedup_${PEOPLE}"
+[ "$SEED" = 20241001 ] || RUN="${RUN}_seed$SEED"
+TIME=/usr/bin/time
+
+fail() { echo "dedup.sh: $*" >&2; exit 1; }
+step() { echo; echo "== $*"; }
+
+[ -x "$TIME" ] || fail "$TIME is needed for the wall time and peak memory (apt-get install time)"
+command -v python3 >/dev/null || fail "python3 is needed (the corpus generator and the scorer)"
+
+if [ $BUILD = 1 ]; then
+    step "build (cargo build --release)"
+    (cd "$ROOT" && cargo build --release --quiet) || fail "cargo build --release failed"
+fi
+[ -x "$KARTE" ] || fail "no karte binary at $KARTE"
+
+step "corpus: $PEOPLE people, seed $SEED -> ${DATA#"$ROOT"/}"
+STAMP="$(sha256sum "$ROOT/benches/make_corpus.py" | cut -c1-16) people=$PEOPLE seed=$SEED"
+have_mappings=1
+for m in ledger pos web cards; do [ -f "$ROOT/mappings/corpus_$m.toml" ] || have_mappings=0; done
+if [ -f "$DATA/truth.csv" ] && [ "$(cat "$DATA/.generator" 2>/dev/null)" = "$STAMP" ] && [ $have_mappings = 1 ]; then
+    echo "reusing the corpus made earlier by the same generator (delete the folder to regenerate)"
+else
+    rm -rf "$DATA"
+    python3 "$ROOT/benches/make_corpus.py" --people "$PEOPLE" --seed "$SEED" --out "$DATA" \
+        --mappings "$ROOT/mappings" || fail "corpus generation failed"
+    echo "$STAMP" > "$DATA/.generator"
+fi
+
+step "import into a fresh database -> ${RUN#"$ROOT"/}/karte.db"
+mkdir -p "$RUN"
+rm -f "$RUN"/karte.db "$RUN"/karte.db-wal "$RUN"/karte.db-shm "$RUN"/karte.db-journal "$RUN"/review.xlsx "$RUN"/score.json
+if ! "$TIME" -f '%e %M' -o "$RUN/import.time" "$KARTE" import --db "$RUN/karte.db" --mappings "$ROOT/mappings" \
+        "$DATA"/corpus_* > "$RUN/import.log" 2>&1; then
+    cat "$RUN/import.log" >&2
+    fail "karte import failed (log: $RUN/import.log)"
+fi
+grep -E '^(total|database)' "$RUN/import.log" || true
+read -r secs kib < <(tail -n 1 "$RUN/import.time")
+awk -v s="$secs" -v k="$kib" 'BEGIN { printf "import: %.1f s, peak RSS %.0f MiB\n", s, k / 1024 }'
+
+step "karte dedup --db karte.db --review-out review.xlsx ${DEDUP_ARGS[*]:-}"
+if ! "$KARTE" dedup --help > /dev/null 2>&1; then
+    fail "this karte has no 'dedup' command yet ($KARTE dedup --help failed): nothing to benchmark. The corpus and the imported database are ready in ${DATA#"$ROOT"/} and ${RUN#"$ROOT"/}."
+fi
+if ! "$TIME" -f '%e %M' -o "$RUN/dedup.time" "$KARTE" dedup --db "$RUN/karte.db" --review-out "$RUN/review.xlsx" \
+        ${DEDUP_ARGS[@]+"${DEDUP_ARGS[@]}"} > "$RUN/dedup.log" 2>&1; then
+    cat "$RUN/dedup.log" >&2
+    fail "karte dedup failed (log: $RUN/dedup.log)"
+fi
+cat "$RUN/dedup.log"
+read -r secs kib < <(tail -n 1 "$RUN/dedup.time")
+awk -v s="$secs" -v k="$kib" 'BEGIN { printf "dedup: %.2f s wall, peak RSS %.0f MiB\n", s, k / 1024 }'
+
+step "score (benches/score.py)"
+python3 "$ROOT/benches/score.py" --db "$RUN/karte.db" --truth "$DATA/truth.csv" --json-out "$RUN/score.json" \
+    || fail "scoring failed"
+echo
+echo "kept: $RUN/{karte.db,review.xlsx,import.log,dedup.log,score.json}"
