@@ -80,7 +80,7 @@ pub fn candidates(l: &Loaded, keys: &[String], max_block: usize) -> Candidates {
     let mut per_key = Vec::new();
     let mut buf = Vec::new();
     let mut members: Vec<u32> = Vec::new();
-    let mut seen: std::collections::HashSet<(u16, u32)> = std::collections::HashSet::new();
+    let mut seen: super::FastSet<(u16, u32)> = super::FastSet::default();
     let chained = keys.iter().any(|k| k == "customer_no");
     for (k, key) in keys.iter().enumerate() {
         let mut entries: Vec<(u64, u32)> = Vec::with_capacity(l.recs.len());

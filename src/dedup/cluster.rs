@@ -10,8 +10,6 @@
 //!   names. Such a pair goes to review instead of chaining two people into
 //!   one customer.
 
-use std::collections::HashMap;
-
 use super::compare::{birth_level, rel_kanji, rel_reading, Rel};
 use super::load::{Loaded, Sym};
 
@@ -31,7 +29,7 @@ pub struct Clusters {
     /// cluster keeps).
     customer: Vec<i64>,
     /// Per record: records a person said are someone else.
-    cannot: HashMap<u32, Vec<u32>>,
+    cannot: super::FastMap<u32, Vec<u32>>,
 }
 
 /// Why two clusters were not joined.
@@ -57,9 +55,9 @@ impl Clusters {
                 })
                 .collect(),
             customer: l.recs.iter().map(|r| r.customer).collect(),
-            cannot: HashMap::new(),
+            cannot: super::FastMap::default(),
         };
-        let mut first: HashMap<i64, u32> = HashMap::new();
+        let mut first: super::FastMap<i64, u32> = super::FastMap::default();
         for (i, r) in l.recs.iter().enumerate() {
             match first.get(&r.customer) {
                 Some(&j) => {

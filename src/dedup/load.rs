@@ -133,8 +133,8 @@ fn reading_key(s: &str) -> String {
 /// (a ledger's 上本 弘子 / カミモト ヒロコ lets a POS row's カミモト ヒロコ meet a
 /// card's 上本 弘子). A kanji name read two ways lends nothing.
 fn lend_readings(recs: &mut [Rec]) {
-    fn learn(pairs: impl Iterator<Item = (Sym, Sym)>) -> HashMap<Sym, Sym> {
-        let mut map: HashMap<Sym, Sym> = HashMap::new();
+    fn learn(pairs: impl Iterator<Item = (Sym, Sym)>) -> super::FastMap<Sym, Sym> {
+        let mut map: super::FastMap<Sym, Sym> = super::FastMap::default();
         for (k, r) in pairs {
             if k == 0 || r == 0 {
                 continue;
@@ -206,7 +206,7 @@ pub fn load(conn: &Connection) -> Result<Loaded> {
         numbers: Interner::new(),
     };
     let mut sources: Vec<Source> = Vec::new();
-    let mut import_source: HashMap<i64, u16> = HashMap::new();
+    let mut import_source: super::FastMap<i64, u16> = super::FastMap::default();
     {
         let mut st = conn.prepare("SELECT id, source FROM imports ORDER BY id")?;
         let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
@@ -224,7 +224,7 @@ pub fn load(conn: &Connection) -> Result<Loaded> {
         }
     }
     // The latest dated event of each record.
-    let mut latest: HashMap<i64, u32> = HashMap::new();
+    let mut latest: super::FastMap<i64, u32> = super::FastMap::default();
     {
         let mut st = conn.prepare("SELECT record_id, max(date) FROM events WHERE date IS NOT NULL GROUP BY record_id")?;
         let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?)))?;
