@@ -133,34 +133,40 @@ fn reading_key(s: &str) -> String {
 /// (a ledger's 上本 弘子 / カミモト ヒロコ lets a POS row's カミモト ヒロコ meet a
 /// card's 上本 弘子). A kanji name read two ways lends nothing.
 fn lend_readings(recs: &mut [Rec]) {
+    /// kanji → its reading, when at least four in five of the records that
+    /// give the kanji with a reading agree (a typo does not make a name
+    /// ambiguous; 真 read マコト and シン is).
     fn learn(pairs: impl Iterator<Item = (Sym, Sym)>) -> super::FastMap<Sym, Sym> {
-        let mut map: super::FastMap<Sym, Sym> = super::FastMap::default();
+        let mut counts: super::FastMap<(Sym, Sym), u32> = super::FastMap::default();
         for (k, r) in pairs {
-            if k == 0 || r == 0 {
-                continue;
+            if k != 0 && r != 0 {
+                *counts.entry((k, r)).or_default() += 1;
             }
-            map.entry(k)
-                .and_modify(|v| {
-                    if *v != r {
-                        *v = 0
-                    }
-                })
-                .or_insert(r);
         }
-        map
+        let mut best: super::FastMap<Sym, (Sym, u32, u32)> = super::FastMap::default();
+        let mut entries: Vec<((Sym, Sym), u32)> = counts.into_iter().collect();
+        entries.sort_unstable();
+        for ((k, r), n) in entries {
+            let e = best.entry(k).or_insert((r, 0, 0));
+            e.2 += n;
+            if n > e.1 {
+                (e.0, e.1) = (r, n);
+            }
+        }
+        best.into_iter().filter(|(_, (_, top, all))| top * 5 >= all * 4).map(|(k, (r, _, _))| (k, r)).collect()
     }
     let full = learn(recs.iter().map(|r| (r.name, r.reading)));
     let family = learn(recs.iter().map(|r| (r.family, r.family_r)));
     let given = learn(recs.iter().map(|r| (r.given, r.given_r)));
     for r in recs.iter_mut() {
-        if r.reading == 0 {
-            r.reading = full.get(&r.name).copied().unwrap_or(0);
-        }
         if r.family_r == 0 {
             r.family_r = family.get(&r.family).copied().unwrap_or(0);
         }
         if r.given_r == 0 {
             r.given_r = given.get(&r.given).copied().unwrap_or(0);
+        }
+        if r.reading == 0 {
+            r.reading = full.get(&r.name).copied().unwrap_or(0);
         }
     }
 }
@@ -300,6 +306,14 @@ pub fn load(conn: &Connection) -> Result<Loaded> {
         recs.push(rec);
     }
     lend_readings(&mut recs);
+    // A kanji name whose surname and given name each have a known reading
+    // gets the whole reading (内田 → ウチダ and 真 → マコト: ウチダマコト).
+    for r in recs.iter_mut() {
+        if r.reading == 0 && r.name != 0 && r.family_r != 0 && r.given_r != 0 {
+            let joined = format!("{}{}", tables.readings.get(r.family_r), tables.readings.get(r.given_r));
+            r.reading = tables.readings.intern(&kana::kana_key(&joined));
+        }
+    }
     Ok(Loaded { recs, tables, sources })
 }
 
