@@ -221,6 +221,38 @@ pub fn kana_key(s: &str) -> String {
     out
 }
 
+/// A reading key that keeps vowel length: katakana, small kana large, and
+/// the long-vowel mark written out as the kana it stands for (ユーキ →
+/// ユウキ, ケーコ → ケイコ, ヨーコ → ヨウコ), spaces and punctuation dropped.
+/// Unlike [`kana_key`], ユキ and ユウキ, オノ and オオノ stay apart: they
+/// are different names, and dedup must not take one for the other.
+pub fn strict_kana_key(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut prev: Option<u8> = None;
+    for c in s.chars() {
+        let c = large(super::width::to_katakana(c));
+        if c == 'ー' || c == '～' || c == '〜' {
+            match prev {
+                Some(b'a') => out.push('ア'),
+                Some(b'i') | Some(b'e') => out.push('イ'),
+                Some(b'u') | Some(b'o') => out.push('ウ'),
+                _ => {}
+            }
+            continue;
+        }
+        if let Some(v) = vowel(c) {
+            out.push(if c == 'ヴ' { 'ブ' } else { c });
+            prev = (v != b'n').then_some(v);
+        } else if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+            prev = None;
+        } else {
+            prev = None;
+        }
+    }
+    out
+}
+
 /// A [`kana_key`] with voicing folded as well (ガ→カ, パ→ハ): a weak key.
 pub fn loose_kana_key(key: &str) -> String {
     key.chars().map(unvoice).collect()
@@ -229,6 +261,17 @@ pub fn loose_kana_key(key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strict_keys_keep_vowel_length() {
+        assert_eq!(strict_kana_key("ユーキ"), strict_kana_key("ゆうき"));
+        assert_eq!(strict_kana_key("ケーコ"), "ケイコ");
+        assert_eq!(strict_kana_key("ヨーコ"), "ヨウコ");
+        assert_ne!(strict_kana_key("ユキ"), strict_kana_key("ユウキ"));
+        assert_ne!(strict_kana_key("オノ"), strict_kana_key("オオノ"));
+        assert_eq!(strict_kana_key("ハスウラ アスカ"), strict_kana_key("ハスウラアスカ"));
+        assert_eq!(strict_kana_key("キッタ"), "キツタ");
+    }
 
     fn norm(s: &str) -> Normalized {
         normalize(s, CellKind::Text, &Context::default())

@@ -122,10 +122,10 @@ pub fn date_num(s: &str) -> u32 {
     }
 }
 
-/// The key of a whole reading, with its spaces removed.
+/// The key of a reading for matching: vowel length kept (ユキ is not
+/// ユウキ), spaces dropped.
 fn reading_key(s: &str) -> String {
-    let joined: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-    kana::kana_key(&joined)
+    kana::strict_kana_key(s)
 }
 
 /// Readings learned from the data: a kanji name that some records give with
@@ -262,14 +262,14 @@ pub fn load(conn: &Connection) -> Result<Loaded> {
         // long-vowel fold must not depend on whether a clerk typed the
         // space (ハスウラ アスカ and ハスウラアスカ are one reading).
         let mut reading = s(7)?.map(|v| reading_key(&v)).unwrap_or_default();
-        let mut family_r = s(8)?.map(|v| kana::kana_key(&v)).unwrap_or_default();
-        let mut given_r = s(9)?.map(|v| kana::kana_key(&v)).unwrap_or_default();
+        let mut family_r = s(8)?.map(|v| reading_key(&v)).unwrap_or_default();
+        let mut given_r = s(9)?.map(|v| reading_key(&v)).unwrap_or_default();
         if is_kana(&display) {
             // A name written in kana is a reading, not a kanji name.
             if reading.is_empty() {
                 reading = reading_key(&display);
-                family_r = kana::kana_key(&family);
-                given_r = kana::kana_key(&given);
+                family_r = reading_key(&family);
+                given_r = reading_key(&given);
             }
         } else {
             rec.name = tables.names.intern(&name_key);
@@ -311,7 +311,7 @@ pub fn load(conn: &Connection) -> Result<Loaded> {
     for r in recs.iter_mut() {
         if r.reading == 0 && r.name != 0 && r.family_r != 0 && r.given_r != 0 {
             let joined = format!("{}{}", tables.readings.get(r.family_r), tables.readings.get(r.given_r));
-            r.reading = tables.readings.intern(&kana::kana_key(&joined));
+            r.reading = tables.readings.intern(&joined);
         }
     }
     Ok(Loaded { recs, tables, sources })
