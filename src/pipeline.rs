@@ -100,6 +100,7 @@ pub fn import_file(
         encoding_confidence: enc.map(|e| e.confidence.as_str()),
         field_columns: mapping.field_columns_json(),
         fields: mapping.customer_fields(),
+        priority: mapping.source.priority,
     };
     let mut report = ImportReport {
         format: file.format.name(),

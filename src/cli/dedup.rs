@@ -106,11 +106,29 @@ pub fn run(a: DedupArgs) -> Result<i32> {
     let config = load_config(a.config.as_ref())?;
     let db = a.db.clone().expect("clap requires --db");
     let mut store = open_existing(&db)?;
+    // The report is written after the merges commit: a folder that is not
+    // there must stop the command before anything is decided.
+    if !a.dry_run {
+        let dir = a.review_out.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+        if !dir.is_dir() {
+            bail!("cannot write the review report {}: the folder {} does not exist", a.review_out.display(), dir.display());
+        }
+    }
     let bar = super::progress::Bar::new();
     let (sum, review) = dedup::run(&mut store.conn, &dedup::Options { config, dry_run: a.dry_run }, &|stage| bar.stage(stage))?;
     crate::pipeline::Progress::finish(&bar);
-    if !a.dry_run && !review.is_empty() {
-        dedup::review::write_report(&store.conn, sum.run_id, &review, &a.review_out)?;
+    let report = if !a.dry_run && !review.is_empty() {
+        dedup::review::write_report(&store.conn, sum.run_id, &review, &a.review_out)
+            .map_err(|e| e.context("the merges are saved, but the review report could not be written; run karte dedup again to write it"))
+    } else {
+        Ok(())
+    };
+    if let Err(e) = report {
+        eprintln!(
+            "karte dedup: {} records, merged {} pairs, {} pairs for review (saved in the database)",
+            sum.records, sum.merges, sum.sent_to_review
+        );
+        return Err(e);
     }
     if a.json {
         let mut doc = serde_json::to_value(&sum)?;

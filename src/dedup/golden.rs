@@ -11,7 +11,7 @@
 //! | --- | --- |
 //! | name, family_name, given_name (together) | most complete (a kanji name, split into surname and given name), then most recent |
 //! | kana, family_kana, given_kana (together) | most complete (split), then most recent |
-//! | postal_code, prefecture, address, address2 (together) | most recent, then most complete |
+//! | postal_code, prefecture, address, address2 (together) | most recent, then most complete; a postal code or prefecture alone (most recent) only when no record has an address |
 //! | phone, mobile, phone2, email, note | most recent |
 //! | birth_date, gender, store | most frequent |
 //! | customer_no | source priority |
@@ -122,21 +122,33 @@ fn better(rule: Rule, fields: &[Field], a: &Row, b: &Row, freq: &HashMap<&str, u
 /// Recomputes the golden records of `customers`, of every customer that
 /// has none yet, and drops those of customers merged away. Returns how
 /// many were written.
-pub fn update(tx: &Transaction, customers: &[i64]) -> Result<u64> {
+pub fn update(tx: &Transaction, customers: &[i64], full: bool) -> Result<u64> {
     tx.execute_batch(
-        "DELETE FROM golden WHERE customer_id IN (SELECT id FROM customers WHERE merged_into IS NOT NULL)
-            OR customer_id NOT IN (SELECT customer_id FROM records WHERE status = 'active' AND customer_id IS NOT NULL);
-         CREATE TEMP TABLE IF NOT EXISTS golden_todo (customer_id INTEGER PRIMARY KEY);
-         DELETE FROM golden_todo;
-         INSERT OR IGNORE INTO golden_todo
-            SELECT DISTINCT customer_id FROM records r WHERE status = 'active' AND customer_id IS NOT NULL
-              AND NOT EXISTS (SELECT 1 FROM golden g WHERE g.customer_id = r.customer_id);",
+        "CREATE TEMP TABLE IF NOT EXISTS golden_todo (customer_id INTEGER PRIMARY KEY);
+         DELETE FROM golden_todo;",
     )?;
     {
         let mut st = tx.prepare("INSERT OR IGNORE INTO golden_todo VALUES (?1)")?;
         for c in customers {
             st.execute([c])?;
         }
+    }
+    if full {
+        // After a dedup run: every customer is looked at.
+        tx.execute_batch(
+            "DELETE FROM golden WHERE customer_id IN (SELECT id FROM customers WHERE merged_into IS NOT NULL)
+                OR customer_id NOT IN (SELECT customer_id FROM records WHERE status = 'active' AND customer_id IS NOT NULL);
+             INSERT OR IGNORE INTO golden_todo
+                SELECT DISTINCT customer_id FROM records r WHERE status = 'active' AND customer_id IS NOT NULL
+                  AND NOT EXISTS (SELECT 1 FROM golden g WHERE g.customer_id = r.customer_id);",
+        )?;
+    } else {
+        // After an unmerge or a review: only the customers it touched.
+        tx.execute_batch(
+            "DELETE FROM golden WHERE customer_id IN (SELECT customer_id FROM golden_todo)
+                AND (customer_id IN (SELECT id FROM customers WHERE merged_into IS NOT NULL)
+                     OR NOT EXISTS (SELECT 1 FROM records r WHERE r.customer_id = golden.customer_id AND r.status = 'active'));",
+        )?;
     }
     // Customers with one record (most of them, before and after a merge)
     // are that record: written by SQLite alone, in record order.
@@ -146,8 +158,8 @@ pub fn update(tx: &Transaction, customers: &[i64]) -> Result<u64> {
          DELETE FROM golden_single;
          INSERT INTO golden_single
             SELECT r.customer_id, min(r.id) FROM records r
-            WHERE r.status = 'active' AND +r.customer_id IN (SELECT customer_id FROM golden_todo)
-            GROUP BY +r.customer_id HAVING count(*) = 1;
+            WHERE r.status = 'active' AND {plus}r.customer_id IN (SELECT customer_id FROM golden_todo)
+            GROUP BY {plus}r.customer_id HAVING count(*) = 1;
          INSERT OR REPLACE INTO golden (customer_id, {cols}, records, last_seen, sources)
             SELECT r.customer_id, {rcols}, 1,
                    nullif(max(coalesce((SELECT max(date) FROM events e WHERE e.record_id = r.id), ''), coalesce(r.first_visit, '')), ''),
@@ -155,7 +167,9 @@ pub fn update(tx: &Transaction, customers: &[i64]) -> Result<u64> {
             FROM golden_single s JOIN records r ON r.id = s.record_id ORDER BY s.record_id;
          DELETE FROM golden_todo WHERE customer_id IN (SELECT customer_id FROM golden_single);",
         cols = names.join(", "),
-        rcols = names.iter().map(|n| format!("r.{n}")).collect::<Vec<_>>().join(", ")
+        rcols = names.iter().map(|n| format!("r.{n}")).collect::<Vec<_>>().join(", "),
+        // `+` keeps SQLite off the customer index for a whole-table pass.
+        plus = if full { "+" } else { "" }
     );
     tx.execute_batch(&single)?;
     let singles: i64 = tx.query_row("SELECT count(*) FROM golden_single", [], |r| r.get(0))?;
@@ -219,6 +233,11 @@ pub fn update(tx: &Transaction, customers: &[i64]) -> Result<u64> {
         let mut sources = serde_json::Map::new();
         for (fields, rule) in &groups {
             if out[col(fields[0])].is_some() {
+                continue;
+            }
+            // A postal code or prefecture alone only when no record has an
+            // address: never one record's address with another's 〒.
+            if fields.len() == 1 && matches!(fields[0], Field::PostalCode | Field::Prefecture) && out[col(Field::Address)].is_some() {
                 continue;
             }
             let mut freq: HashMap<&str, usize> = HashMap::new();

@@ -185,14 +185,18 @@ fn town_of(key: &str) -> &str {
     }
 }
 
-/// The priority each source gives itself in its mapping: stored with the
-/// import as the mapping's hash is, read back from the mapping file when
-/// it still exists; unknown sources rank 0.
+/// The priority each source gives itself in its mapping, as stored with
+/// its latest import; for imports made before karte stored it, read from
+/// the mapping file when it can still be found; otherwise 0.
 pub(crate) fn source_priority(conn: &Connection, source: &str) -> i64 {
-    let path: Option<String> = conn
-        .query_row("SELECT mapping_path FROM imports WHERE source = ?1 ORDER BY id DESC LIMIT 1", [source], |r| r.get(0))
-        .ok()
-        .flatten();
+    let (stored, path): (Option<i64>, Option<String>) = conn
+        .query_row("SELECT priority, mapping_path FROM imports WHERE source = ?1 ORDER BY id DESC LIMIT 1", [source], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap_or((None, None));
+    if let Some(p) = stored {
+        return p;
+    }
     path.and_then(|p| std::fs::read_to_string(p).ok())
         .and_then(|t| t.parse::<toml::Table>().ok())
         .and_then(|t| t.get("source")?.get("priority")?.as_integer())

@@ -545,7 +545,7 @@ fn write(
     touched.sort_unstable();
     touched.dedup();
     lap(sum, "write");
-    sum.golden_updated = golden::update(&tx, &touched)?;
+    sum.golden_updated = golden::update(&tx, &touched, true)?;
     lap(sum, "golden");
     sum.seconds = started.elapsed().as_secs_f64();
     tx.execute(

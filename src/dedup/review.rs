@@ -78,7 +78,7 @@ fn level_ja(field: &str, level: &str) -> String {
 /// Stores a run's review items (older open items are superseded) and
 /// gives each pair its item id.
 pub fn store_items(tx: &Transaction, run_id: i64, items: &mut [ReviewPair], now: &str) -> Result<()> {
-    tx.execute("UPDATE review_items SET status = 'superseded', decided_at = ?1 WHERE status = 'open'", [now])?;
+    tx.execute("UPDATE review_items SET status = 'superseded', decided_at = ?1 WHERE status IN ('open', 'undecided')", [now])?;
     let mut st = tx.prepare(
         "INSERT INTO review_items (run_id, record_a, record_b, customer_a, customer_b, score, probability, reason, evidence)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -273,6 +273,7 @@ pub struct Applied {
 
 struct Row {
     line: u32,
+    run: i64,
     item: i64,
     a: i64,
     b: i64,
@@ -300,40 +301,62 @@ fn read_report(path: &Path) -> Result<(Vec<Row>, Vec<String>)> {
     let (Some(dcol), Some(kcol)) = (find("判定"), find("照合キー")) else {
         bail!("{}: sheet '{SHEET}' has no '判定' or '照合キー' column in row 1 (were columns deleted?)", path.display());
     };
+    let lcol = find("行");
     let (start_row, _) = range.start().unwrap_or((0, 0));
-    let mut out = Vec::new();
+    let mut out: Vec<Row> = Vec::new();
     let mut errors = Vec::new();
     let file = crate::cli::file_name(path);
     for (i, r) in rows.enumerate() {
         let line = start_row + i as u32 + 2;
         let key = r.get(kcol).map(text).unwrap_or_default();
         let dec = r.get(dcol).map(text).unwrap_or_default();
+        // The decision is on a pair's A row; the B and 根拠 rows carry the
+        // key too (so that filters and sorting keep a pair together) but
+        // no decision. Rows are matched by their key, not their order: a
+        // sorted or filtered sheet reads the same.
+        let label = lcol.and_then(|c| r.get(c)).map(text).unwrap_or_default();
         if key.is_empty() {
             if !dec.trim().is_empty() {
                 errors.push(format!("{file} sheet {SHEET} row {line}: a decision '{dec}' on a row without a review key (照合キー)"));
             }
             continue;
         }
-        // Only the first row of a block carries a decision.
         let parts: Vec<&str> = key.split(':').collect();
         let parsed = (parts.len() == 5 && parts[0] == "karte")
-            .then(|| Some((parts[2].parse::<i64>().ok()?, parts[3].parse::<i64>().ok()?, parts[4].parse::<i64>().ok()?)))
+            .then(|| {
+                Some((
+                    parts[1].parse::<i64>().ok()?,
+                    parts[2].parse::<i64>().ok()?,
+                    parts[3].parse::<i64>().ok()?,
+                    parts[4].parse::<i64>().ok()?,
+                ))
+            })
             .flatten();
-        let Some((item, a, b)) = parsed else {
+        let Some((run, item, a, b)) = parsed else {
             errors.push(format!("{file} sheet {SHEET} row {line}: the review key '{key}' is not one karte wrote"));
             continue;
         };
+        if lcol.is_some() && label != "A" {
+            if !dec.trim().is_empty() {
+                errors.push(format!(
+                    "{file} sheet {SHEET} row {line}: a decision '{dec}' on the {label} row; it belongs on the pair's A row"
+                ));
+            }
+            continue;
+        }
         let Some(decision) = parse_decision(&dec) else {
             errors.push(format!("{file} sheet {SHEET} row {line} column 判定: unknown decision '{dec}'; expected 統合, 別人 or 保留"));
             continue;
         };
-        if out.last().is_some_and(|p: &Row| p.item == item) {
-            if decision != Decision::Undecided {
-                errors.push(format!("{file} sheet {SHEET} row {line}: the decision belongs on the first row of the pair"));
+        match out.iter().find(|p| p.item == item) {
+            Some(p) if p.decision != decision => {
+                errors.push(format!("{file} sheet {SHEET} rows {} and {line}: two different decisions for one pair", p.line));
+                continue;
             }
-            continue;
+            Some(_) => continue,
+            None => {}
         }
-        out.push(Row { line, item, a, b, decision });
+        out.push(Row { line, run, item, a, b, decision });
     }
     Ok((out, errors))
 }
@@ -378,10 +401,17 @@ pub fn apply(conn: &mut Connection, path: &Path) -> Result<Applied> {
             }
             _ => {}
         }
-        if status == "superseded" && wanted.is_some() {
+        if row.run != run {
             errors.push(format!(
-                "{at}: this pair comes from dedup run {run}, and a later run (run {}) wrote a new review; apply that report instead",
-                latest_run.unwrap_or(run)
+                "{at}: the review key says dedup run {}, but item {} is from run {run} (a report from another database?)",
+                row.run, row.item
+            ));
+            continue;
+        }
+        let latest = latest_run.unwrap_or(run);
+        if (status == "superseded" || run < latest) && wanted.is_some() {
+            errors.push(format!(
+                "{at}: this pair comes from dedup run {run}, and a later run (run {latest}) wrote a new review; apply that report instead"
             ));
             continue;
         }
@@ -413,11 +443,35 @@ pub fn apply(conn: &mut Connection, path: &Path) -> Result<Applied> {
             errors.push(format!("{file}: records {a} and {b} are marked 別人, but other 統合 decisions in the report (or earlier merges) put them in one customer"));
         }
     }
+    // Earlier 別人 decisions hold through every record: no 統合 here may
+    // join two customers that hold a separated pair.
+    if !dsu.is_empty() {
+        let mut st = tx.prepare(
+            "SELECT p.record_a, p.record_b, ra.customer_id, rb.customer_id FROM pair_decisions p
+             JOIN records ra ON ra.id = p.record_a JOIN records rb ON rb.id = p.record_b WHERE p.decision = 'separate'",
+        )?;
+        let stored = st
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, Option<i64>>(2)?, r.get::<_, Option<i64>>(3)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        for (a, b, ca, cb) in stored {
+            let (Some(ca), Some(cb)) = (ca, cb) else { continue };
+            if ca != cb && root(&mut dsu, ca) == root(&mut dsu, cb) {
+                errors.push(format!(
+                    "{file}: the 統合 decisions in the report would put records {a} and {b} in one customer, but they were decided 別人 before"
+                ));
+            }
+        }
+    }
     if !errors.is_empty() {
         let n = errors.len();
         bail!("{} problem(s) in the review report; nothing was applied:\n  {}", n, errors.join("\n  "));
     }
     let now = crate::store::now();
+    tx.execute(
+        "INSERT INTO runs (command, started_at, karte_version) VALUES ('review apply', ?1, ?2)",
+        params![now, env!("CARGO_PKG_VERSION")],
+    )?;
+    let run_id = tx.last_insert_rowid();
     let mut applied = Applied::default();
     let mut touched = Vec::new();
     for (row, a, b, wanted) in todo {
@@ -431,10 +485,10 @@ pub fn apply(conn: &mut Connection, path: &Path) -> Result<Applied> {
                 continue;
             }
             (Some("merge"), _) => {
-                let (survivor, moved) = merge_customers(&tx, a, b, row.item, &now)?;
+                let (survivor, absorbed, moved) = merge_customers(&tx, run_id, a, b, row.item, &now)?;
                 applied.merged += 1;
                 applied.records_moved += moved;
-                touched.push(survivor);
+                touched.extend([survivor, absorbed]);
                 "merged"
             }
             _ => {
@@ -444,24 +498,32 @@ pub fn apply(conn: &mut Connection, path: &Path) -> Result<Applied> {
         };
         if let Some(w) = wanted {
             tx.execute(
-                "INSERT INTO pair_decisions (record_a, record_b, decision, decided_by, review_item, decided_at) VALUES (?1, ?2, ?3, 'review', ?4, ?5)",
-                params![a, b, w, row.item, now],
+                "INSERT INTO pair_decisions (record_a, record_b, decision, decided_by, review_item, run_id, decided_at) VALUES (?1, ?2, ?3, 'review', ?4, ?5, ?6)",
+                params![a, b, w, row.item, run_id, now],
             )?;
         }
-        tx.execute("UPDATE review_items SET status = ?1, decided_at = ?2 WHERE id = ?3", params![status, now, row.item])?;
+        // 保留 leaves a later run's items alone; a decision closes the item.
+        tx.execute(
+            "UPDATE review_items SET status = ?1, decided_at = ?2 WHERE id = ?3 AND (?1 <> 'undecided' OR status = 'open')",
+            params![status, now, row.item],
+        )?;
     }
-    super::golden::update(&tx, &touched)?;
+    super::golden::update(&tx, &touched, false)?;
+    tx.execute(
+        "UPDATE runs SET finished_at = ?1, status = 'done', summary = ?2 WHERE id = ?3",
+        params![crate::store::now(), serde_json::to_string(&applied)?, run_id],
+    )?;
     tx.commit()?;
     Ok(applied)
 }
 
 /// Joins the customers of two records (a reviewed merge); returns the
 /// surviving customer and how many records moved.
-fn merge_customers(tx: &Transaction, a: i64, b: i64, item: i64, now: &str) -> Result<(i64, u64)> {
+fn merge_customers(tx: &Transaction, run_id: i64, a: i64, b: i64, item: i64, now: &str) -> Result<(i64, i64, u64)> {
     let ca: i64 = tx.query_row("SELECT customer_id FROM records WHERE id = ?1", [a], |r| r.get(0))?;
     let cb: i64 = tx.query_row("SELECT customer_id FROM records WHERE id = ?1", [b], |r| r.get(0))?;
     if ca == cb {
-        return Ok((ca, 0));
+        return Ok((ca, cb, 0));
     }
     let (survivor, absorbed) = (ca.min(cb), ca.max(cb));
     let (score, probability, evidence): (f64, f64, String) =
@@ -470,9 +532,9 @@ fn merge_customers(tx: &Transaction, a: i64, b: i64, item: i64, now: &str) -> Re
         })?;
     tx.execute(
         "INSERT INTO merges (run_id, kind, customer_id, other_id, record_a, record_b, score, probability, evidence, decided_by, decided_at)
-         VALUES ((SELECT run_id FROM review_items WHERE id = ?1), 'merge', ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'review', ?9)",
+         VALUES (?1, 'merge', ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'review', ?9)",
         params![
-            item,
+            run_id,
             survivor,
             absorbed,
             a,
@@ -491,5 +553,5 @@ fn merge_customers(tx: &Transaction, a: i64, b: i64, item: i64, now: &str) -> Re
     )?;
     tx.execute("UPDATE records SET customer_id = ?1 WHERE customer_id = ?2", params![survivor, absorbed])?;
     tx.execute("UPDATE customers SET merged_into = ?1 WHERE id = ?2", params![survivor, absorbed])?;
-    Ok((survivor, moved as u64))
+    Ok((survivor, absorbed, moved as u64))
 }

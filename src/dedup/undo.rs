@@ -44,6 +44,7 @@ pub fn unmerge(conn: &mut Connection, customer: i64, record: Option<i64>) -> Res
             if merges.is_empty() {
                 bail!("customer {customer} has no merges to undo (it is one source record, or its merges were undone already)");
             }
+            let mut restored: Vec<i64> = Vec::new();
             for (id, other, a, b) in merges {
                 tx.execute(
                     "INSERT INTO merges (kind, customer_id, other_id, record_a, record_b, decided_by, decided_at)
@@ -63,14 +64,37 @@ pub fn unmerge(conn: &mut Connection, customer: i64, record: Option<i64>) -> Res
                     params![split, customer, id],
                 )?;
                 tx.execute("UPDATE merges SET undone_at = ?1, undone_by = ?2 WHERE id = ?3", params![now, split, id])?;
-                tx.execute("UPDATE customers SET merged_into = NULL WHERE id = ?1", [other])?;
+                // The absorbed customer comes back only if it was absorbed
+                // into this one and got records back (its records may have
+                // been taken out one by one before).
+                if moved > 0 {
+                    tx.execute("UPDATE customers SET merged_into = NULL WHERE id = ?1 AND merged_into = ?2", params![other, customer])?;
+                    restored.push(other);
+                }
                 if let (Some(a), Some(b)) = (a, b) {
                     separate(&tx, a, b, &now)?;
                 }
                 out.merges_undone += 1;
                 out.records_moved += moved as u64;
-                out.customers.push(other);
             }
+            // Every customer that comes out is remembered as separate from
+            // every other (one record each: a separate decision holds through
+            // whole customers), so that no chain through other records
+            // merges them again.
+            let mut parts = vec![customer];
+            parts.extend(&restored);
+            let mut reps: Vec<i64> = Vec::new();
+            for c in &parts {
+                let rep: Option<i64> =
+                    tx.query_row("SELECT min(id) FROM records WHERE customer_id = ?1 AND status = 'active'", [c], |r| r.get(0))?;
+                reps.extend(rep);
+            }
+            for i in 0..reps.len() {
+                for j in i + 1..reps.len() {
+                    separate(&tx, reps[i], reps[j], &now)?;
+                }
+            }
+            out.customers = restored;
         }
         Some(r) => {
             let (owner, import): (Option<i64>, i64) = tx
@@ -92,8 +116,24 @@ pub fn unmerge(conn: &mut Connection, customer: i64, record: Option<i64>) -> Res
             let origin: Option<i64> = tx
                 .query_row("SELECT from_customer FROM merge_moves WHERE record_id = ?1 ORDER BY rowid LIMIT 1", [r], |x| x.get(0))
                 .optional()?;
-            let target = match origin {
+            // Back to the customer it was imported as, when that customer
+            // was absorbed into this one and holds nothing else; otherwise
+            // a new customer.
+            let origin_free = match origin {
                 Some(o) if o != customer => {
+                    let into: Option<i64> = tx.query_row("SELECT merged_into FROM customers WHERE id = ?1", [o], |x| x.get(0))?;
+                    let busy: i64 = tx.query_row(
+                        "SELECT (SELECT count(*) FROM records WHERE customer_id = ?1)
+                              + (SELECT count(*) FROM merges WHERE customer_id = ?1 AND kind = 'merge' AND undone_at IS NULL)",
+                        [o],
+                        |x| x.get(0),
+                    )?;
+                    into == Some(customer) && busy == 0
+                }
+                _ => false,
+            };
+            let target = match origin {
+                Some(o) if origin_free => {
                     tx.execute("UPDATE customers SET merged_into = NULL WHERE id = ?1", [o])?;
                     o
                 }
@@ -121,7 +161,7 @@ pub fn unmerge(conn: &mut Connection, customer: i64, record: Option<i64>) -> Res
     }
     let mut touched = out.customers.clone();
     touched.push(customer);
-    super::golden::update(&tx, &touched)?;
+    super::golden::update(&tx, &touched, false)?;
     tx.commit()?;
     Ok(out)
 }

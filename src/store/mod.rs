@@ -208,6 +208,8 @@ pub struct ImportHeader<'a> {
     pub field_columns: String,
     /// The customer fields the mapping fills (mapped or constant).
     pub fields: Vec<Field>,
+    /// The source's survivorship priority from the mapping.
+    pub priority: Option<i64>,
 }
 
 /// Counts of one import.
@@ -426,8 +428,8 @@ impl<'c> ImportWriter<'c> {
         let started = now();
         tx.execute(
             "INSERT INTO imports (run_id, source, label, mapping_path, mapping_hash, file_name, file_path, content_hash,
-                                  size_bytes, format, encoding, encoding_confidence, field_columns, started_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                                  size_bytes, format, encoding, encoding_confidence, field_columns, started_at, priority)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             params![
                 h.run_id,
                 h.source,
@@ -442,7 +444,8 @@ impl<'c> ImportWriter<'c> {
                 h.encoding,
                 h.encoding_confidence,
                 h.field_columns,
-                started
+                started,
+                h.priority
             ],
         )?;
         let import_id = tx.last_insert_rowid();

@@ -145,6 +145,9 @@ FROM records r JOIN imports i ON i.id = r.import_id;
     r#"
 ALTER TABLE customers ADD COLUMN merged_into INTEGER REFERENCES customers(id);
 ALTER TABLE runs ADD COLUMN summary TEXT;
+-- The source's priority (from its mapping) as it was at import time, for
+-- survivorship: dedup must not depend on where the mapping file is now.
+ALTER TABLE imports ADD COLUMN priority INTEGER;
 
 -- Every merge (and every split by unmerge): which customers, the pair of
 -- records that linked them, the score and the per-field evidence, who
