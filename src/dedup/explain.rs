@@ -26,7 +26,9 @@ fn model_for(conn: &Connection, l: &Loaded, config: &Config) -> Result<Model> {
             (doc.get("model").and_then(|m| m.get("u")), doc.get("model").and_then(|m| m.get("prior")).and_then(|p| p.as_f64()))
         {
             if let Ok(u) = serde_json::from_value::<Vec<Vec<f64>>>(u.clone()) {
-                if u.len() == F::N {
+                // A summary from another karte version may have other
+                // levels: then the weights are learned afresh.
+                if u.len() == F::N && u.iter().zip(F::ALL).all(|(x, f)| x.len() == f.levels().len()) {
                     let u: [Vec<f64>; F::N] = std::array::from_fn(|i| u[i].clone());
                     // Frequencies as the customers stand now.
                     let mut first: std::collections::HashMap<i64, u32> = std::collections::HashMap::new();
