@@ -5,6 +5,7 @@
 //! 2 the command line itself is wrong.
 
 mod dedup;
+mod export;
 mod import;
 mod inspect;
 mod normalize;
@@ -77,6 +78,18 @@ enum Command {
     ///   karte explain --db karte.db --customer 42
     ///   karte explain --db karte.db --customer 42 57
     Explain(dedup::ExplainArgs),
+    /// Export the customers (golden records), visits and purchases, notes and lineage.
+    ///
+    /// xlsx for people (one sheet each, Japanese labels, real dates, frozen
+    /// headers, filters); CSV of the customers for a CRM, in UTF-8 with BOM,
+    /// UTF-8 or CP932 (a character CP932 cannot hold is reported by customer
+    /// and field, written as 〓, and the command exits 1). Text never
+    /// becomes a formula.
+    ///
+    /// Examples:
+    ///   karte export --db karte.db customers.xlsx
+    ///   karte export --db karte.db --encoding cp932 crm.csv
+    Export(export::ExportArgs),
 }
 
 /// Read options shared by `inspect` and `import`.
@@ -143,6 +156,7 @@ pub fn main() -> i32 {
         Command::Review(a) => dedup::review(a),
         Command::Unmerge(a) => dedup::unmerge(a),
         Command::Explain(a) => dedup::explain(a),
+        Command::Export(a) => export::run(a),
     };
     match result {
         Ok(code) => code,

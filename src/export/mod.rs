@@ -5,6 +5,11 @@
 //! as a string cell (never a formula), and in CSV a value that starts with
 //! `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with `'`, which
 //! Excel and LibreOffice show as text.
+//!
+//! [`karte`] builds the tables of a karte database (customers, visits and
+//! purchases, notes, lineage) for `karte export`.
+
+pub mod karte;
 
 use std::path::Path;
 
@@ -16,6 +21,9 @@ use rust_xlsxwriter::{Format, Workbook};
 pub enum Cell {
     Text(String),
     Int(i64),
+    Num(f64),
+    /// `YYYY-MM-DD`: a real date cell in xlsx, the text in CSV.
+    Date(String),
     Empty,
 }
 
@@ -38,6 +46,19 @@ pub enum Kind {
     Xlsx,
     /// UTF-8 with a BOM, which Excel on Windows opens correctly.
     CsvBom,
+    /// UTF-8 without a BOM (what most CRMs and scripts expect).
+    CsvUtf8,
+    /// CP932 (Windows-31J), for older Japanese systems.
+    CsvCp932,
+}
+
+/// A value CP932 cannot hold, written as 〓 (the JIS substitute mark).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unencodable {
+    /// 1-based data row (the header is row 0).
+    pub row: usize,
+    pub column: String,
+    pub chars: String,
 }
 
 impl Kind {
@@ -61,29 +82,94 @@ pub fn csv_safe(s: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Writes tables to one file: every table as a sheet of an xlsx, or (CSV)
-/// the first table only.
-pub fn write(path: &Path, kind: Kind, tables: &[Table]) -> Result<()> {
+/// the first table only. Returns the values CP932 could not hold (CP932
+/// CSV only), each written as 〓 and never as a silent `?`.
+pub fn write(path: &Path, kind: Kind, tables: &[Table]) -> Result<Vec<Unencodable>> {
     match kind {
-        Kind::Xlsx => write_xlsx(path, tables),
-        Kind::CsvBom => write_csv(path, tables.first().context("nothing to write")?),
+        Kind::Xlsx => write_xlsx(path, tables).map(|_| Vec::new()),
+        _ => write_csv(path, kind, tables.first().context("nothing to write")?),
     }
 }
 
-fn write_csv(path: &Path, t: &Table) -> Result<()> {
-    let mut buf: Vec<u8> = vec![0xEF, 0xBB, 0xBF];
+fn cell_text(c: &Cell) -> String {
+    match c {
+        Cell::Text(s) => csv_safe(s).into_owned(),
+        Cell::Int(i) => i.to_string(),
+        Cell::Num(f) => f.to_string(),
+        Cell::Date(d) => d.clone(),
+        Cell::Empty => String::new(),
+    }
+}
+
+fn write_csv(path: &Path, kind: Kind, t: &Table) -> Result<Vec<Unencodable>> {
+    let mut text: Vec<u8> = Vec::new();
+    let mut bad = Vec::new();
     {
-        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(&mut buf);
-        w.write_record(t.headers.iter().map(|h| csv_safe(h).into_owned()))?;
-        for r in &t.rows {
-            w.write_record(r.iter().map(|c| match c {
-                Cell::Text(s) => csv_safe(s).into_owned(),
-                Cell::Int(i) => i.to_string(),
-                Cell::Empty => String::new(),
-            }))?;
+        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(&mut text);
+        let cp932 = kind == Kind::CsvCp932;
+        let mut fix = |row: usize, column: &str, s: String| -> String {
+            if !cp932 {
+                return s;
+            }
+            let mut out = String::with_capacity(s.len());
+            let mut missing = String::new();
+            for ch in s.chars() {
+                // The same characters under the JIS and the Microsoft
+                // mappings: written the way CP932 (and Excel) has them.
+                let ch = match ch {
+                    '\u{301C}' => '\u{FF5E}', // 〜 → ～
+                    '\u{2016}' => '\u{2225}', // ‖ → ∥
+                    '\u{2212}' => '\u{FF0D}', // − → －
+                    '\u{00A2}' => '\u{FFE0}', // ¢ → ￠
+                    '\u{00A3}' => '\u{FFE1}', // £ → ￡
+                    '\u{00AC}' => '\u{FFE2}', // ¬ → ￢
+                    c => c,
+                };
+                let mut b = [0u8; 4];
+                let (_, _, unmappable) = encoding_rs::SHIFT_JIS.encode(ch.encode_utf8(&mut b));
+                if unmappable {
+                    missing.push(ch);
+                    out.push('〓');
+                } else {
+                    out.push(ch);
+                }
+            }
+            if !missing.is_empty() {
+                bad.push(Unencodable { row, column: column.to_string(), chars: missing });
+            }
+            out
+        };
+        let heads: Vec<String> = t.headers.iter().map(|h| fix(0, h, csv_safe(h).into_owned())).collect();
+        w.write_record(&heads)?;
+        for (i, r) in t.rows.iter().enumerate() {
+            let rec: Vec<String> = r.iter().enumerate().map(|(j, c)| fix(i + 1, &t.headers[j], cell_text(c))).collect();
+            w.write_record(&rec)?;
         }
         w.flush()?;
     }
-    std::fs::write(path, buf).with_context(|| format!("cannot write {}", path.display()))
+    let bytes: Vec<u8> = match kind {
+        Kind::CsvBom => [&[0xEF, 0xBB, 0xBF][..], &text].concat(),
+        Kind::CsvCp932 => {
+            let s = String::from_utf8(text).context("CSV text")?;
+            encoding_rs::SHIFT_JIS.encode(&s).0.into_owned()
+        }
+        _ => text,
+    };
+    std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(bad)
+}
+
+/// `YYYY-MM-DD` as an Excel date (partial dates such as `1977` or
+/// `--04-03` stay text).
+fn excel_date(d: &str) -> Option<rust_xlsxwriter::ExcelDateTime> {
+    let b = d.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let y: u16 = d[0..4].parse().ok()?;
+    let m: u8 = d[5..7].parse().ok()?;
+    let day: u8 = d[8..10].parse().ok()?;
+    rust_xlsxwriter::ExcelDateTime::from_ymd(y, m, day).ok()
 }
 
 /// Column width in Excel units for a text: wide (East Asian) characters
@@ -96,10 +182,16 @@ fn write_xlsx(path: &Path, tables: &[Table]) -> Result<()> {
     let mut wb = Workbook::new();
     let head = Format::new().set_bold().set_background_color("D9E1F2").set_border_bottom(rust_xlsxwriter::FormatBorder::Thin);
     let wrap = Format::new().set_text_wrap().set_align(rust_xlsxwriter::FormatAlign::Top);
+    let date = Format::new().set_num_format("yyyy-mm-dd");
     for t in tables {
         let ws = wb.add_worksheet();
         ws.set_name(&t.sheet)?;
         let mut widths: Vec<f64> = t.headers.iter().map(|h| width_of(h) + 2.0).collect();
+        for (j, c) in t.rows.first().map(|r| r.as_slice()).unwrap_or(&[]).iter().enumerate() {
+            if let (Cell::Date(_), Some(w)) = (c, widths.get_mut(j)) {
+                *w = w.max(12.0);
+            }
+        }
         for (j, h) in t.headers.iter().enumerate() {
             ws.write_string_with_format(0, j as u16, h, &head)?;
         }
@@ -118,6 +210,17 @@ fn write_xlsx(path: &Path, tables: &[Table]) -> Result<()> {
                     Cell::Int(n) => {
                         ws.write_number(row, col, *n as f64)?;
                     }
+                    Cell::Num(f) => {
+                        ws.write_number(row, col, *f)?;
+                    }
+                    Cell::Date(d) => match excel_date(d) {
+                        Some(dt) => {
+                            ws.write_datetime_with_format(row, col, &dt, &date)?;
+                        }
+                        None => {
+                            ws.write_string(row, col, d)?;
+                        }
+                    },
                     Cell::Empty => {}
                 }
                 if let (Cell::Text(s), Some(w)) = (c, widths.get_mut(j)) {

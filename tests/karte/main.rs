@@ -5,6 +5,7 @@
 mod bad_input;
 mod cleanse;
 mod dedup;
+mod export;
 mod inspect;
 mod readers;
 mod samples;

@@ -1,0 +1,157 @@
+//! The tables of a karte database for people and CRMs: customers (golden
+//! records, Japanese column labels), visits and purchases, notes, and
+//! lineage (every source row and the customer it belongs to).
+
+use anyhow::Result;
+use rusqlite::Connection;
+
+use super::{Cell, Table};
+
+/// Golden-record columns with their Japanese labels and whether they are
+/// dates.
+const CUSTOMER_COLUMNS: &[(&str, &str, bool)] = &[
+    ("name", "氏名", false),
+    ("family_name", "姓", false),
+    ("given_name", "名", false),
+    ("kana", "フリガナ", false),
+    ("family_kana", "セイ", false),
+    ("given_kana", "メイ", false),
+    ("gender", "性別", false),
+    ("birth_date", "生年月日", true),
+    ("phone", "電話", false),
+    ("mobile", "携帯", false),
+    ("phone2", "電話2", false),
+    ("email", "メール", false),
+    ("postal_code", "郵便番号", false),
+    ("prefecture", "都道府県", false),
+    ("address", "住所", false),
+    ("address2", "建物・部屋", false),
+    ("customer_no", "顧客番号", false),
+    ("store", "店舗", false),
+    ("first_visit", "初回来店", true),
+    ("note", "備考", false),
+];
+
+fn text(v: Option<String>) -> Cell {
+    v.map(Cell::Text).unwrap_or(Cell::Empty)
+}
+
+fn date(v: Option<String>) -> Cell {
+    v.map(Cell::Date).unwrap_or(Cell::Empty)
+}
+
+/// One row per live customer: its golden record.
+pub fn customers(conn: &Connection) -> Result<Table> {
+    let cols: Vec<String> = CUSTOMER_COLUMNS.iter().map(|(c, _, _)| format!("g.{c}")).collect();
+    let sql = format!(
+        "SELECT g.customer_id, {}, g.records, g.last_seen FROM golden g JOIN customers c ON c.id = g.customer_id
+         WHERE c.merged_into IS NULL ORDER BY g.customer_id",
+        cols.join(", ")
+    );
+    let mut headers = vec!["顧客ID".to_string()];
+    headers.extend(CUSTOMER_COLUMNS.iter().map(|(_, l, _)| l.to_string()));
+    headers.extend(["元レコード数".to_string(), "最終来店".to_string()]);
+    let mut st = conn.prepare(&sql)?;
+    let rows = st
+        .query_map([], |r| {
+            let mut row = vec![Cell::Int(r.get(0)?)];
+            for (i, (_, _, is_date)) in CUSTOMER_COLUMNS.iter().enumerate() {
+                let v: Option<String> = r.get(1 + i)?;
+                row.push(if *is_date { date(v) } else { text(v) });
+            }
+            let n = CUSTOMER_COLUMNS.len();
+            row.push(Cell::Int(r.get(1 + n)?));
+            row.push(date(r.get(2 + n)?));
+            Ok(row)
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Table { sheet: "顧客".to_string(), headers, rows })
+}
+
+/// One row per visit or purchase, by customer and date.
+pub fn events(conn: &Connection) -> Result<Table> {
+    let headers = ["顧客ID", "日付", "種別", "伝票番号", "内容", "数量", "金額", "担当", "メモ", "来店記録", "ファイル", "シート", "行"];
+    let mut st = conn.prepare(
+        "SELECT r.customer_id, e.date, e.kind, e.number, e.item, e.quantity, e.amount, e.staff, e.note, e.line,
+                i.file_name, r.sheet, r.row
+         FROM events e JOIN records r ON r.id = e.record_id JOIN imports i ON i.id = r.import_id
+         WHERE r.status = 'active'
+         ORDER BY r.customer_id, e.date, r.id, e.seq",
+    )?;
+    let rows = st
+        .query_map([], |r| {
+            let kind: String = r.get(2)?;
+            let amount: Option<String> = r.get(6)?;
+            Ok(vec![
+                Cell::Int(r.get(0)?),
+                date(r.get(1)?),
+                Cell::Text(match kind.as_str() {
+                    "visit" => "来店".to_string(),
+                    "purchase" => "購入".to_string(),
+                    _ => kind,
+                }),
+                text(r.get(3)?),
+                text(r.get(4)?),
+                text(r.get(5)?),
+                match amount.as_deref().map(str::parse::<f64>) {
+                    Some(Ok(f)) => Cell::Num(f),
+                    _ => text(amount),
+                },
+                text(r.get(7)?),
+                text(r.get(8)?),
+                text(r.get(9)?),
+                Cell::Text(r.get(10)?),
+                Cell::Text(r.get(11)?),
+                Cell::Int(r.get(12)?),
+            ])
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Table { sheet: "来店・購入".to_string(), headers: headers.map(String::from).to_vec(), rows })
+}
+
+/// Every note of every record, with where it was written.
+pub fn notes(conn: &Connection) -> Result<Table> {
+    let headers = ["顧客ID", "メモ", "ファイル", "シート", "行"];
+    let mut st = conn.prepare(
+        "SELECT r.customer_id, r.note, i.file_name, r.sheet, r.row FROM records r JOIN imports i ON i.id = r.import_id
+         WHERE r.status = 'active' AND r.note IS NOT NULL ORDER BY r.customer_id, r.id",
+    )?;
+    let rows = st
+        .query_map([], |r| {
+            Ok(vec![Cell::Int(r.get(0)?), Cell::Text(r.get(1)?), Cell::Text(r.get(2)?), Cell::Text(r.get(3)?), Cell::Int(r.get(4)?)])
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Table { sheet: "メモ".to_string(), headers: headers.map(String::from).to_vec(), rows })
+}
+
+/// Every source row: its customer (none when skipped or rejected), file,
+/// sheet, row, source and status.
+pub fn lineage(conn: &Connection) -> Result<Table> {
+    let headers = ["顧客ID", "レコードID", "ファイル", "シート", "行", "ソース", "状態"];
+    let mut st = conn.prepare(
+        "SELECT customer_id, record_id, source_file, sheet, row, source, status FROM lineage ORDER BY customer_id IS NULL, customer_id, record_id",
+    )?;
+    let rows = st
+        .query_map([], |r| {
+            let status: String = r.get(6)?;
+            Ok(vec![
+                r.get::<_, Option<i64>>(0)?.map(Cell::Int).unwrap_or(Cell::Empty),
+                Cell::Int(r.get(1)?),
+                Cell::Text(r.get(2)?),
+                Cell::Text(r.get(3)?),
+                Cell::Int(r.get(4)?),
+                Cell::Text(r.get(5)?),
+                Cell::Text(
+                    match status.as_str() {
+                        "active" => "取込",
+                        "skipped" => "対象外",
+                        "rejected" => "不採用",
+                        other => other,
+                    }
+                    .to_string(),
+                ),
+            ])
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Table { sheet: "出所".to_string(), headers: headers.map(String::from).to_vec(), rows })
+}
