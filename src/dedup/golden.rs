@@ -12,7 +12,8 @@
 //! | name, family_name, given_name (together) | most complete (a kanji name, split into surname and given name), then most recent |
 //! | kana, family_kana, given_kana (together) | most complete (split), then most recent |
 //! | postal_code, prefecture, address, address2 (together) | most recent, then most complete; a postal code or prefecture alone (most recent) only when no record has an address |
-//! | phone, mobile, phone2, email, note | most recent |
+//! | mobile, phone, phone2 | by kind, from any phone column: 携帯 the most recent mobile number, 電話 the most recent other number, 電話2 the most recent left; never one number twice |
+//! | email, note | most recent |
 //! | birth_date, gender, store | most frequent |
 //! | customer_no | source priority |
 //! | first_visit | earliest |
@@ -62,9 +63,6 @@ fn groups() -> Vec<(Vec<Field>, Rule)> {
         (vec![F::Address, F::PostalCode, F::Prefecture, F::Address2], Rule::RecentComplete),
         (vec![F::PostalCode], Rule::Recent),
         (vec![F::Prefecture], Rule::Recent),
-        (vec![F::Phone], Rule::Recent),
-        (vec![F::Mobile], Rule::Recent),
-        (vec![F::Phone2], Rule::Recent),
         (vec![F::Email], Rule::Recent),
         (vec![F::Note], Rule::Recent),
         (vec![F::BirthDate], Rule::Frequent),
@@ -119,6 +117,63 @@ fn better(rule: Rule, fields: &[Field], a: &Row, b: &Row, freq: &HashMap<&str, u
     }
 }
 
+// The same rule as [`phones`] for a customer with one record, in SQL: a
+// mobile number (070/080/090 and 11 digits) is 携帯 whatever its column.
+const MOBILE_SQL: &str = concat!(
+    "CASE WHEN (length(r.mobile_key) = 11 AND substr(r.mobile_key, 1, 3) IN ('070', '080', '090')) THEN r.mobile ",
+    "WHEN (length(r.phone_key) = 11 AND substr(r.phone_key, 1, 3) IN ('070', '080', '090')) THEN r.phone ",
+    "WHEN (length(r.phone2_key) = 11 AND substr(r.phone2_key, 1, 3) IN ('070', '080', '090')) THEN r.phone2 END"
+);
+const PHONE_SQL: &str = concat!(
+    "CASE WHEN r.phone IS NOT NULL AND NOT (length(r.phone_key) = 11 AND substr(r.phone_key, 1, 3) IN ('070', '080', '090')) THEN r.phone ",
+    "WHEN r.phone2 IS NOT NULL AND NOT (length(r.phone2_key) = 11 AND substr(r.phone2_key, 1, 3) IN ('070', '080', '090')) THEN r.phone2 ",
+    "WHEN r.mobile IS NOT NULL AND NOT (length(r.mobile_key) = 11 AND substr(r.mobile_key, 1, 3) IN ('070', '080', '090')) THEN r.mobile END"
+);
+
+fn phone2_sql() -> String {
+    // Whatever number is left: a second mobile, or a second landline.
+    format!(
+        "CASE WHEN r.phone2 IS NOT NULL AND r.phone2 IS NOT ({m}) AND r.phone2 IS NOT ({p}) THEN r.phone2 \
+         WHEN r.phone IS NOT NULL AND r.phone IS NOT ({m}) AND r.phone IS NOT ({p}) THEN r.phone \
+         WHEN r.mobile IS NOT NULL AND r.mobile IS NOT ({m}) AND r.mobile IS NOT ({p}) THEN r.mobile END",
+        m = MOBILE_SQL,
+        p = PHONE_SQL
+    )
+}
+
+/// Phones by kind, whatever column they came in (a POS's 電話番号 often
+/// holds a mobile): 携帯 is the most recent mobile number, 電話 the most
+/// recent other number (a landline, an IP phone), 電話2 the most recent
+/// number left; never one number twice.
+fn phones(batch: &[Row], out: &mut [Option<String>], sources: &mut serde_json::Map<String, serde_json::Value>) {
+    let mut order: Vec<&Row> = batch.iter().collect();
+    order.sort_by(|a, b| b.date.cmp(&a.date).then(b.priority.cmp(&a.priority)).then(b.id.cmp(&a.id)));
+    let mut seen: Vec<(&str, i64, bool)> = Vec::new();
+    for r in &order {
+        for f in [Field::Mobile, Field::Phone, Field::Phone2] {
+            if let Some(v) = r.values[col(f)].as_deref() {
+                if !seen.iter().any(|(x, _, _)| *x == v) {
+                    seen.push((v, r.id, crate::cleanse::phone::kind_of(v) == Some("mobile")));
+                }
+            }
+        }
+    }
+    let mut taken: Vec<&str> = Vec::new();
+    let mut pick =
+        |field: Field, want: Option<bool>, out: &mut [Option<String>], sources: &mut serde_json::Map<String, serde_json::Value>| {
+            if let Some((v, id, _)) = seen.iter().find(|(v, _, m)| !taken.contains(v) && want.is_none_or(|w| *m == w)) {
+                taken.push(v);
+                out[col(field)] = Some(v.to_string());
+                sources.insert(field.name().to_string(), serde_json::json!({"record": id, "rule": "most recent of its kind"}));
+            } else {
+                out[col(field)] = None;
+            }
+        };
+    pick(Field::Mobile, Some(true), out, sources);
+    pick(Field::Phone, Some(false), out, sources);
+    pick(Field::Phone2, None, out, sources);
+}
+
 /// Recomputes the golden records of `customers`, of every customer that
 /// has none yet, and drops those of customers merged away. Returns how
 /// many were written.
@@ -167,7 +222,16 @@ pub fn update(tx: &Transaction, customers: &[i64], full: bool) -> Result<u64> {
             FROM golden_single s JOIN records r ON r.id = s.record_id ORDER BY s.record_id;
          DELETE FROM golden_todo WHERE customer_id IN (SELECT customer_id FROM golden_single);",
         cols = names.join(", "),
-        rcols = names.iter().map(|n| format!("r.{n}")).collect::<Vec<_>>().join(", "),
+        rcols = names
+            .iter()
+            .map(|n| match *n {
+                "mobile" => MOBILE_SQL.to_string(),
+                "phone" => PHONE_SQL.to_string(),
+                "phone2" => phone2_sql(),
+                n => format!("r.{n}"),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
         // `+` keeps SQLite off the customer index for a whole-table pass.
         plus = if full { "+" } else { "" }
     );
@@ -258,6 +322,7 @@ pub fn update(tx: &Transaction, customers: &[i64], full: bool) -> Result<u64> {
                 }
             }
         }
+        phones(batch, &mut out, &mut sources);
         let last_seen = batch.iter().map(|r| r.date.as_str()).max().filter(|d| !d.is_empty()).map(str::to_string);
         let mut values: Vec<&dyn rusqlite::ToSql> = vec![&customer];
         values.extend(out.iter().map(|v| v as &dyn rusqlite::ToSql));
