@@ -133,6 +133,12 @@ fn samples_merge_people_across_sources_and_never_merge_a_family() {
     let phones =
         w.count(&format!("SELECT count(DISTINCT value) FROM customer_values WHERE customer_id = {cust} AND field IN ('phone', 'mobile')"));
     assert!(phones >= 1);
+    // Phones by kind, whatever column they came in (the POS's 電話番号 holds
+    // mobiles): 携帯 is always a mobile number, 電話 never, no number twice.
+    assert_eq!(w.count("SELECT count(*) FROM golden WHERE mobile IS NOT NULL AND mobile NOT GLOB '0[789]0-*'"), 0);
+    assert_eq!(w.count("SELECT count(*) FROM golden WHERE phone GLOB '0[789]0-*'"), 0);
+    assert_eq!(w.count("SELECT count(*) FROM golden WHERE phone = mobile OR phone2 = mobile OR phone2 = phone"), 0);
+    assert!(w.count("SELECT count(*) FROM golden WHERE records = 1 AND mobile IS NOT NULL") > 0);
 }
 
 #[test]
