@@ -251,16 +251,27 @@ fn unmerge_undoes_exactly_and_is_remembered() {
 }
 
 /// Rewrites a review report as a person would after choosing decisions:
-/// `decide(n)` gives the decision for pair n (1-based).
+/// `decide(n)` gives the decision for pair n (1-based). Returns the pairs.
 fn decide(report: &Path, out: &Path, decide: impl Fn(usize) -> Option<&'static str>) -> usize {
+    rewrite(report, out, false, decide)
+}
+
+/// Copies a report's sheet (data rows reversed, as a sort in Excel could
+/// leave them, when `reverse`), writing `decide(n)` on pair n's A row.
+fn rewrite(report: &Path, out: &Path, reverse: bool, decide: impl Fn(usize) -> Option<&'static str>) -> usize {
     use calamine::{open_workbook_auto, Data, Reader};
     let mut wb = open_workbook_auto(report).unwrap();
     let range = wb.worksheet_range("レビュー").unwrap();
+    let mut rows: Vec<Vec<Data>> = range.rows().map(|r| r.to_vec()).collect();
+    let header = rows.remove(0);
+    if reverse {
+        rows.reverse();
+    }
     let mut book = rust_xlsxwriter::Workbook::new();
     let ws = book.add_worksheet();
     ws.set_name("レビュー").unwrap();
     let mut pairs = 0;
-    for (i, row) in range.rows().enumerate() {
+    for (i, row) in std::iter::once(&header).chain(rows.iter()).enumerate() {
         for (j, cell) in row.iter().enumerate() {
             match cell {
                 Data::String(s) => {
@@ -359,34 +370,7 @@ fn review_round_trip_applies_all_or_nothing_and_remembers_separate() {
     // A sorted report (Excel's filter) reads the same: decisions are
     // matched by key on the A rows, whatever the order.
     let sorted = w.path("sorted.xlsx");
-    {
-        use calamine::{open_workbook_auto, Data, Reader};
-        let mut wb = open_workbook_auto(w.path("review.xlsx")).unwrap();
-        let range = wb.worksheet_range("レビュー").unwrap();
-        let mut rows: Vec<Vec<Data>> = range.rows().map(|r| r.to_vec()).collect();
-        let header = rows.remove(0);
-        rows.reverse();
-        let mut book = rust_xlsxwriter::Workbook::new();
-        let ws = book.add_worksheet();
-        ws.set_name("レビュー").unwrap();
-        for (i, row) in std::iter::once(&header).chain(rows.iter()).enumerate() {
-            for (j, cell) in row.iter().enumerate() {
-                match cell {
-                    Data::String(s) => {
-                        ws.write_string(i as u32, j as u16, s).unwrap();
-                    }
-                    Data::Float(f) => {
-                        ws.write_number(i as u32, j as u16, *f).unwrap();
-                    }
-                    _ => {}
-                }
-            }
-            if i > 0 && matches!(row.get(4), Some(Data::String(s)) if s == "A") {
-                ws.write_string(i as u32, 1, "保留").unwrap();
-            }
-        }
-        book.save(&sorted).unwrap();
-    }
+    rewrite(&w.path("review.xlsx"), &sorted, true, |_| Some("保留"));
     let open = w.count("SELECT count(*) FROM review_items WHERE status = 'open'");
     w.run(["review", "apply", "--db", w.db().to_str().unwrap(), sorted.to_str().unwrap()]).ok().stdout_has(&format!("undecided {open},"));
     // Unmerging a reviewed merge works the same way.
