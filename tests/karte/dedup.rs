@@ -448,3 +448,57 @@ fn dedup_settings_are_checked() {
     assert_eq!(w.count("SELECT count(*) FROM merges"), 0, "a dry run writes nothing");
     w.run(["dedup", "--db", w.path("missing.db").to_str().unwrap()]).fails().stderr_has("there is no karte database");
 }
+
+#[test]
+fn review_apply_never_joins_two_records_decided_separate_before() {
+    let w = Workdir::new();
+    import(&w, &ALL);
+    dedup(&w);
+    let base = w.path("base.db");
+    std::fs::copy(w.db(), &base).unwrap();
+    let first = w.path("first.xlsx");
+    std::fs::copy(w.path("review.xlsx"), &first).unwrap();
+    let items: Vec<(i64, i64)> = w
+        .strings("SELECT record_a || ':' || record_b FROM review_items WHERE status = 'open' ORDER BY id")
+        .iter()
+        .map(|s| {
+            let (a, b) = s.split_once(':').unwrap();
+            (a.parse().unwrap(), b.parse().unwrap())
+        })
+        .collect();
+    // Mark one pair 別人, run dedup again, and look in the new report for
+    // two 統合 that would join the pair through a third customer.
+    for (k, &(a, b)) in items.iter().enumerate() {
+        std::fs::copy(&base, w.db()).unwrap();
+        let d1 = w.path("d1.xlsx");
+        decide(&first, &d1, |n| (n == k + 1).then_some("別人"));
+        w.run(["review", "apply", "--db", w.db().to_str().unwrap(), d1.to_str().unwrap()]).ok();
+        dedup(&w);
+        let cust = |r: i64| w.count(&format!("SELECT customer_id FROM records WHERE id = {r}"));
+        let (ca, cb) = (cust(a), cust(b));
+        let open: Vec<(i64, i64)> = w
+            .strings("SELECT customer_a || ':' || customer_b FROM review_items WHERE status = 'open' ORDER BY id")
+            .iter()
+            .map(|s| {
+                let (x, y) = s.split_once(':').unwrap();
+                (x.parse().unwrap(), y.parse().unwrap())
+            })
+            .collect();
+        for (i, x) in open.iter().enumerate() {
+            for (j, y) in open.iter().enumerate() {
+                let shared = [x.0, x.1].iter().any(|c| *c == y.0 || *c == y.1);
+                if i != j && (x.0 == ca || x.1 == ca) && (y.0 == cb || y.1 == cb) && shared {
+                    let d2 = w.path("d2.xlsx");
+                    decide(&w.path("review.xlsx"), &d2, |n| (n == i + 1 || n == j + 1).then_some("統合"));
+                    w.run(["review", "apply", "--db", w.db().to_str().unwrap(), d2.to_str().unwrap()])
+                        .fails()
+                        .stderr_has("decided 別人 before")
+                        .stderr_has("nothing was applied");
+                    assert_ne!(cust(a), cust(b));
+                    return;
+                }
+            }
+        }
+    }
+    panic!("the samples no longer give a pair that two 統合 could join through a third customer");
+}
