@@ -224,7 +224,7 @@ pub fn explain(a: ExplainArgs) -> Result<i32> {
             _ => bail!("give two record ids (or --customer with one or two customer ids)"),
         }
     };
-    print!("{text}");
+    super::emit(&text)?;
     Ok(0)
 }
 

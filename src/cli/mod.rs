@@ -10,6 +10,7 @@ mod import;
 mod inspect;
 mod normalize;
 mod progress;
+mod show;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -90,6 +91,15 @@ enum Command {
     ///   karte export --db karte.db customers.xlsx
     ///   karte export --db karte.db --encoding cp932 crm.csv
     Export(export::ExportArgs),
+    /// Show one customer's karte: golden fields, every other value, visits, notes, scans, origins.
+    ///
+    /// Prints the customer's personal data (this command is for looking at it).
+    ///
+    /// Examples:
+    ///   karte show --db karte.db 42
+    ///   karte show --db karte.db --phone '090-1234-5678'
+    ///   karte show --db karte.db --name 'ヤマダ ハナコ'
+    Show(show::ShowArgs),
 }
 
 /// Read options shared by `inspect` and `import`.
@@ -157,6 +167,7 @@ pub fn main() -> i32 {
         Command::Unmerge(a) => dedup::unmerge(a),
         Command::Explain(a) => dedup::explain(a),
         Command::Export(a) => export::run(a),
+        Command::Show(a) => show::run(a),
     };
     match result {
         Ok(code) => code,
@@ -172,6 +183,16 @@ pub fn main() -> i32 {
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+}
+
+/// Writes text to standard output; a closed pipe (`| head`) is an error
+/// the caller returns, never a panic.
+pub(crate) fn emit(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
 }
 
 /// The file-name part of a path, for messages.

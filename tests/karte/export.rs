@@ -98,3 +98,44 @@ fn export_explains_what_it_needs() {
         .fails()
         .stderr_has("unknown CSV encoding");
 }
+
+#[test]
+fn show_prints_one_karte_found_by_id_phone_or_name() {
+    let w = Workdir::new();
+    samples(&w);
+    let db = w.db();
+    let db = db.to_str().unwrap();
+    // The customer with the most records.
+    let id =
+        w.count("SELECT customer_id FROM records WHERE status = 'active' GROUP BY customer_id ORDER BY count(*) DESC, customer_id LIMIT 1");
+    let r = w.run(["show", "--db", db, &id.to_string()]);
+    r.ok().stdout_has(&format!("顧客 {id}")).stdout_has("氏名: ").stdout_has("来店・購入").stdout_has("出所 (");
+    let events = w.count(&format!("SELECT count(*) FROM events e JOIN records r ON r.id = e.record_id WHERE r.customer_id = {id}"));
+    r.stdout_has(&format!("来店・購入 ({events} 件)"));
+    // Every source row of the customer is listed with its file and row.
+    for (file, row) in w
+        .strings(&format!("SELECT source_file || '|' || row FROM lineage WHERE customer_id = {id}"))
+        .iter()
+        .map(|s| s.split_once('|').map(|(a, b)| (a.to_string(), b.to_string())).unwrap())
+    {
+        assert!(r.stdout.contains(&file) && r.stdout.contains(&format!("{row}行")), "{file} {row}");
+    }
+    // By phone, in another format than stored.
+    let mobile = w.strings(&format!("SELECT mobile FROM golden WHERE customer_id = {id}"))[0].clone();
+    let digits: String = mobile.chars().filter(|c| c.is_ascii_digit()).collect();
+    // (A family mobile lists every customer who gave it.)
+    let r = w.run(["show", "--db", db, "--phone", &digits]);
+    r.ok();
+    assert!(r.stdout.contains(&format!("顧客 {id}")) || r.stdout.contains(&format!("  {id}  ")), "{}", r.stdout);
+    // By reading, in half-width kana.
+    let kana = w.strings(&format!("SELECT kana FROM golden WHERE customer_id = {id}"))[0].clone();
+    let r = w.run(["show", "--db", db, "--name", &kana]);
+    r.ok();
+    assert!(r.stdout.contains(&format!("顧客 {id}")) || r.stdout.contains(&format!("  {id}  ")), "{}", r.stdout);
+    // A merged-away customer points to the live one.
+    let gone = w.count("SELECT id FROM customers WHERE merged_into IS NOT NULL ORDER BY id LIMIT 1");
+    w.run(["show", "--db", db, &gone.to_string()]).ok().stdout_has(&format!("customer {gone} was merged into customer"));
+    w.run(["show", "--db", db, "--phone", "090-1234-0000"]).stdout_has("no customer found");
+    w.run(["show", "--db", db, "--phone", "12"]).fails().stderr_has("not a phone number");
+    w.run(["show", "--db", db, "999999"]).fails().stderr_has("there is no customer 999999");
+}

@@ -1,0 +1,304 @@
+//! `karte show`: one customer's karte — golden fields, every other value
+//! the customer has had, visits and purchases in date order, notes,
+//! attachments, and where each came from. This command is for looking at a
+//! person's data, so it prints values (the summaries of the other commands
+//! print counts only).
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use anyhow::{bail, Result};
+use clap::Args;
+use rusqlite::{Connection, OptionalExtension};
+
+use crate::cleanse::{kana, name};
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The karte database.
+    #[arg(long, value_name = "FILE")]
+    db: PathBuf,
+    /// The customer id.
+    #[arg(value_name = "CUSTOMER_ID", required_unless_present_any = ["phone", "name"])]
+    id: Option<i64>,
+    /// Find the customer by a phone number (any format: 03(1234)5678, 09012345678…).
+    #[arg(long, value_name = "PHONE")]
+    phone: Option<String>,
+    /// Find the customer by name, in kanji or kana; close spellings are listed.
+    #[arg(long, value_name = "NAME")]
+    name: Option<String>,
+}
+
+const FIELDS: &[(&str, &str)] = &[
+    ("name", "氏名"),
+    ("kana", "フリガナ"),
+    ("gender", "性別"),
+    ("birth_date", "生年月日"),
+    ("mobile", "携帯"),
+    ("phone", "電話"),
+    ("phone2", "電話2"),
+    ("email", "メール"),
+    ("postal_code", "郵便番号"),
+    ("address", "住所"),
+    ("address2", "建物・部屋"),
+    ("customer_no", "顧客番号"),
+    ("store", "店舗"),
+    ("first_visit", "初回来店"),
+    ("note", "備考"),
+];
+
+pub fn run(a: ShowArgs) -> Result<i32> {
+    if !a.db.exists() {
+        bail!("there is no karte database {}", a.db.display());
+    }
+    let store = crate::store::Store::open(&a.db)?;
+    let conn = &store.conn;
+    let ids: Vec<i64> = if let Some(id) = a.id {
+        vec![id]
+    } else if let Some(p) = &a.phone {
+        by_phone(conn, p)?
+    } else if let Some(n) = &a.name {
+        by_name(conn, n)?
+    } else {
+        unreachable!("clap requires one")
+    };
+    let mut text = String::new();
+    let code = match ids.as_slice() {
+        [] => {
+            text.push_str("no customer found\n");
+            1
+        }
+        [id] => {
+            text = karte(conn, *id)?;
+            0
+        }
+        many => {
+            writeln!(text, "{} customers match; show one with: karte show --db {} ID", many.len(), a.db.display())?;
+            for id in many.iter().take(50) {
+                let line: Option<String> = conn
+                    .query_row(
+                        "SELECT coalesce(name, '') || '  ' || coalesce(kana, '') || '  ' || coalesce(birth_date, '') || '  ' || coalesce(mobile, phone, '')
+                         FROM golden WHERE customer_id = ?1",
+                        [id],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                writeln!(text, "  {id}  {}", line.unwrap_or_default())?;
+            }
+            0
+        }
+    };
+    super::emit(&text)?;
+    Ok(code)
+}
+
+/// Live customers with this phone number in any phone field.
+fn by_phone(conn: &Connection, raw: &str) -> Result<Vec<i64>> {
+    let ctx = crate::cleanse::Context::default();
+    let n = crate::cleanse::normalize(crate::mapping::FieldType::Phone, raw, crate::model::CellKind::Text, &ctx);
+    let Some(key) = n.key else {
+        bail!("'{raw}' is not a phone number karte can read");
+    };
+    let mut st = conn.prepare(
+        "SELECT DISTINCT customer_id FROM records WHERE status = 'active' AND (phone_key = ?1 OR mobile_key = ?1 OR phone2_key = ?1)
+         ORDER BY customer_id",
+    )?;
+    let ids = st.query_map([key], |r| r.get(0))?.collect::<Result<Vec<i64>, _>>()?;
+    Ok(ids)
+}
+
+/// Customers whose name or reading (any of their records) is the given one,
+/// or close to it.
+fn by_name(conn: &Connection, raw: &str) -> Result<Vec<i64>> {
+    let is_kana = raw.chars().all(|c| matches!(c, '\u{3041}'..='\u{30FF}' | '\u{FF66}'..='\u{FF9F}' | ' ' | '\u{3000}'));
+    let kana_display = if is_kana {
+        let ctx = crate::cleanse::Context::default();
+        crate::cleanse::normalize(crate::mapping::FieldType::Kana, raw, crate::model::CellKind::Text, &ctx).value.unwrap_or_default()
+    } else {
+        String::new()
+    };
+    let want = if is_kana { kana::strict_kana_key(&kana_display) } else { name::name_key(raw) };
+    if want.is_empty() {
+        bail!("give a name in kanji or kana");
+    }
+    let sql = if is_kana {
+        "SELECT DISTINCT customer_id, kana FROM records WHERE status = 'active' AND kana IS NOT NULL"
+    } else {
+        "SELECT DISTINCT customer_id, name_key FROM records WHERE status = 'active' AND name_key IS NOT NULL"
+    };
+    let mut st = conn.prepare(sql)?;
+    let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+    let (mut exact, mut close): (Vec<i64>, Vec<(f64, i64)>) = (Vec::new(), Vec::new());
+    for row in rows {
+        let (id, v) = row?;
+        let key = if is_kana { kana::strict_kana_key(&v) } else { v };
+        if key == want {
+            exact.push(id);
+        } else {
+            let jw = strsim::jaro_winkler(&key, &want);
+            if jw >= 0.88 {
+                close.push((jw, id));
+            }
+        }
+    }
+    exact.sort_unstable();
+    exact.dedup();
+    if !exact.is_empty() {
+        return Ok(exact);
+    }
+    close.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut ids: Vec<i64> = Vec::new();
+    for (_, id) in close {
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    Ok(ids)
+}
+
+fn origin(file: &str, sheet: &str, row: i64) -> String {
+    if sheet.is_empty() {
+        format!("{file} {row}行")
+    } else {
+        format!("{file} [{sheet}] {row}行")
+    }
+}
+
+/// A golden record: field values (in [`FIELDS`] order), record count,
+/// last visit, sources JSON.
+type Golden = (Vec<Option<String>>, i64, Option<String>, String);
+
+/// One customer's karte as text.
+fn karte(conn: &Connection, id: i64) -> Result<String> {
+    let mut out = String::new();
+    let merged: Option<Option<i64>> = conn.query_row("SELECT merged_into FROM customers WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+    let id = match merged {
+        None => bail!("there is no customer {id}"),
+        Some(Some(into)) => {
+            // Follow the chain to the live customer.
+            let mut live = into;
+            while let Some(Some(next)) =
+                conn.query_row("SELECT merged_into FROM customers WHERE id = ?1", [live], |r| r.get(0)).optional()?
+            {
+                live = next;
+            }
+            writeln!(out, "customer {id} was merged into customer {live}")?;
+            live
+        }
+        Some(None) => id,
+    };
+    let cols: Vec<String> = FIELDS.iter().map(|(f, _)| f.to_string()).collect();
+    let golden: Option<Golden> = conn
+        .query_row(&format!("SELECT {}, records, last_seen, sources FROM golden WHERE customer_id = ?1", cols.join(", ")), [id], |r| {
+            let vals = (0..FIELDS.len()).map(|i| r.get(i)).collect::<Result<Vec<Option<String>>, _>>()?;
+            Ok((vals, r.get(FIELDS.len())?, r.get(FIELDS.len() + 1)?, r.get(FIELDS.len() + 2)?))
+        })
+        .optional()?;
+    let Some((vals, records, last_seen, sources)) = golden else {
+        bail!("customer {id} has no golden record: run karte dedup first (or the customer has no active records)");
+    };
+    let sources: serde_json::Value = serde_json::from_str(&sources).unwrap_or_default();
+    writeln!(out, "顧客 {id}  ({records} 件の元レコード{})", last_seen.map(|d| format!(", 最終来店 {d}")).unwrap_or_default())?;
+    let where_from = |field: &str| -> Result<String> {
+        let src = sources.get(field).or_else(|| sources.get("*"));
+        let Some(rec) = src.and_then(|s| s.get("record")).and_then(|r| r.as_i64()) else { return Ok(String::new()) };
+        let (file, sheet, row): (String, String, i64) = conn.query_row(
+            "SELECT i.file_name, r.sheet, r.row FROM records r JOIN imports i ON i.id = r.import_id WHERE r.id = ?1",
+            [rec],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        let rule = src.and_then(|s| s.get("rule")).and_then(|r| r.as_str()).unwrap_or("");
+        Ok(format!("  ← {} ({rule})", origin(&file, &sheet, row)))
+    };
+    for ((field, label), v) in FIELDS.iter().zip(&vals) {
+        if let Some(v) = v {
+            writeln!(out, "  {label}: {v}{}", where_from(field)?)?;
+        }
+    }
+    // Every other value the customer has had.
+    let mut st = conn.prepare(
+        "SELECT v.field, v.value, i.file_name, v.sheet, v.row FROM customer_values v JOIN imports i ON i.id = v.import_id
+         WHERE v.customer_id = ?1 ORDER BY v.field, v.record_id",
+    )?;
+    let rows = st.query_map([id], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, i64>(4)?))
+    })?;
+    // One line per distinct value: where it was first seen, and how many
+    // more records carry it. Phones are one pool (a mobile typed in a 電話
+    // column is the golden 携帯, not another value).
+    let is_phone = |f: &str| matches!(f, "phone" | "mobile" | "phone2");
+    let golden_has = |field: &str, value: &str| -> bool {
+        FIELDS.iter().zip(&vals).any(|((f, _), v)| (*f == field || (is_phone(f) && is_phone(field))) && v.as_deref() == Some(value))
+    };
+    let mut others: Vec<(usize, String, String, usize)> = Vec::new();
+    for row in rows {
+        let (field, value, file, sheet, line) = row?;
+        let Some(i) = FIELDS.iter().position(|(f, _)| *f == field) else { continue };
+        if golden_has(&field, &value) {
+            continue;
+        }
+        match others.iter_mut().find(|(j, v, _, _)| *j == i && *v == value) {
+            Some(o) => o.3 += 1,
+            None => others.push((i, value, origin(&file, &sheet, line), 0)),
+        }
+    }
+    if !others.is_empty() {
+        writeln!(out, "ほかの値 (履歴):")?;
+        for (i, value, from, more) in others {
+            let more = if more > 0 { format!(" ほか {more} 件") } else { String::new() };
+            writeln!(out, "  {}: {value}  ← {from}{more}", FIELDS[i].1)?;
+        }
+    }
+    let mut st = conn.prepare(
+        "SELECT e.date, e.kind, coalesce(e.item, ''), coalesce(e.amount, ''), coalesce(e.staff, ''), coalesce(e.line, ''), i.file_name, r.sheet, r.row
+         FROM events e JOIN records r ON r.id = e.record_id JOIN imports i ON i.id = r.import_id
+         WHERE r.customer_id = ?1 AND r.status = 'active' ORDER BY e.date IS NULL, e.date, r.id, e.seq",
+    )?;
+    let events = st
+        .query_map([id], |r| {
+            Ok((
+                r.get::<_, Option<String>>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, String>(7)?,
+                r.get::<_, i64>(8)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    if !events.is_empty() {
+        writeln!(out, "来店・購入 ({} 件):", events.len())?;
+        for (date, kind, item, amount, staff, line, file, sheet, row) in events {
+            let kind = if kind == "visit" { "来店" } else { "購入" };
+            let what = if item.is_empty() { line } else { item };
+            let amount = if amount.is_empty() { String::new() } else { format!(" ¥{amount}") };
+            let staff = if staff.is_empty() { String::new() } else { format!(" 担当 {staff}") };
+            writeln!(out, "  {} {kind} {what}{amount}{staff}  ← {}", date.as_deref().unwrap_or("日付なし"), origin(&file, &sheet, row))?;
+        }
+    }
+    let mut st = conn.prepare(
+        "SELECT a.path, i.file_name, r.sheet, r.row FROM attachments a JOIN records r ON r.id = a.record_id JOIN imports i ON i.id = r.import_id
+         WHERE r.customer_id = ?1 ORDER BY a.id",
+    )?;
+    let atts = st
+        .query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?)))?
+        .collect::<Result<Vec<_>, _>>()?;
+    if !atts.is_empty() {
+        writeln!(out, "添付 (スキャン・写真):")?;
+        for (path, file, sheet, row) in atts {
+            writeln!(out, "  {path}  ← {}", origin(&file, &sheet, row))?;
+        }
+    }
+    let mut st = conn.prepare("SELECT record_id, source_file, sheet, row FROM lineage WHERE customer_id = ?1 ORDER BY record_id")?;
+    let recs = st
+        .query_map([id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?)))?
+        .collect::<Result<Vec<_>, _>>()?;
+    writeln!(out, "出所 ({} 件):", recs.len())?;
+    for (rid, file, sheet, row) in recs {
+        writeln!(out, "  レコード {rid}: {}", origin(&file, &sheet, row))?;
+    }
+    Ok(out)
+}
