@@ -139,3 +139,45 @@ fn show_prints_one_karte_found_by_id_phone_or_name() {
     w.run(["show", "--db", db, "--phone", "12"]).fails().stderr_has("not a phone number");
     w.run(["show", "--db", db, "999999"]).fails().stderr_has("there is no customer 999999");
 }
+
+/// The exports read by a second real consumer, openpyxl (`pip install
+/// openpyxl`; .ci/run installs it): not one cell is a formula, and the text
+/// that looked like one is there as text.
+#[test]
+fn openpyxl_finds_no_formula_in_the_exports() {
+    let w = Workdir::new();
+    let csv = w.path("crm.csv");
+    std::fs::write(&csv, "氏名,電話,備考\n山田 太郎,090-1111-2222,=1+2\n鈴木 花子,090-3333-4444,@SUM(A1:A2)\n").unwrap();
+    let mapping = w.path("crm.toml");
+    std::fs::write(
+        &mapping,
+        "[source]\nname = \"crm\"\nfiles = [\"crm.csv\"]\n\n[fields]\nname = \"氏名\"\nmobile = \"電話\"\nnote = \"備考\"\n",
+    )
+    .unwrap();
+    w.import_with(&mapping, &csv, &[]).ok();
+    w.run(["dedup", "--db", w.db().to_str().unwrap(), "--review-out", w.path("r.xlsx").to_str().unwrap()]).ok();
+    let xlsx = w.path("out.xlsx");
+    w.run(["export", "--db", w.db().to_str().unwrap(), xlsx.to_str().unwrap()]).ok();
+    let script = r#"
+import sys
+try:
+    import openpyxl
+except ImportError:
+    sys.exit("openpyxl is missing: pip install openpyxl")
+wb = openpyxl.load_workbook(sys.argv[1])
+texts = []
+for ws in wb.worksheets:
+    for row in ws.iter_rows():
+        for c in row:
+            if c.data_type == "f":
+                sys.exit(f"formula in {ws.title}!{c.coordinate}: {c.value}")
+            if isinstance(c.value, str):
+                texts.append(c.value)
+for want in ("=1+2", "@SUM(A1:A2)"):
+    if want not in texts:
+        sys.exit(f"{want!r} is not in the export as text")
+print("ok")
+"#;
+    let out = std::process::Command::new("python3").arg("-c").arg(script).arg(&xlsx).output().expect("python3 runs");
+    assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+}
