@@ -41,10 +41,6 @@ impl Interner {
     pub fn get(&self, s: Sym) -> &str {
         &self.strings[s as usize]
     }
-
-    pub fn find(&self, s: &str) -> Sym {
-        self.map.get(s).copied().unwrap_or(0)
-    }
 }
 
 /// Symbol tables, one per kind of value.
