@@ -83,7 +83,7 @@ pub const BLOCKING_KEYS: &[(&str, &str)] = &[
     ("given_birth", "the given name (kanji or reading) and the birth date: marriages"),
     ("family_postal", "the surname (kanji or reading) and the postal code"),
     ("birth_postal", "the birth date and the postal code"),
-    ("given_postal", "the given name (kanji or reading) and the postal code: marriages"),
+    ("given_postal", "the given name and the postal code (off by default: the other keys find the same pairs)"),
     ("address", "the address (to the block number)"),
     ("name_town", "the kanji name and the town"),
     ("reading_town", "the reading and the town"),
@@ -101,7 +101,13 @@ impl Default for Config {
             // review items come of it (measured on the generated corpus: two
             // more true pairs found of 3,805, 194 more review items), so
             // those keys are there to switch on, not on by default.
-            blocking: BLOCKING_KEYS.iter().map(|(k, _)| k.to_string()).filter(|k| k != "name" && k != "reading").collect(),
+            // given_postal: half of all pairs at 1M records, and not one
+            // true pair more than the other keys find (the same measurement).
+            blocking: BLOCKING_KEYS
+                .iter()
+                .map(|(k, _)| k.to_string())
+                .filter(|k| !matches!(k.as_str(), "name" | "reading" | "given_postal"))
+                .collect(),
             max_block: 100,
             random_pairs: 300_000,
             m: MConfig::default(),
