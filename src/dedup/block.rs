@@ -29,8 +29,19 @@ fn pack(a: u32, b: u32) -> u64 {
     ((a as u64) << 32) | b as u64
 }
 
-/// The key values of one record for one blocking key (0 = none). The key
-/// kind is mixed into the high bits so that different keys never collide.
+/// A name part with another value: its kanji key and its reading key (kept
+/// apart by a tag bit: the two live in different symbol tables).
+fn both(out: &mut Vec<u64>, kanji: u32, reading: u32, with: u32) {
+    if kanji != 0 {
+        out.push(pack(kanji, with));
+    }
+    if reading != 0 {
+        out.push(pack(reading | 1 << 31, with));
+    }
+}
+
+/// The key values of one record for one blocking key (none when the record
+/// lacks the fields). Each key's values are grouped apart from the others'.
 fn keys_of(key: &str, r: &Rec, out: &mut Vec<u64>) {
     match key {
         "mobile" => out.extend(r.mobiles.iter().map(|&p| p as u64)),
@@ -38,32 +49,10 @@ fn keys_of(key: &str, r: &Rec, out: &mut Vec<u64>) {
         "email" if r.email != 0 => out.push(r.email as u64),
         "name_birth" if r.name != 0 && r.birth != 0 => out.push(pack(r.name, r.birth)),
         "reading_birth" if r.reading != 0 && r.birth != 0 => out.push(pack(r.reading, r.birth)),
-        "given_birth" if r.birth != 0 => {
-            // Kanji and reading keys live in different tables: tag them.
-            if r.given != 0 {
-                out.push(pack(r.given, r.birth));
-            }
-            if r.given_r != 0 {
-                out.push(pack(r.given_r | 1 << 31, r.birth));
-            }
-        }
-        "family_postal" if r.postal != 0 => {
-            if r.family != 0 {
-                out.push(pack(r.family, r.postal));
-            }
-            if r.family_r != 0 {
-                out.push(pack(r.family_r | 1 << 31, r.postal));
-            }
-        }
+        "given_birth" if r.birth != 0 => both(out, r.given, r.given_r, r.birth),
+        "family_postal" if r.postal != 0 => both(out, r.family, r.family_r, r.postal),
         "birth_postal" if r.birth != 0 && r.postal != 0 => out.push(pack(r.postal, r.birth)),
-        "given_postal" if r.postal != 0 => {
-            if r.given != 0 {
-                out.push(pack(r.given, r.postal));
-            }
-            if r.given_r != 0 {
-                out.push(pack(r.given_r | 1 << 31, r.postal));
-            }
-        }
+        "given_postal" if r.postal != 0 => both(out, r.given, r.given_r, r.postal),
         "address" if r.address != 0 => out.push(r.address as u64),
         "name_town" if r.name != 0 && r.town != 0 => out.push(pack(r.name, r.town)),
         "reading_town" if r.reading != 0 && r.town != 0 => out.push(pack(r.reading, r.town)),
