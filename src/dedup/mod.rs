@@ -24,7 +24,7 @@ pub mod undo;
 
 use std::collections::{HashMap, HashSet};
 
-use anyhow::Result;
+use anyhow::{bail, Result};
 use rusqlite::{params, Connection};
 use serde::Serialize;
 
@@ -342,6 +342,10 @@ pub fn run(conn: &mut Connection, opts: &Options, progress: &dyn Fn(&str)) -> Re
         clock = std::time::Instant::now();
     };
     progress("loading records");
+    // What the decisions are based on: if another karte command commits
+    // while this one thinks, the write below refuses rather than apply
+    // stale merges.
+    let version: i64 = conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
     let l = load::load(conn)?;
     sum.records = l.recs.len() as u64;
     let index: FastMap<i64, u32> = l.recs.iter().enumerate().map(|(i, r)| (r.id, i as u32)).collect();
@@ -456,7 +460,7 @@ pub fn run(conn: &mut Connection, opts: &Options, progress: &dyn Fn(&str)) -> Re
     // transaction: checking hundreds of thousands of foreign keys one by one
     // proves nothing and costs seconds. Checks are back on right after.
     conn.execute_batch("PRAGMA foreign_keys = OFF")?;
-    let result = write(conn, &l, &model, &ops, &mut review, &mut sum, &mut lap, started);
+    let result = write(conn, version, &l, &model, &ops, &mut review, &mut sum, &mut lap, started);
     conn.execute_batch("PRAGMA foreign_keys = ON")?;
     if bulk {
         let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
@@ -472,6 +476,7 @@ pub fn run(conn: &mut Connection, opts: &Options, progress: &dyn Fn(&str)) -> Re
 #[allow(clippy::too_many_arguments)]
 fn write(
     conn: &mut Connection,
+    version: i64,
     l: &Loaded,
     model: &Model,
     ops: &[MergeOp],
@@ -481,6 +486,10 @@ fn write(
     started: std::time::Instant,
 ) -> Result<()> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let now_version: i64 = tx.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+    if now_version != version {
+        bail!("the database changed while dedup was deciding (another karte command wrote to it); nothing was written: run karte dedup again");
+    }
     let run_id = {
         tx.execute(
             "INSERT INTO runs (command, started_at, karte_version) VALUES ('dedup', ?1, ?2)",
