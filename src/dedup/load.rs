@@ -167,6 +167,13 @@ fn lend_readings(recs: &mut [Rec]) {
     }
 }
 
+/// Text damaged on the way in: U+FFFD for bytes that did not decode, a
+/// Private Use Area character (gaiji), or 〓 (the mark a converter leaves
+/// for a character it could not write).
+fn damaged(s: &str) -> bool {
+    s.chars().any(|c| matches!(c, '\u{FFFD}' | '〓' | '\u{E000}'..='\u{F8FF}'))
+}
+
 /// Whether a name key is written in kana only (then it is also a reading).
 fn is_kana(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| matches!(c, '\u{3041}'..='\u{309F}' | '\u{30A0}'..='\u{30FF}' | ' ' | '\u{3000}'))
@@ -264,7 +271,14 @@ pub fn load(conn: &Connection) -> Result<Loaded> {
         let mut reading = s(7)?.map(|v| reading_key(&v)).unwrap_or_default();
         let mut family_r = s(8)?.map(|v| reading_key(&v)).unwrap_or_default();
         let mut given_r = s(9)?.map(|v| reading_key(&v)).unwrap_or_default();
-        if is_kana(&display) {
+        // A value with bytes that did not decode, or a shop's own gaiji, is
+        // not evidence: 山?太郎 in two records may be 山田 and 山本.
+        if damaged(&reading) {
+            (reading, family_r, given_r) = Default::default();
+        }
+        if damaged(&name_key) {
+            // Nothing of the kanji name is compared.
+        } else if is_kana(&display) {
             // A name written in kana is a reading, not a kanji name.
             if reading.is_empty() {
                 reading = reading_key(&display);
@@ -326,6 +340,14 @@ mod tests {
         assert_eq!(date_num("1977-04-03"), 19770403);
         assert_eq!(date_num("1977-04"), 0);
         assert_eq!(date_num("1977-13-03"), 0);
+    }
+
+    #[test]
+    fn damaged_text() {
+        assert!(damaged("山\u{FFFD}太郎"));
+        assert!(damaged("\u{E001}田"));
+        assert!(damaged("〓田"));
+        assert!(!damaged("山田太郎"));
     }
 
     #[test]

@@ -488,7 +488,9 @@ fn write(
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let now_version: i64 = tx.query_row("PRAGMA data_version", [], |r| r.get(0))?;
     if now_version != version {
-        bail!("the database changed while dedup was deciding (another karte command wrote to it); nothing was written: run karte dedup again");
+        bail!(
+            "the database changed while dedup was deciding (another karte command wrote to it); nothing was written: run karte dedup again"
+        );
     }
     let run_id = {
         tx.execute(

@@ -502,3 +502,26 @@ fn review_apply_never_joins_two_records_decided_separate_before() {
     }
     panic!("the samples no longer give a pair that two 統合 could join through a third customer");
 }
+
+#[test]
+fn names_with_undecodable_bytes_are_not_evidence() {
+    // Two people whose surnames did not decode (CP932 bytes 85 40 are
+    // unassigned): 山?太郎 and 山?太郎 may be 山田 and 山本. Same birth date,
+    // different mobiles: nothing but the damaged name says they are one.
+    let w = Workdir::new();
+    import(&w, &ALL);
+    let enc = |s: &str| encoding_rs::SHIFT_JIS.encode(s).0.into_owned();
+    let mut bytes = enc("氏名,携帯,生年月日\r\n山");
+    bytes.extend([0x85, 0x40]);
+    bytes.extend(enc("太郎,090-1111-2222,1980-01-01\r\n山"));
+    bytes.extend([0x85, 0x40]);
+    bytes.extend(enc("太郎,080-3333-4444,1980-01-01\r\n"));
+    let csv = w.path("damaged.csv");
+    std::fs::write(&csv, bytes).unwrap();
+    let mapping = w.path("damaged.toml");
+    std::fs::write(&mapping, "[source]\nname = \"d\"\nfiles = [\"damaged.csv\"]\nencoding = \"cp932\"\n\n[fields]\nname = \"氏名\"\nmobile = \"携帯\"\nbirth_date = \"生年月日\"\n").unwrap();
+    w.import_with(&mapping, &csv, &[]).ok();
+    assert_eq!(w.count("SELECT count(*) FROM records WHERE name LIKE '%' || char(65533) || '%'"), 2, "the damage is kept, not hidden");
+    dedup(&w);
+    assert_eq!(w.count("SELECT count(DISTINCT r.customer_id) FROM records r JOIN imports i ON i.id = r.import_id WHERE i.source = 'd'"), 2);
+}
