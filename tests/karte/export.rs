@@ -18,6 +18,21 @@ fn samples(w: &Workdir) {
     w.run(["dedup", "--db", w.db().to_str().unwrap(), "--review-out", w.path("review.xlsx").to_str().unwrap()]).ok();
 }
 
+/// A one-file store (columns 氏名, 電話 (a mobile), 備考) imported and
+/// deduplicated.
+fn crm(w: &Workdir, rows: &str) {
+    let csv = w.path("crm.csv");
+    std::fs::write(&csv, format!("氏名,電話,備考\n{rows}")).unwrap();
+    let mapping = w.path("crm.toml");
+    std::fs::write(
+        &mapping,
+        "[source]\nname = \"crm\"\nfiles = [\"crm.csv\"]\n\n[fields]\nname = \"氏名\"\nmobile = \"電話\"\nnote = \"備考\"\n",
+    )
+    .unwrap();
+    w.import_with(&mapping, &csv, &[]).ok();
+    w.run(["dedup", "--db", w.db().to_str().unwrap(), "--review-out", w.path("r.xlsx").to_str().unwrap()]).ok();
+}
+
 #[test]
 fn xlsx_has_customers_visits_notes_and_lineage_with_real_dates() {
     let w = Workdir::new();
@@ -45,17 +60,7 @@ fn xlsx_has_customers_visits_notes_and_lineage_with_real_dates() {
 #[test]
 fn formulas_stay_text_and_cp932_gaps_are_reported() {
     let w = Workdir::new();
-    let csv = w.path("crm.csv");
-    std::fs::write(&csv, "氏名,電話,備考\n=HYPERLINK(\"http://example.invalid\"),090-1111-2222,+1+1\n𠮷田 太郎,090-3333-4444,〜よろしく\n")
-        .unwrap();
-    let mapping = w.path("crm.toml");
-    std::fs::write(
-        &mapping,
-        "[source]\nname = \"crm\"\nfiles = [\"crm.csv\"]\n\n[fields]\nname = \"氏名\"\nmobile = \"電話\"\nnote = \"備考\"\n",
-    )
-    .unwrap();
-    w.import_with(&mapping, &csv, &[]).ok();
-    w.run(["dedup", "--db", w.db().to_str().unwrap(), "--review-out", w.path("r.xlsx").to_str().unwrap()]).ok();
+    crm(&w, "=HYPERLINK(\"http://example.invalid\"),090-1111-2222,+1+1\n𠮷田 太郎,090-3333-4444,〜よろしく\n");
     // xlsx: the formula-looking text is a string cell.
     let out = w.path("out.xlsx");
     w.run(["export", "--db", w.db().to_str().unwrap(), out.to_str().unwrap()]).ok();
@@ -94,6 +99,17 @@ fn export_explains_what_it_needs() {
         .stderr_has("there is no karte database");
     samples(&w);
     w.run(["export", "--db", w.db().to_str().unwrap(), w.path("x.txt").to_str().unwrap()]).fails().stderr_has("--format xlsx");
+    // Customers imported after the last dedup are not silently left out.
+    let csv = w.path("late.csv");
+    std::fs::write(&csv, "氏名,電話\n新井 次郎,090-5555-6666\n").unwrap();
+    let mapping = w.path("late.toml");
+    std::fs::write(&mapping, "[source]\nname = \"late\"\nfiles = [\"late.csv\"]\n\n[fields]\nname = \"氏名\"\nmobile = \"電話\"\n")
+        .unwrap();
+    w.import_with(&mapping, &csv, &[]).ok();
+    w.run(["export", "--db", w.db().to_str().unwrap(), w.path("x.xlsx").to_str().unwrap()])
+        .fails()
+        .stderr_has("1 customer(s)")
+        .stderr_has("run karte dedup");
     w.run(["export", "--db", w.db().to_str().unwrap(), "--encoding", "latin1", w.path("x.csv").to_str().unwrap()])
         .fails()
         .stderr_has("unknown CSV encoding");
@@ -146,16 +162,7 @@ fn show_prints_one_karte_found_by_id_phone_or_name() {
 #[test]
 fn openpyxl_finds_no_formula_in_the_exports() {
     let w = Workdir::new();
-    let csv = w.path("crm.csv");
-    std::fs::write(&csv, "氏名,電話,備考\n山田 太郎,090-1111-2222,=1+2\n鈴木 花子,090-3333-4444,@SUM(A1:A2)\n").unwrap();
-    let mapping = w.path("crm.toml");
-    std::fs::write(
-        &mapping,
-        "[source]\nname = \"crm\"\nfiles = [\"crm.csv\"]\n\n[fields]\nname = \"氏名\"\nmobile = \"電話\"\nnote = \"備考\"\n",
-    )
-    .unwrap();
-    w.import_with(&mapping, &csv, &[]).ok();
-    w.run(["dedup", "--db", w.db().to_str().unwrap(), "--review-out", w.path("r.xlsx").to_str().unwrap()]).ok();
+    crm(&w, "山田 太郎,090-1111-2222,=1+2\n鈴木 花子,090-3333-4444,@SUM(A1:A2)\n");
     let xlsx = w.path("out.xlsx");
     w.run(["export", "--db", w.db().to_str().unwrap(), xlsx.to_str().unwrap()]).ok();
     let script = r#"
