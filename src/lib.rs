@@ -5,8 +5,10 @@
 //!
 //! The pipeline: [`import`] (readers per format) → [`mapping`] (TOML
 //! mappings: columns → karte fields) → [`cleanse`] (normalisers per field
-//! type) → [`store`] (the SQLite database). [`pipeline`] runs them over one
-//! file; [`cli`] is the command line.
+//! type) → [`store`] (the SQLite database) → [`dedup`] (matching, merges,
+//! golden records, review) → [`export`]. [`pipeline`] runs the first stages
+//! over one file; [`project`] runs them all over a project file (`karte
+//! run`); [`cli`] is the command line.
 
 pub mod cleanse;
 pub mod cli;
@@ -16,4 +18,5 @@ pub mod import;
 pub mod mapping;
 pub mod model;
 pub mod pipeline;
+pub mod project;
 pub mod store;

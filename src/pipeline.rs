@@ -38,6 +38,8 @@ pub struct ImportReport {
     pub format: &'static str,
     pub encoding: Option<String>,
     pub counts: Counts,
+    /// What happened to the rows earlier versions of the file brought.
+    pub changes: crate::store::Changes,
     /// (severity, field, code) → count.
     pub problems: BTreeMap<(Severity, String, &'static str), u64>,
 }
@@ -74,10 +76,37 @@ pub fn import_file(
     if o.header_row.is_some() {
         opts.header_row = o.header_row;
     }
-    let file = import::open(path, &opts)?;
-    if let Some((import_id, finished_at)) = store.find_import(&mapping.source.name, &file.name, &file.hash)? {
-        return Ok(Outcome::Unchanged { import_id, finished_at });
+    // The file is known by its full path; an unchanged file (the same
+    // size and modification time as at its last import, or failing that
+    // the same bytes), read with the same mapping, is not read again.
+    let full = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let file_path = full.display().to_string();
+    let meta = std::fs::metadata(path).ok();
+    let mtime_ns = meta
+        .as_ref()
+        .and_then(|m| m.modified().ok())
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok().and_then(|d| i64::try_from(d.as_nanos()).ok()));
+    let prior = store.latest_import(&mapping.source.name, &file_path)?;
+    let same_mapping = |p: &crate::store::PriorImport| p.mapping_hash.as_deref() == Some(mapping.hash.as_str());
+    if let (Some(p), Some(m)) = (&prior, &meta) {
+        if same_mapping(p) && p.size == m.len() as i64 && mtime_ns.is_some() && p.mtime_ns == mtime_ns {
+            return Ok(Outcome::Unchanged { import_id: p.id, finished_at: p.finished_at.clone() });
+        }
     }
+    let raw = import::RawFile::read(path)?;
+    if let Some(p) = &prior {
+        if same_mapping(p) && p.content_hash == raw.hash {
+            store.touch_import(p.id, mtime_ns)?;
+            return Ok(Outcome::Unchanged { import_id: p.id, finished_at: p.finished_at.clone() });
+        }
+    }
+    let mut same_file = vec![file_path.clone()];
+    if prior.is_none() {
+        if let Some(old) = store.moved_from(&mapping.source.name, &raw.name, &file_path)? {
+            same_file.push(old);
+        }
+    }
+    let file = import::parse(raw, &opts)?;
     if file.tables.is_empty() {
         bail!("{}: no sheet has any data: there is nothing to import", file.name);
     }
@@ -92,7 +121,7 @@ pub fn import_file(
         mapping_path: &mapping.path,
         mapping_hash: &mapping.hash,
         file_name: &file.name,
-        file_path: &path.display().to_string(),
+        file_path: &file_path,
         content_hash: &file.hash,
         size: file.size,
         format: file.format.name(),
@@ -101,6 +130,8 @@ pub fn import_file(
         field_columns: mapping.field_columns_json(),
         fields: mapping.customer_fields(),
         priority: mapping.source.priority,
+        mtime_ns,
+        same_file,
     };
     let mut report = ImportReport {
         format: file.format.name(),
@@ -117,8 +148,8 @@ pub fn import_file(
     let (tx, rx) = std::sync::mpsc::sync_channel::<Msg>(8);
     // Written batches come back to be freed here, not on the writer thread.
     let (done_tx, done_rx) = std::sync::mpsc::channel::<Vec<RowOut>>();
-    let import_id = std::thread::scope(|scope| -> Result<i64> {
-        let writer = scope.spawn(move || -> Result<i64> {
+    let (import_id, changes) = std::thread::scope(|scope| -> Result<(i64, crate::store::Changes)> {
+        let writer = scope.spawn(move || -> Result<(i64, crate::store::Changes)> {
             let switched = if bulk { store.begin_bulk()? } else { false };
             let written = write_import(store, &header, rx, done_tx);
             store.end_bulk(switched)?;
@@ -132,9 +163,9 @@ pub fn import_file(
         drop(tx);
         let written = writer.join().map_err(|_| anyhow::anyhow!("the database writer panicked"))?;
         match (produced, written) {
-            (Ok(counts), Ok(id)) => {
+            (Ok(counts), Ok(done)) => {
                 report.counts = counts;
-                Ok(id)
+                Ok(done)
             }
             // When the writer failed (a full disk, say), the reading side
             // only saw it stop: the writer's error is the one that explains.
@@ -146,6 +177,7 @@ pub fn import_file(
         }
     })?;
     report.import_id = import_id;
+    report.changes = changes;
     Ok(Outcome::Imported(report))
 }
 
@@ -259,7 +291,7 @@ fn write_import(
     header: &ImportHeader,
     rx: std::sync::mpsc::Receiver<Msg>,
     done: std::sync::mpsc::Sender<Vec<RowOut>>,
-) -> Result<i64> {
+) -> Result<(i64, crate::store::Changes)> {
     let w = ImportWriter::begin(store, header)?;
     let id = w.import_id;
     for msg in rx {
@@ -277,8 +309,8 @@ fn write_import(
                 }
             }
             Msg::Finish(counts) => {
-                w.finish(&counts)?;
-                return Ok(id);
+                let changes = w.finish(&counts)?;
+                return Ok((id, changes));
             }
         }
     }

@@ -105,7 +105,7 @@ pub fn run(a: DedupArgs) -> Result<i32> {
     }
     let config = load_config(a.config.as_ref())?;
     let db = a.db.clone().expect("clap requires --db");
-    let mut store = open_existing(&db)?;
+    let mut store = if a.dry_run { open_existing(&db)? } else { super::open_writer(&db, "dedup", 0, false)? };
     // The report is written after the merges commit: a folder that is not
     // there must stop the command before anything is decided.
     if !a.dry_run {
@@ -177,7 +177,7 @@ pub fn run(a: DedupArgs) -> Result<i32> {
 pub fn review(a: ReviewArgs) -> Result<i32> {
     match a.command {
         ReviewCommand::Apply { db, report } => {
-            let mut store = open_existing(&db)?;
+            let mut store = super::open_writer(&db, "review apply", 0, false)?;
             let r = dedup::review::apply(&mut store.conn, &report)?;
             println!(
                 "karte review apply: merged {} ({} records moved), separated {}, undecided {}, already applied {}",
@@ -189,7 +189,7 @@ pub fn review(a: ReviewArgs) -> Result<i32> {
 }
 
 pub fn unmerge(a: UnmergeArgs) -> Result<i32> {
-    let mut store = open_existing(&a.db)?;
+    let mut store = super::open_writer(&a.db, "unmerge", 0, false)?;
     let u = dedup::undo::unmerge(&mut store.conn, a.customer, a.record)?;
     let ids: Vec<String> = u.customers.iter().map(|c| c.to_string()).collect();
     match a.record {

@@ -9,7 +9,7 @@ use super::{progress::Bar, ReadArgs};
 use crate::mapping::Mapping;
 use crate::model::Severity;
 use crate::pipeline::{import_file, Outcome, Overrides};
-use crate::store::{Counts, Store};
+use crate::store::Counts;
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
@@ -33,6 +33,10 @@ pub struct ImportArgs {
     /// Include informational notes (null markers, restored zeros…) in the report.
     #[arg(long)]
     rejects_info: bool,
+    /// When another karte command is using the database, wait up to this
+    /// many seconds for it (default: refuse at once, exit code 3).
+    #[arg(long, value_name = "SECONDS", default_value_t = 0)]
+    wait: u64,
     /// The files to import.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
@@ -46,7 +50,7 @@ pub fn run(a: ImportArgs) -> Result<i32> {
     };
     let overrides = Overrides { read: a.read.to_options()? };
     let report_kind = a.rejects_out.as_deref().map(crate::export::Kind::from_path).transpose()?;
-    let mut store = Store::open(&a.db)?;
+    let mut store = super::open_writer(&a.db, "import", a.wait, true)?;
     let run = store.begin_run("import")?;
     let bar = Bar::new();
     let mut total = Counts::default();
@@ -61,6 +65,19 @@ pub fn run(a: ImportArgs) -> Result<i32> {
                     imported += 1;
                     let c = r.counts;
                     let enc = r.encoding.as_deref().map(|e| format!(", {e}")).unwrap_or_default();
+                    let ch = r.changes;
+                    let again = if ch.updated + ch.unchanged + ch.gone > 0 {
+                        format!(
+                            "\n    a newer version of an imported file: added {}, updated {}{}, unchanged {}, gone from the file {} (kept, marked gone)",
+                            ch.added,
+                            ch.updated,
+                            if ch.returned > 0 { format!(" ({} back after being gone)", ch.returned) } else { String::new() },
+                            ch.unchanged,
+                            ch.gone
+                        )
+                    } else {
+                        String::new()
+                    };
                     println!(
                         "  {name} ({}{enc}): rows read {}, imported {}, warned {}, rejected {}, skipped {}{}",
                         r.format,
@@ -71,6 +88,9 @@ pub fn run(a: ImportArgs) -> Result<i32> {
                         c.skipped,
                         if c.blank_rows > 0 { format!(" ({} blank rows ignored)", c.blank_rows) } else { String::new() }
                     );
+                    if !again.is_empty() {
+                        println!("{}", again.trim_start_matches('\n'));
+                    }
                     add(&mut total, &c);
                     for (k, n) in r.problems {
                         *by_problem.entry(k).or_insert(0u64) += n;

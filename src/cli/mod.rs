@@ -2,7 +2,8 @@
 //! library's stages.
 //!
 //! Exit codes: 0 done; 1 a file or command failed (nothing half-written);
-//! 2 the command line itself is wrong.
+//! 2 the command line (or the project file) is wrong; 3 the database is in
+//! use by another karte command (nothing was done).
 
 mod dedup;
 mod export;
@@ -10,6 +11,7 @@ mod import;
 mod inspect;
 mod normalize;
 mod progress;
+mod run;
 mod show;
 
 use clap::{Args, Parser, Subcommand};
@@ -24,6 +26,27 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Start a project: a commented karte.toml and a draft mapping per data file found.
+    ///
+    /// Examples:
+    ///   karte init shop/
+    ///   karte init            # this folder
+    Init(run::InitArgs),
+    /// Run the project: import every source, dedup, review report, exports; one summary.
+    ///
+    /// Unchanged files are skipped; a changed file updates its records by
+    /// identity (edited rows updated with history, new rows added, missing
+    /// rows marked gone). Each step is atomic and a killed run is completed
+    /// by the next. Exit codes: 0 done (the summary says when pairs wait
+    /// for review); 1 a source, step or export failed (the rest was done);
+    /// 2 the project file is wrong; 3 another karte command is using the
+    /// database.
+    ///
+    /// Examples:
+    ///   karte run
+    ///   karte run --project /srv/shop/karte.toml --json
+    ///   karte run --dry-run
+    Run(run::RunArgs),
     /// Show what a file is: format, encoding, sheets, header row, columns, sample values.
     ///
     /// Examples:
@@ -159,6 +182,8 @@ pub fn main() -> i32 {
         }
     };
     let result = match cli.command {
+        Command::Init(a) => run::init(a),
+        Command::Run(a) => run::run(a),
         Command::Inspect(a) => inspect::run(a),
         Command::Import(a) => import::run(a),
         Command::Normalize(a) => normalize::run(a),
@@ -176,7 +201,13 @@ pub fn main() -> i32 {
                 return 0;
             }
             eprintln!("karte: error: {e:#}");
-            1
+            if e.chain().any(|c| c.downcast_ref::<crate::store::Busy>().is_some()) {
+                3
+            } else if e.chain().any(|c| c.downcast_ref::<UsageError>().is_some()) {
+                2
+            } else {
+                1
+            }
         }
     }
 }
@@ -193,6 +224,28 @@ pub(crate) fn emit(text: &str) -> anyhow::Result<()> {
     out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(())
+}
+
+/// A mistake in what the user asked for (a project file that does not
+/// parse, say): exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub(crate) struct UsageError(pub String);
+
+/// Opens a database for a command that writes to it: the database must
+/// exist unless `create`, and the writer lock is taken (waiting up to
+/// `wait` seconds for another karte command to finish).
+pub(crate) fn open_writer(db: &std::path::Path, command: &str, wait: u64, create: bool) -> anyhow::Result<crate::store::Store> {
+    if !create && !db.exists() {
+        anyhow::bail!("there is no karte database {} (import files into it first)", db.display());
+    }
+    if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if !dir.is_dir() {
+            anyhow::bail!("cannot create the karte database {}: the folder {} does not exist", db.display(), dir.display());
+        }
+    }
+    // The lock comes first: opening may migrate the schema.
+    crate::store::Store::lock_then_open(db, command, std::time::Duration::from_secs(wait))
 }
 
 /// The file-name part of a path, for messages.

@@ -563,6 +563,8 @@ fn write(
         "UPDATE runs SET finished_at = ?1, status = 'done', summary = ?2 WHERE id = ?3",
         params![crate::store::now(), serde_json::to_string(&*sum)?, run_id],
     )?;
+    let generation = crate::store::bump_generation(&tx)?;
+    crate::store::meta_set(&tx, "dedup_generation", &generation.to_string())?;
     tx.commit()?;
     Ok(())
 }

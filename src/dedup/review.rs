@@ -101,6 +101,56 @@ pub fn store_items(tx: &Transaction, run_id: i64, items: &mut [ReviewPair], now:
     Ok(())
 }
 
+/// The review items still waiting for a person (open or 保留), as the last
+/// dedup stored them: to write the report again when it went missing (a
+/// run killed between the merges and the report, a deleted file).
+/// Returns the run they belong to and the items.
+pub fn pending(conn: &Connection) -> Result<Option<(i64, Vec<ReviewPair>)>> {
+    let run: Option<i64> =
+        conn.query_row("SELECT max(run_id) FROM review_items WHERE status IN ('open', 'undecided')", [], |r| r.get(0))?;
+    let Some(run) = run else { return Ok(None) };
+    let mut st = conn.prepare(
+        "SELECT id, record_a, record_b, customer_a, customer_b, score, probability, reason, evidence FROM review_items
+         WHERE run_id = ?1 AND status IN ('open', 'undecided') ORDER BY id",
+    )?;
+    let rows = st
+        .query_map([run], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, f64>(5)?,
+                r.get::<_, f64>(6)?,
+                r.get::<_, String>(7)?,
+                r.get::<_, String>(8)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut items = Vec::with_capacity(rows.len());
+    for (item_id, a, b, ca, cb, score, probability, reason, evidence) in rows {
+        #[derive(serde::Deserialize)]
+        struct E {
+            field: String,
+            level: String,
+            weight: f64,
+        }
+        let stored: Vec<E> = serde_json::from_str(&evidence).with_context(|| format!("review item {item_id}: its evidence"))?;
+        // Field and level names are karte's own: found again in its tables.
+        let evidence = stored
+            .into_iter()
+            .filter_map(|e| {
+                let f = super::compare::F::ALL.iter().find(|f| f.name() == e.field)?;
+                let level = f.levels().iter().find(|l| **l == e.level)?;
+                Some(super::score::Evidence { field: f.name(), level, weight: e.weight })
+            })
+            .collect();
+        items.push(ReviewPair { record_a: a, record_b: b, customer_a: ca, customer_b: cb, score, probability, reason, evidence, item_id });
+    }
+    Ok(Some((run, items)))
+}
+
 /// One record's shown values and where it came from.
 fn record_view(conn: &Connection, id: i64) -> Result<(String, HashMap<&'static str, String>)> {
     let cols: Vec<&str> = SHOWN.iter().map(|(c, _)| *c).collect();
@@ -240,7 +290,7 @@ pub fn write_report(conn: &Connection, run_id: i64, items: &[ReviewPair], path: 
         help.write_string(i as u32, 0, *l)?;
     }
     help.set_column_width(0, 100)?;
-    wb.save(path).with_context(|| format!("cannot write {}", path.display()))?;
+    crate::export::atomic(path, |tmp| wb.save(tmp).with_context(|| format!("cannot write {}", path.display())))?;
     Ok(())
 }
 
@@ -513,6 +563,7 @@ pub fn apply(conn: &mut Connection, path: &Path) -> Result<Applied> {
         "UPDATE runs SET finished_at = ?1, status = 'done', summary = ?2 WHERE id = ?3",
         params![crate::store::now(), serde_json::to_string(&applied)?, run_id],
     )?;
+    crate::store::bump_generation(&tx)?;
     tx.commit()?;
     Ok(applied)
 }

@@ -162,6 +162,7 @@ pub fn unmerge(conn: &mut Connection, customer: i64, record: Option<i64>) -> Res
     let mut touched = out.customers.clone();
     touched.push(customer);
     super::golden::update(&tx, &touched, false)?;
+    crate::store::bump_generation(&tx)?;
     tx.commit()?;
     Ok(out)
 }

@@ -155,3 +155,50 @@ pub fn lineage(conn: &Connection) -> Result<Table> {
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Table { sheet: "出所".to_string(), headers: headers.map(String::from).to_vec(), rows })
 }
+
+/// Customers without a golden record: an export would leave them out.
+#[derive(Debug, thiserror::Error)]
+#[error("{0} customer(s) have no golden record (imported or changed since the last dedup, or never deduplicated)")]
+pub struct NoGolden(pub i64);
+
+/// What [`write_all`] wrote.
+#[derive(Debug)]
+pub struct Written {
+    /// "顧客 12, 来店・購入 40, …" (xlsx) or "12 customers" (CSV).
+    pub counts: String,
+    pub customers: usize,
+    /// (customer id, value) for each value CP932 could not hold.
+    pub unencodable: Vec<(String, super::Unencodable)>,
+}
+
+/// Writes the karte export: xlsx with every sheet, or the customers as CSV.
+/// Refuses when any customer has no golden record yet (imported since the
+/// last dedup): it would be left out.
+pub fn write_all(conn: &Connection, out: &std::path::Path, kind: super::Kind) -> Result<Written> {
+    let missing: i64 = conn.query_row(
+        "SELECT count(DISTINCT customer_id) FROM records r WHERE status = 'active'
+           AND NOT EXISTS (SELECT 1 FROM golden g WHERE g.customer_id = r.customer_id)",
+        [],
+        |r| r.get(0),
+    )?;
+    if missing > 0 {
+        return Err(NoGolden(missing).into());
+    }
+    let customers_t = customers(conn)?;
+    let n = customers_t.rows.len();
+    if kind == super::Kind::Xlsx {
+        let tables = [customers_t, events(conn)?, notes(conn)?, lineage(conn)?];
+        let counts: Vec<String> = tables.iter().map(|t| format!("{} {}", t.sheet, t.rows.len())).collect();
+        super::write(out, kind, &tables)?;
+        Ok(Written { counts: counts.join(", "), customers: n, unencodable: Vec::new() })
+    } else {
+        let ids: Vec<String> =
+            customers_t.rows.iter().map(|r| if let super::Cell::Int(i) = r[0] { i.to_string() } else { String::new() }).collect();
+        let bad = super::write(out, kind, &[customers_t])?;
+        Ok(Written {
+            counts: format!("{n} customers"),
+            customers: n,
+            unencodable: bad.into_iter().map(|b| (ids.get(b.row.wrapping_sub(1)).cloned().unwrap_or_default(), b)).collect(),
+        })
+    }
+}

@@ -62,6 +62,18 @@ pub struct Unencodable {
 }
 
 impl Kind {
+    /// From a format name (xlsx, csv) and, for CSV, an encoding name.
+    pub fn parse(format: &str, encoding: &str) -> Result<Kind, String> {
+        match (format.to_ascii_lowercase().as_str(), encoding.to_ascii_lowercase().as_str()) {
+            ("xlsx", _) => Ok(Kind::Xlsx),
+            ("csv", "utf-8-bom" | "utf8-bom") => Ok(Kind::CsvBom),
+            ("csv", "utf-8" | "utf8") => Ok(Kind::CsvUtf8),
+            ("csv", "cp932" | "shift_jis" | "sjis" | "windows-31j") => Ok(Kind::CsvCp932),
+            ("csv", e) => Err(format!("unknown CSV encoding '{e}'; expected utf-8-bom, utf-8 or cp932")),
+            (f, _) => Err(format!("cannot tell the export format from '{f}'; give format xlsx or csv (or a path ending in .xlsx or .csv)")),
+        }
+    }
+
     /// From a file's extension: `.xlsx`, or `.csv`.
     pub fn from_path(p: &Path) -> Result<Kind> {
         match p.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).as_deref() {
@@ -85,10 +97,30 @@ pub fn csv_safe(s: &str) -> std::borrow::Cow<'_, str> {
 /// the first table only. Returns the values CP932 could not hold (CP932
 /// CSV only), each written as 〓 and never as a silent `?`.
 pub fn write(path: &Path, kind: Kind, tables: &[Table]) -> Result<Vec<Unencodable>> {
-    match kind {
-        Kind::Xlsx => write_xlsx(path, tables).map(|_| Vec::new()),
-        _ => write_csv(path, kind, tables.first().context("nothing to write")?),
-    }
+    atomic(path, |tmp| match kind {
+        Kind::Xlsx => write_xlsx(tmp, tables).map(|_| Vec::new()),
+        _ => write_csv(tmp, kind, tables.first().context("nothing to write")?),
+    })
+}
+
+/// Writes a file whole or not at all: into a hidden sibling first, renamed
+/// over `path` when complete. A command killed while writing leaves the
+/// previous file as it was (and a `.~karte` sibling, replaced next time).
+pub fn atomic<T>(path: &Path, write: impl FnOnce(&Path) -> Result<T>) -> Result<T> {
+    let name = path.file_name().with_context(|| format!("{} is not a file name", path.display()))?;
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(name);
+    tmp_name.push(".~karte");
+    let tmp = path.with_file_name(tmp_name);
+    let out = match write(&tmp) {
+        Ok(v) => v,
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
+    };
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(out)
 }
 
 fn cell_text(c: &Cell) -> String {

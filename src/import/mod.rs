@@ -222,14 +222,36 @@ pub struct RowStats {
     pub blank: u64,
 }
 
+/// A file's bytes and their SHA-256, read before anything is parsed (an
+/// unchanged file is recognised by its hash and never parsed).
+pub struct RawFile {
+    pub name: String,
+    pub path: PathBuf,
+    pub bytes: Vec<u8>,
+    pub hash: String,
+}
+
+impl RawFile {
+    pub fn read(path: &Path) -> Result<RawFile, ReadError> {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
+        let bytes = std::fs::read(path).map_err(|source| ReadError::Io { file: name.clone(), source })?;
+        if bytes.is_empty() {
+            return Err(ReadError::Empty { file: name });
+        }
+        let hash = hex(&Sha256::digest(&bytes));
+        Ok(RawFile { name, path: path.to_path_buf(), bytes, hash })
+    }
+}
+
 /// Reads and detects a file. Nothing is written anywhere.
 pub fn open(path: &Path, opts: &ReadOptions) -> Result<SourceFile, ReadError> {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
-    let bytes = std::fs::read(path).map_err(|source| ReadError::Io { file: name.clone(), source })?;
-    if bytes.is_empty() {
-        return Err(ReadError::Empty { file: name });
-    }
-    let hash = hex(&Sha256::digest(&bytes));
+    parse(RawFile::read(path)?, opts)
+}
+
+/// Detects and reads a file whose bytes are in memory.
+pub fn parse(raw: RawFile, opts: &ReadOptions) -> Result<SourceFile, ReadError> {
+    let RawFile { name, path, bytes, hash } = raw;
+    let path = path.as_path();
     let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
     let sniffed = sniff(&bytes, &ext);
     let mut problems = Vec::new();
@@ -381,6 +403,11 @@ fn looks_binary(bytes: &[u8]) -> bool {
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The SHA-256 of bytes, in hex.
+pub fn hex_digest(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
 }
 
 fn hex(b: &[u8]) -> String {

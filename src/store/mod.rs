@@ -29,6 +29,107 @@ pub const RECORD_FIELDS: &[Field] = match Field::ALL.split_last() {
 /// An open karte database.
 pub struct Store {
     pub conn: Connection,
+    /// Held while a writing command runs (see [`Store::lock`]).
+    lock: Option<std::fs::File>,
+}
+
+/// Adds one to the database's change counter, inside the writer's
+/// transaction: every command that changes data calls it, so `karte run`
+/// can tell whether dedup and the exports are up to date.
+pub fn bump_generation(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("UPDATE meta SET value = value + 1 WHERE key = 'generation' RETURNING value", [], |r| r.get(0))?)
+}
+
+/// The database's change counter.
+pub fn generation(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT value FROM meta WHERE key = 'generation'", [], |r| r.get(0))?)
+}
+
+/// The writer lock of a database (see [`Store::lock_then_open`]).
+pub fn acquire_lock(db: &Path, command: &str, wait: std::time::Duration) -> Result<std::fs::File> {
+    use std::io::{Read, Seek, Write};
+    let mut name = db.as_os_str().to_owned();
+    name.push(".lock");
+    let path = std::path::PathBuf::from(name);
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .with_context(|| format!("cannot create the lock file {}", path.display()))?;
+    let start = std::time::Instant::now();
+    let mut told = false;
+    loop {
+        match file.try_lock() {
+            Ok(()) => break,
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let mut holder = String::new();
+                let _ = file.read_to_string(&mut holder);
+                let _ = file.rewind();
+                let holder = holder.trim();
+                let who = if holder.is_empty() { "another karte command".to_string() } else { holder.to_string() };
+                if start.elapsed() >= wait {
+                    return Err(Busy(format!(
+                        "the database {} is in use by {who}; nothing was done; try again when it has finished{}",
+                        db.display(),
+                        if wait.is_zero() { " (or pass --wait SECONDS to wait for it)" } else { "" }
+                    ))
+                    .into());
+                }
+                if !told {
+                    eprintln!("karte: waiting for {who} to finish with {} …", db.display());
+                    told = true;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(200));
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(e).with_context(|| format!("cannot lock {}", path.display()));
+            }
+        }
+    }
+    let _ = file.set_len(0);
+    let _ = file.rewind();
+    let _ = write!(file, "karte {command} (process {}, since {})", std::process::id(), now());
+    let _ = file.flush();
+    Ok(file)
+}
+
+/// Another karte command holds the database's writer lock.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Busy(pub String);
+
+/// A value from the meta table.
+pub fn meta_get(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get::<_, rusqlite::types::Value>(0)).optional()?.map(
+        |v| match v {
+            rusqlite::types::Value::Integer(i) => i.to_string(),
+            rusqlite::types::Value::Real(f) => f.to_string(),
+            rusqlite::types::Value::Text(t) => t,
+            _ => String::new(),
+        },
+    ))
+}
+
+pub fn meta_set(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
+/// The latest finished import of a file for a source.
+#[derive(Debug, Clone)]
+pub struct PriorImport {
+    pub id: i64,
+    pub finished_at: String,
+    pub file_path: String,
+    pub content_hash: String,
+    pub size: i64,
+    pub mtime_ns: Option<i64>,
+    pub mapping_hash: Option<String>,
 }
 
 /// The schema version this karte writes.
@@ -63,7 +164,7 @@ impl Store {
         if mode != "wal" {
             bail!("cannot switch {} to WAL mode (journal mode is {mode})", path.display());
         }
-        let mut store = Store { conn };
+        let mut store = Store { conn, lock: None };
         store.migrate().with_context(|| format!("cannot bring {} up to schema version {}", path.display(), schema_version()))?;
         Ok(store)
     }
@@ -88,6 +189,18 @@ impl Store {
             tx.commit()?;
         }
         Ok(())
+    }
+
+    /// Takes the database's writer lock, an OS lock on `<db>.lock` beside
+    /// it: one writing command at a time (a nightly `karte run`, an import,
+    /// a dedup, a review being applied). The lock goes with the process,
+    /// however it ends (even `kill -9`). Another holder makes this wait up
+    /// to `wait`, then fail with who holds it.
+    pub fn lock_then_open(db: &Path, command: &str, wait: std::time::Duration) -> Result<Store> {
+        let lock = acquire_lock(db, command, wait)?;
+        let mut store = Store::open(db)?;
+        store.lock = Some(lock);
+        Ok(store)
     }
 
     /// Before a large import: leaves WAL for a rollback journal, which
@@ -160,17 +273,48 @@ impl Store {
         Ok(())
     }
 
-    /// An earlier import of the same content for the same source and file
-    /// name: (import id, when it finished).
-    pub fn find_import(&self, source: &str, file_name: &str, hash: &str) -> Result<Option<(i64, String)>> {
+    /// The latest finished import of a file (by its full path) for a source.
+    pub fn latest_import(&self, source: &str, file_path: &str) -> Result<Option<PriorImport>> {
         Ok(self
             .conn
             .query_row(
-                "SELECT id, finished_at FROM imports WHERE source = ?1 AND file_name = ?2 AND content_hash = ?3 AND finished_at IS NOT NULL ORDER BY id DESC LIMIT 1",
-                params![source, file_name, hash],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                "SELECT id, finished_at, file_path, content_hash, size_bytes, mtime_ns, mapping_hash FROM imports
+                 WHERE source = ?1 AND file_path = ?2 AND finished_at IS NOT NULL ORDER BY id DESC LIMIT 1",
+                params![source, file_path],
+                |r| {
+                    Ok(PriorImport {
+                        id: r.get(0)?,
+                        finished_at: r.get(1)?,
+                        file_path: r.get(2)?,
+                        content_hash: r.get(3)?,
+                        size: r.get(4)?,
+                        mtime_ns: r.get(5)?,
+                        mapping_hash: r.get(6)?,
+                    })
+                },
             )
             .optional()?)
+    }
+
+    /// The file path an earlier version of this file was imported from, when
+    /// the project moved: a source's imports of the same file name from one
+    /// other path that no longer exists. Its records are this file's.
+    pub fn moved_from(&self, source: &str, file_name: &str, file_path: &str) -> Result<Option<String>> {
+        let mut st = self.conn.prepare(
+            "SELECT DISTINCT file_path FROM imports WHERE source = ?1 AND file_name = ?2 AND file_path <> ?3 AND finished_at IS NOT NULL",
+        )?;
+        let paths: Vec<String> = st.query_map(params![source, file_name, file_path], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        Ok(match paths.as_slice() {
+            [one] if !Path::new(one).exists() => Some(one.clone()),
+            _ => None,
+        })
+    }
+
+    /// Remembers a file's modification time on its import (after it was
+    /// found unchanged by content), so the next run need not read it.
+    pub fn touch_import(&self, import_id: i64, mtime_ns: Option<i64>) -> Result<()> {
+        self.conn.execute("UPDATE imports SET mtime_ns = ?1 WHERE id = ?2", params![mtime_ns, import_id])?;
+        Ok(())
     }
 }
 
@@ -210,6 +354,107 @@ pub struct ImportHeader<'a> {
     pub fields: Vec<Field>,
     /// The source's survivorship priority from the mapping.
     pub priority: Option<i64>,
+    /// The file's modification time (ns since the epoch), when known.
+    pub mtime_ns: Option<i64>,
+    /// The paths earlier versions of this file were imported from (its own
+    /// path; where it was before the project moved): their records are this
+    /// file's rows of before, matched by identity (see [`ImportWriter`]).
+    pub same_file: Vec<String>,
+}
+
+/// What a re-import did to the rows an earlier version of the file (or,
+/// by natural key, another file of the source) brought.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Changes {
+    /// Rows that became new records.
+    pub added: u64,
+    /// Records whose row changed: the old values went to `record_history`.
+    pub updated: u64,
+    pub unchanged: u64,
+    /// Records whose row is no longer in the file: marked, not deleted.
+    pub gone: u64,
+    /// Of the updated, records whose row had gone and came back.
+    pub returned: u64,
+}
+
+/// A record an earlier import brought, as a re-import matches it.
+struct Prior {
+    id: i64,
+    row_hash: i64,
+    sheet: String,
+    row: i64,
+    customer: Option<i64>,
+    gone: bool,
+    /// Read from this same file (not another file of the source).
+    same_file: bool,
+    /// Read with the same mapping as now: an equal row hash means equal values.
+    same_mapping: bool,
+    matched: bool,
+}
+
+/// The earlier records of a file, by identity: the natural key where the
+/// mapping has one (across every file of the source: a POS export that
+/// overlaps yesterday's), else the row's fingerprint (the hash of its raw
+/// cells, within the same file).
+#[derive(Default)]
+struct Priors {
+    list: Vec<Prior>,
+    by_key: std::collections::HashMap<String, Vec<u32>>,
+    by_hash: std::collections::HashMap<i64, Vec<u32>>,
+}
+
+impl Priors {
+    fn load(tx: &Transaction, h: &ImportHeader) -> Result<Priors> {
+        let mut p = Priors::default();
+        let same = serde_json::to_string(&h.same_file)?;
+        let mut st = tx.prepare(
+            "SELECT r.id, r.natural_key, r.row_hash, r.sheet, r.row, r.customer_id, r.gone_import IS NOT NULL,
+                    i.file_path IN (SELECT value FROM json_each(?2)), i.mapping_hash IS ?3
+             FROM records r JOIN imports i ON i.id = r.import_id
+             WHERE i.source = ?1 AND (r.natural_key IS NOT NULL OR i.file_path IN (SELECT value FROM json_each(?2)))
+             ORDER BY r.id",
+        )?;
+        let mut rows = st.query(params![h.source, same, h.mapping_hash])?;
+        while let Some(r) = rows.next()? {
+            let key: Option<String> = r.get(1)?;
+            let prior = Prior {
+                id: r.get(0)?,
+                row_hash: r.get(2)?,
+                sheet: r.get(3)?,
+                row: r.get(4)?,
+                customer: r.get(5)?,
+                gone: r.get(6)?,
+                same_file: r.get(7)?,
+                same_mapping: r.get(8)?,
+                matched: false,
+            };
+            let i = p.list.len() as u32;
+            match key {
+                Some(k) => p.by_key.entry(k).or_default().push(i),
+                None if prior.same_file => p.by_hash.entry(prior.row_hash).or_default().push(i),
+                None => continue,
+            }
+            p.list.push(prior);
+        }
+        Ok(p)
+    }
+
+    /// The earlier record a row is, if any: among those of its identity
+    /// not matched yet, one with the same content first, then one of the
+    /// same file, then the first.
+    fn take(&mut self, r: &RowOut) -> Option<u32> {
+        let cands = match &r.natural_key {
+            Some(k) => self.by_key.get(k)?,
+            None => self.by_hash.get(&r.row_hash)?,
+        };
+        let free = || cands.iter().copied().filter(|&i| !self.list[i as usize].matched);
+        let pick = free()
+            .find(|&i| self.list[i as usize].row_hash == r.row_hash)
+            .or_else(|| free().find(|&i| self.list[i as usize].same_file))
+            .or_else(|| free().next())?;
+        self.list[pick as usize].matched = true;
+        Some(pick)
+    }
 }
 
 /// Counts of one import.
@@ -417,6 +662,10 @@ pub struct ImportWriter<'c> {
     cols: Vec<usize>,
     keys: Vec<usize>,
     insert_sql: String,
+    /// Earlier records of this file (empty on a first import).
+    priors: std::cell::RefCell<Priors>,
+    changes: std::cell::Cell<Changes>,
+    update_sql: String,
 }
 
 impl<'c> ImportWriter<'c> {
@@ -428,8 +677,8 @@ impl<'c> ImportWriter<'c> {
         let started = now();
         tx.execute(
             "INSERT INTO imports (run_id, source, label, mapping_path, mapping_hash, file_name, file_path, content_hash,
-                                  size_bytes, format, encoding, encoding_confidence, field_columns, started_at, priority)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                                  size_bytes, format, encoding, encoding_confidence, field_columns, started_at, priority, mtime_ns)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
             params![
                 h.run_id,
                 h.source,
@@ -445,7 +694,8 @@ impl<'c> ImportWriter<'c> {
                 h.encoding_confidence,
                 h.field_columns,
                 started,
-                h.priority
+                h.priority,
+                h.mtime_ns
             ],
         )?;
         let import_id = tx.last_insert_rowid();
@@ -459,6 +709,39 @@ impl<'c> ImportWriter<'c> {
         names.extend(["raw_fields".to_string(), "derived".to_string(), "raw".to_string()]);
         let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
         let insert_sql = format!("INSERT INTO records ({}) VALUES ({})", names.join(", "), marks.join(", "));
+        // An update names every column: a field the new mapping no longer
+        // fills must not keep the old value.
+        let mut sets: Vec<String> =
+            ["import_id", "customer_id", "sheet", "row", "status", "status_reason", "natural_key", "row_hash"]
+                .iter()
+                .enumerate()
+                .map(|(i, n)| {
+                    if *n == "customer_id" {
+                        format!("customer_id = coalesce(customer_id, ?{})", i + 1)
+                    } else {
+                        format!("{n} = ?{}", i + 1)
+                    }
+                })
+                .collect();
+        let mut n = sets.len();
+        for f in RECORD_FIELDS {
+            n += 1;
+            sets.push(format!("{} = ?{n}", f.name()));
+        }
+        for f in KEY_FIELDS {
+            n += 1;
+            sets.push(format!("{}_key = ?{n}", f.name()));
+        }
+        for c in ["raw_fields", "derived", "raw"] {
+            n += 1;
+            sets.push(format!("{c} = ?{n}"));
+        }
+        let update_sql = format!(
+            "UPDATE records SET first_import = coalesce(first_import, import_id), gone_import = NULL, {} WHERE id = ?{}",
+            sets.join(", "),
+            n + 1
+        );
+        let priors = Priors::load(&tx, h)?;
         Ok(ImportWriter {
             tx,
             import_id,
@@ -467,6 +750,9 @@ impl<'c> ImportWriter<'c> {
             keys,
             insert_sql,
             file_name: h.file_name.to_string(),
+            priors: std::cell::RefCell::new(priors),
+            changes: std::cell::Cell::new(Changes::default()),
+            update_sql,
         })
     }
 
@@ -502,7 +788,129 @@ impl<'c> ImportWriter<'c> {
     /// its own customer: the batch's customers are created first, in one
     /// statement, so each record's foreign key holds as it is inserted.
     pub fn records(&self, rows: &[RowOut]) -> Result<()> {
-        let active = rows.iter().filter(|r| r.status == "active").count() as i64;
+        if !self.priors.borrow().list.is_empty() {
+            // A newer version of a file seen before: rows that are earlier
+            // records update them; only the rest are added.
+            let mut fresh = Vec::new();
+            for (i, r) in rows.iter().enumerate() {
+                let hit = self.priors.borrow_mut().take(r);
+                match hit {
+                    Some(p) => self.rematch(r, p)?,
+                    None => fresh.push(i),
+                }
+            }
+            if fresh.len() < rows.len() {
+                let mut c = self.changes.get();
+                c.added += fresh.len() as u64;
+                self.changes.set(c);
+                return self.insert(fresh.into_iter().map(|i| &rows[i]));
+            }
+        }
+        let mut c = self.changes.get();
+        c.added += rows.len() as u64;
+        self.changes.set(c);
+        self.insert(rows.iter())
+    }
+
+    /// A row that is an earlier record: unchanged (perhaps moved), or
+    /// edited (the old version kept in `record_history`).
+    fn rematch(&self, r: &RowOut, p: u32) -> Result<()> {
+        let priors = self.priors.borrow();
+        let prior = &priors.list[p as usize];
+        let mut c = self.changes.get();
+        if prior.row_hash == r.row_hash && prior.same_mapping && !prior.gone {
+            c.unchanged += 1;
+            self.changes.set(c);
+            if prior.sheet != r.sheet || prior.row != r.row || !prior.same_file {
+                let mut st = self.tx.prepare_cached(
+                    "UPDATE records SET first_import = coalesce(first_import, import_id), import_id = ?1, sheet = ?2, row = ?3 WHERE id = ?4",
+                )?;
+                st.execute(params![self.import_id, r.sheet, r.row, prior.id])?;
+            }
+            return Ok(());
+        }
+        c.updated += 1;
+        if prior.gone {
+            c.returned += 1;
+        }
+        self.changes.set(c);
+        self.history(prior.id, if prior.gone { "back" } else { "edited" })?;
+        // A record that becomes active for the first time (it was rejected)
+        // gets a customer of its own; one that had a customer keeps it, and
+        // with it every merge and decision.
+        let new_customer = (r.status == "active" && prior.customer.is_none()).then(|| {
+            let id = self.next_customer.get();
+            self.next_customer.set(id + 1);
+            id
+        });
+        if let Some(id) = new_customer {
+            self.tx.prepare_cached("INSERT INTO customers (id, created_import) VALUES (?1, ?2)")?.execute(params![id, self.import_id])?;
+        }
+        let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(12 + RECORD_FIELDS.len() + KEY_FIELDS.len());
+        values.extend_from_slice(&[&self.import_id, &new_customer, &r.sheet, &r.row, &r.status, &r.reason, &r.natural_key, &r.row_hash]);
+        values.extend(r.cols.iter().map(|v| v as &dyn rusqlite::ToSql));
+        values.extend(r.keys.iter().map(|v| v as &dyn rusqlite::ToSql));
+        values.push(&r.raw_fields);
+        values.push(&r.derived);
+        values.push(&r.raw);
+        values.push(&prior.id);
+        self.tx.prepare_cached(&self.update_sql)?.execute(values.as_slice())?;
+        self.tx.prepare_cached("DELETE FROM events WHERE record_id = ?1")?.execute([prior.id])?;
+        self.tx.prepare_cached("DELETE FROM attachments WHERE record_id = ?1")?.execute([prior.id])?;
+        self.children(prior.id, r)?;
+        // Its customer's golden record is recomputed by the next dedup.
+        self.tx
+            .prepare_cached("DELETE FROM golden WHERE customer_id = (SELECT customer_id FROM records WHERE id = ?1)")?
+            .execute([prior.id])?;
+        Ok(())
+    }
+
+    /// Keeps a record's current version in `record_history`.
+    fn history(&self, record_id: i64, change: &str) -> Result<()> {
+        let mut pairs: Vec<String> = ["customer_id", "status_reason", "natural_key"].iter().map(|c| format!("'{c}', r.{c}")).collect();
+        pairs.extend(RECORD_FIELDS.iter().map(|f| format!("'{0}', r.{0}", f.name())));
+        pairs.extend(KEY_FIELDS.iter().map(|f| format!("'{0}_key', r.{0}_key", f.name())));
+        pairs.extend(["raw_fields", "derived"].iter().map(|c| format!("'{c}', r.{c}")));
+        let sql = format!(
+            "INSERT INTO record_history (record_id, change, import_id, changed_by, changed_at, sheet, row, status, row_hash,
+                                         \"values\", events, attachments, raw)
+             SELECT r.id, ?2, r.import_id, ?3, ?4, r.sheet, r.row, r.status, r.row_hash, json_object({}),
+                    (SELECT json_group_array(json_object('seq', seq, 'kind', kind, 'date', date, 'number', number, 'item', item,
+                            'quantity', quantity, 'amount', amount, 'staff', staff, 'note', note, 'line', line, 'raw_fields', raw_fields))
+                     FROM events WHERE record_id = r.id),
+                    (SELECT json_group_array(json_object('path', path, 'column', column_name)) FROM attachments WHERE record_id = r.id),
+                    r.raw
+             FROM records r WHERE r.id = ?1",
+            pairs.join(", ")
+        );
+        self.tx.prepare_cached(&sql)?.execute(params![record_id, change, self.import_id, now()])?;
+        Ok(())
+    }
+
+    /// A record's events, attachments and problems.
+    fn children(&self, record_id: i64, r: &RowOut) -> Result<()> {
+        let mut ev_st = self.tx.prepare_cached(
+            "INSERT INTO events (record_id, seq, kind, date, number, item, quantity, amount, staff, note, line, raw_fields)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        )?;
+        for (seq, ev) in r.events.iter().enumerate() {
+            let v = &ev.values;
+            ev_st.execute(params![record_id, seq as i64, ev.kind, v[0], v[1], v[2], v[3], v[4], v[5], v[6], ev.line, ev.raw_fields])?;
+        }
+        for (path, column) in &r.attachments {
+            let mut st = self.tx.prepare_cached("INSERT INTO attachments (record_id, path, column_name) VALUES (?1, ?2, ?3)")?;
+            st.execute(params![record_id, path, column])?;
+        }
+        let mut problem_st = self.tx.prepare_cached(Self::PROBLEM_SQL)?;
+        for p in &r.problems {
+            self.insert_problem(&mut problem_st, p, Some(record_id))?;
+        }
+        Ok(())
+    }
+
+    /// Adds rows as new records.
+    fn insert<'r>(&self, rows: impl Iterator<Item = &'r RowOut> + Clone) -> Result<()> {
+        let active = rows.clone().filter(|r| r.status == "active").count() as i64;
         let first = self.next_customer.get();
         if active > 0 {
             let mut st = self.tx.prepare_cached(
@@ -550,8 +958,25 @@ impl<'c> ImportWriter<'c> {
         Ok(())
     }
 
-    /// Records the counts and commits.
-    pub fn finish(self, c: &Counts) -> Result<()> {
+    /// Marks the earlier records of this file that no row matched as gone
+    /// (kept, with their customer, events and history), records the counts
+    /// and commits. Returns what changed.
+    pub fn finish(self, c: &Counts) -> Result<Changes> {
+        let mut ch = self.changes.get();
+        {
+            let priors = self.priors.borrow();
+            let mut st = self.tx.prepare("UPDATE records SET gone_import = ?1 WHERE id = ?2")?;
+            for p in priors.list.iter().filter(|p| p.same_file && !p.matched && !p.gone) {
+                self.history(p.id, "gone")?;
+                st.execute(params![self.import_id, p.id])?;
+                ch.gone += 1;
+            }
+        }
+        self.tx.execute(
+            "UPDATE imports SET added = ?1, updated = ?2, unchanged = ?3, gone = ?4, returned = ?5 WHERE id = ?6",
+            params![ch.added as i64, ch.updated as i64, ch.unchanged as i64, ch.gone as i64, ch.returned as i64, self.import_id],
+        )?;
+        bump_generation(&self.tx)?;
         self.tx.execute(
             "UPDATE imports SET rows_read = ?1, blank_rows = ?2, imported = ?3, warned = ?4, rejected = ?5, skipped = ?6,
                                 problems = ?7, finished_at = ?8 WHERE id = ?9",
@@ -568,6 +993,6 @@ impl<'c> ImportWriter<'c> {
             ],
         )?;
         self.tx.commit()?;
-        Ok(())
+        Ok(ch)
     }
 }

@@ -285,4 +285,58 @@ SELECT customer_id, 'note' AS field, note AS value, id AS record_id, import_id, 
 UNION ALL
 SELECT customer_id, 'store' AS field, store AS value, id AS record_id, import_id, sheet, row FROM records WHERE status = 'active' AND store IS NOT NULL;
 "#,
+    // 3: nightly re-imports — a file's newer version updates its records by
+    // identity instead of adding them again; what an edit replaced is kept
+    // as history; a row that left its file is marked gone, never deleted;
+    // a generation counter says whether anything changed since a step ran.
+    r#"
+-- The file's modification time and path as read, so that an unchanged file
+-- is recognised without reading it; what the re-import did to earlier rows.
+ALTER TABLE imports ADD COLUMN mtime_ns INTEGER;
+ALTER TABLE imports ADD COLUMN added INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE imports ADD COLUMN updated INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE imports ADD COLUMN unchanged INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE imports ADD COLUMN gone INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE imports ADD COLUMN returned INTEGER NOT NULL DEFAULT 0;
+
+-- The import that first brought the record (import_id is the one it was last
+-- read from), and the import of its file that no longer had the row.
+ALTER TABLE records ADD COLUMN first_import INTEGER REFERENCES imports(id);
+ALTER TABLE records ADD COLUMN gone_import INTEGER REFERENCES imports(id);
+CREATE INDEX records_by_identity ON records(natural_key) WHERE natural_key IS NOT NULL;
+
+-- What a record was before a re-import changed it: every column, its
+-- events and attachments (JSON), where it was read from, and why it
+-- changed ('edited': the row's values changed; 'gone': the row left its
+-- file; 'back': a gone row came back).
+CREATE TABLE record_history (
+    id          INTEGER PRIMARY KEY,
+    record_id   INTEGER NOT NULL REFERENCES records(id),
+    change      TEXT NOT NULL CHECK (change IN ('edited', 'gone', 'back')),
+    import_id   INTEGER NOT NULL REFERENCES imports(id),
+    changed_by  INTEGER NOT NULL REFERENCES imports(id),
+    changed_at  TEXT NOT NULL,
+    sheet       TEXT NOT NULL,
+    row         INTEGER NOT NULL,
+    status      TEXT NOT NULL,
+    row_hash    INTEGER NOT NULL,
+    "values"    TEXT NOT NULL,
+    events      TEXT,
+    attachments TEXT,
+    raw         TEXT NOT NULL
+);
+CREATE INDEX record_history_by_record ON record_history(record_id);
+
+-- Key/value state: 'generation' counts committed changes to the data, so a
+-- nightly run knows whether dedup and the exports are up to date.
+CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
+INSERT INTO meta VALUES ('generation', 0);
+
+DROP VIEW lineage;
+CREATE VIEW lineage AS
+SELECT r.customer_id, i.file_name AS source_file, r.sheet, r.row,
+       r.id AS record_id, i.source, r.status, r.import_id,
+       r.gone_import IS NOT NULL AS gone
+FROM records r JOIN imports i ON i.id = r.import_id;
+"#,
 ];

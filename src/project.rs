@@ -1,0 +1,867 @@
+//! The project file (`karte.toml`) and the nightly run it drives: import
+//! every configured source, dedup, update golden records, write the review
+//! report and the exports, one summary.
+//!
+//! Every step is atomic on its own (an import is one transaction, dedup is
+//! one transaction, a report or export is written beside its target and
+//! renamed over it) and every step knows whether it still has work: a file
+//! is skipped when it is unchanged since its last import, dedup runs when
+//! the data changed since the last dedup (the database's generation
+//! counter), the review report and each export are written when the data
+//! changed since they were written or the file is missing. So a run killed
+//! at any moment is completed by the next one, with nothing lost and
+//! nothing doubled; and a run with nothing new does next to nothing.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+
+use crate::mapping::{glob_match, Mapping};
+use crate::pipeline::{import_file, Outcome, Overrides, Progress};
+use crate::store::{self, Store};
+
+/// The project file's name.
+pub const FILE: &str = "karte.toml";
+
+/// karte.toml as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProjectToml {
+    #[serde(default = "default_db")]
+    database: String,
+    #[serde(default = "default_mappings")]
+    mappings: String,
+    #[serde(default)]
+    source: Vec<SourceToml>,
+    #[serde(default)]
+    dedup: DedupToml,
+    #[serde(default)]
+    export: Vec<ExportToml>,
+}
+
+fn default_db() -> String {
+    "karte.db".into()
+}
+fn default_mappings() -> String {
+    "mappings".into()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourceToml {
+    files: Vec<String>,
+    mapping: Option<String>,
+    #[serde(default)]
+    required: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DedupToml {
+    #[serde(default = "yes")]
+    enabled: bool,
+    config: Option<String>,
+    #[serde(default = "default_review")]
+    review: String,
+}
+
+impl Default for DedupToml {
+    fn default() -> Self {
+        DedupToml { enabled: true, config: None, review: default_review() }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+fn default_review() -> String {
+    "review.xlsx".into()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExportToml {
+    path: String,
+    format: Option<String>,
+    encoding: Option<String>,
+}
+
+/// A loaded project: every path made absolute against the project file's
+/// folder, every mapping loaded and checked.
+#[derive(Debug)]
+pub struct Project {
+    pub path: PathBuf,
+    pub dir: PathBuf,
+    pub database: PathBuf,
+    /// The files to import, each with its mapping, in the order configured.
+    pub files: Vec<(PathBuf, usize)>,
+    pub mappings: Vec<Mapping>,
+    /// Patterns of `required` sources that matched no file, and of other
+    /// sources (reported, not a failure).
+    pub missing: Vec<Missing>,
+    /// Mappings or patterns that could not be used: those sources fail,
+    /// the others run.
+    pub broken: Vec<String>,
+    pub dedup_enabled: bool,
+    pub dedup_config: Option<PathBuf>,
+    pub review: PathBuf,
+    pub exports: Vec<ExportSpec>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Missing {
+    pub pattern: String,
+    pub required: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct ExportSpec {
+    pub path: PathBuf,
+    pub kind: crate::export::Kind,
+}
+
+/// A mistake in the project file: exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ProjectError(pub String);
+
+impl Project {
+    pub fn load(path: &Path) -> Result<Project> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            ProjectError(format!(
+                "cannot read the project file {}: {e}{}",
+                path.display(),
+                if e.kind() == std::io::ErrorKind::NotFound { " (karte init writes one to start from)" } else { "" }
+            ))
+        })?;
+        let t: ProjectToml =
+            toml::from_str(&text).map_err(|e| ProjectError(format!("in the project file {}: {}", path.display(), e.to_string().trim())))?;
+        let full = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let dir = full.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
+        let at = |p: &str| -> PathBuf {
+            let p = Path::new(p);
+            if p.is_absolute() {
+                p.to_path_buf()
+            } else {
+                dir.join(p)
+            }
+        };
+        if t.source.is_empty() {
+            return Err(ProjectError(format!(
+                "the project file {} has no [[source]]: add one per kind of file (files = [\"…\"], mapping = \"mappings/….toml\")",
+                path.display()
+            ))
+            .into());
+        }
+        let mut p = Project {
+            path: full.clone(),
+            dir: dir.clone(),
+            database: at(&t.database),
+            files: Vec::new(),
+            mappings: Vec::new(),
+            missing: Vec::new(),
+            broken: Vec::new(),
+            dedup_enabled: t.dedup.enabled,
+            dedup_config: t.dedup.config.as_deref().map(at),
+            review: at(&t.dedup.review),
+            exports: Vec::new(),
+        };
+        for e in &t.export {
+            let out = at(&e.path);
+            let format = match e.format.as_deref() {
+                Some(f) => f.to_ascii_lowercase(),
+                None => out.extension().map(|x| x.to_string_lossy().to_ascii_lowercase()).unwrap_or_default(),
+            };
+            let kind = crate::export::Kind::parse(&format, e.encoding.as_deref().unwrap_or("utf-8-bom"))
+                .map_err(|m| ProjectError(format!("in the project file {}, [[export]] {}: {m}", path.display(), e.path)))?;
+            p.exports.push(ExportSpec { path: out, kind });
+        }
+        // Mappings by path, loaded once; the mappings folder only when a
+        // source names none.
+        let mut folder: Option<Vec<usize>> = None;
+        for (n, s) in t.source.iter().enumerate() {
+            let label = format!("[[source]] #{} ({})", n + 1, s.files.join(", "));
+            let chosen: Option<usize> = match &s.mapping {
+                Some(m) => match p.load_mapping(&at(m)) {
+                    Ok(i) => Some(i),
+                    Err(e) => {
+                        p.broken.push(format!("{label}: {e:#}"));
+                        continue;
+                    }
+                },
+                None => {
+                    if folder.is_none() {
+                        folder = Some(p.load_folder(&at(&t.mappings)).unwrap_or_else(|e| {
+                            p.broken.push(format!("{label}: {e:#}"));
+                            Vec::new()
+                        }));
+                    }
+                    None
+                }
+            };
+            for pattern in &s.files {
+                let found = match expand(&dir, pattern) {
+                    Ok(f) => f,
+                    Err(e) => {
+                        p.broken.push(format!("{label}: {e:#}"));
+                        continue;
+                    }
+                };
+                if found.is_empty() {
+                    p.missing.push(Missing { pattern: pattern.clone(), required: s.required });
+                }
+                for f in found {
+                    let m = match chosen {
+                        Some(i) => i,
+                        None => {
+                            let name = file_name(&f);
+                            let hits: Vec<usize> =
+                                folder.iter().flatten().copied().filter(|&i| p.mappings[i].matches_file(&name)).collect();
+                            match hits.as_slice() {
+                                [i] => *i,
+                                [] => {
+                                    p.broken.push(format!(
+                                        "{label}: no mapping in {} matches {name} (by its [source] files patterns); name one with mapping = \"…\"",
+                                        at(&t.mappings).display()
+                                    ));
+                                    continue;
+                                }
+                                _ => {
+                                    p.broken.push(format!("{label}: {name} matches several mappings; name one with mapping = \"…\""));
+                                    continue;
+                                }
+                            }
+                        }
+                    };
+                    if let Some((_, other)) = p.files.iter().find(|(g, _)| *g == f) {
+                        return Err(ProjectError(format!(
+                            "in the project file {}: {} is matched by two sources (mappings {} and {}); each file must belong to one",
+                            path.display(),
+                            f.display(),
+                            p.mappings[*other].path,
+                            p.mappings[m].path
+                        ))
+                        .into());
+                    }
+                    p.files.push((f, m));
+                }
+            }
+        }
+        Ok(p)
+    }
+
+    fn load_mapping(&mut self, path: &Path) -> Result<usize> {
+        let shown = path.display().to_string();
+        if let Some(i) = self.mappings.iter().position(|m| m.path == shown) {
+            return Ok(i);
+        }
+        self.mappings.push(Mapping::load(path)?);
+        Ok(self.mappings.len() - 1)
+    }
+
+    fn load_folder(&mut self, dir: &Path) -> Result<Vec<usize>> {
+        let entries = std::fs::read_dir(dir).with_context(|| format!("cannot read the mappings folder {}", dir.display()))?;
+        let mut paths: Vec<PathBuf> =
+            entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == "toml")).collect();
+        paths.sort();
+        paths.into_iter().map(|p| self.load_mapping(&p)).collect()
+    }
+}
+
+/// The files a pattern names: `data/ledger*.xlsx` — the folder part is
+/// taken as written (relative to the project), the file-name part may hold
+/// `*` and `?`. In name order.
+fn expand(dir: &Path, pattern: &str) -> Result<Vec<PathBuf>> {
+    let p = Path::new(pattern);
+    let full = if p.is_absolute() { p.to_path_buf() } else { dir.join(p) };
+    let name = full.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let parent = full.parent().map(Path::to_path_buf).unwrap_or_else(|| dir.to_path_buf());
+    if parent.to_string_lossy().contains(['*', '?']) {
+        bail!("the pattern {pattern}: only the file name may hold * or ?, not its folders");
+    }
+    if !name.contains(['*', '?']) {
+        return Ok(if full.is_file() { vec![full] } else { Vec::new() });
+    }
+    let entries = match std::fs::read_dir(&parent) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e).with_context(|| format!("cannot read the folder {}", parent.display())),
+    };
+    let mut out: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            // Office's lock files (~$book.xlsx) and karte's own half-written files.
+            !n.starts_with("~$") && !n.ends_with(".~karte") && glob_match(&name, &n)
+        })
+        .map(|e| e.path())
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
+/// How `karte run` is asked to run.
+pub struct RunOptions<'a> {
+    pub dry_run: bool,
+    /// Seconds to wait for another karte command holding the database.
+    pub wait: u64,
+    /// Put names, phones and raw values of rejected rows and review pairs
+    /// in the summary.
+    pub show_pii: bool,
+    pub progress: &'a dyn Progress,
+    /// Called with each dedup stage's name.
+    pub stage: &'a dyn Fn(&str),
+}
+
+/// What one file's import did.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileResult {
+    pub file: String,
+    pub path: String,
+    pub source: String,
+    /// imported, unchanged, failed
+    pub outcome: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    pub rows_read: u64,
+    pub imported: u64,
+    pub warned: u64,
+    pub rejected: u64,
+    pub skipped: u64,
+    pub added: u64,
+    pub updated: u64,
+    pub unchanged_rows: u64,
+    pub gone: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct DedupResult {
+    pub ran: bool,
+    /// Why it did not run, or failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub failed: bool,
+    pub records: u64,
+    pub candidate_pairs: u64,
+    pub merged_pairs: u64,
+    pub records_moved: u64,
+    pub sent_to_review: u64,
+    pub customers_before: u64,
+    pub customers_after: u64,
+    pub seconds: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OutputResult {
+    pub path: String,
+    /// written, up to date, would write (dry run), failed, none (nothing to review)
+    pub outcome: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A row of personal detail, only with --show-pii.
+#[derive(Debug, Clone, Serialize)]
+pub struct PiiLine {
+    pub what: String,
+}
+
+/// The summary of one `karte run`.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunSummary {
+    pub project: String,
+    pub database: String,
+    /// done (everything succeeded), partial (some step failed, the rest
+    /// done), failed (nothing could be done)
+    pub status: &'static str,
+    pub dry_run: bool,
+    pub run_id: Option<i64>,
+    /// Runs an earlier karte left unfinished (killed): this run completes
+    /// their work.
+    pub interrupted_before: Vec<i64>,
+    pub files: Vec<FileResult>,
+    pub missing: Vec<Missing>,
+    pub broken: Vec<String>,
+    pub dedup: DedupResult,
+    /// Review items waiting for a person (all runs).
+    pub review_pending: u64,
+    pub review_report: Option<OutputResult>,
+    pub exports: Vec<OutputResult>,
+    /// Values the CP932 exports could not hold: (export, customer, field,
+    /// characters).
+    pub unencodable: Vec<(String, String, String, String)>,
+    pub customers: u64,
+    pub records: u64,
+    pub records_gone: u64,
+    pub seconds: f64,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<PiiLine>,
+}
+
+impl RunSummary {
+    /// The process exit code: 0 when every step did its work; 1 when any
+    /// source, step or export failed (or a required source is missing).
+    pub fn exit_code(&self) -> i32 {
+        if self.status == "done" {
+            0
+        } else {
+            1
+        }
+    }
+}
+
+/// Runs the project once.
+pub fn run(project: &Project, opts: &RunOptions) -> Result<RunSummary> {
+    let started = std::time::Instant::now();
+    let mut sum = RunSummary {
+        project: project.path.display().to_string(),
+        database: project.database.display().to_string(),
+        status: "done",
+        dry_run: opts.dry_run,
+        run_id: None,
+        interrupted_before: Vec::new(),
+        files: Vec::new(),
+        missing: project.missing.clone(),
+        broken: project.broken.clone(),
+        dedup: DedupResult::default(),
+        review_pending: 0,
+        review_report: None,
+        exports: Vec::new(),
+        unencodable: Vec::new(),
+        customers: 0,
+        records: 0,
+        records_gone: 0,
+        seconds: 0.0,
+        details: Vec::new(),
+    };
+    if let Some(dir) = project.database.parent() {
+        if !dir.is_dir() {
+            bail!("cannot use the karte database {}: the folder {} does not exist", project.database.display(), dir.display());
+        }
+    }
+    let lock = store::acquire_lock(&project.database, "run", std::time::Duration::from_secs(opts.wait))?;
+    // A dry run works on a copy of the database, thrown away at the end:
+    // exactly what would change, and nothing written.
+    let scratch = if opts.dry_run { Some(Scratch::new(&project.database)?) } else { None };
+    let db_path = scratch.as_ref().map(|s| s.path.clone()).unwrap_or_else(|| project.database.clone());
+    let mut store = Store::open(&db_path)?;
+
+    // Runs left 'running' were killed: nobody else holds the lock.
+    {
+        let mut st = store.conn.prepare("SELECT id FROM runs WHERE status = 'running' ORDER BY id")?;
+        sum.interrupted_before = st.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    }
+    store.conn.execute(
+        "UPDATE runs SET status = 'failed', finished_at = ?1, summary = coalesce(summary, '{\"interrupted\":true}') WHERE status = 'running'",
+        [store::now()],
+    )?;
+    let run_id = store.begin_run("run")?;
+    sum.run_id = Some(run_id);
+
+    // 1. Import.
+    let mut failed_steps = !project.broken.is_empty() || project.missing.iter().any(|m| m.required);
+    for (path, m) in &project.files {
+        let mapping = &project.mappings[*m];
+        let mut fr = FileResult {
+            file: file_name(path),
+            path: path.display().to_string(),
+            source: mapping.source.name.clone(),
+            outcome: "imported",
+            error: None,
+            rows_read: 0,
+            imported: 0,
+            warned: 0,
+            rejected: 0,
+            skipped: 0,
+            added: 0,
+            updated: 0,
+            unchanged_rows: 0,
+            gone: 0,
+        };
+        match import_file(&mut store, run_id, mapping, path, &Overrides::default(), opts.progress) {
+            Ok(Outcome::Imported(r)) => {
+                let c = r.counts;
+                (fr.rows_read, fr.imported, fr.warned, fr.rejected, fr.skipped) =
+                    (c.rows_read, c.imported, c.warned, c.rejected, c.skipped);
+                let ch = r.changes;
+                (fr.added, fr.updated, fr.unchanged_rows, fr.gone) = (ch.added, ch.updated, ch.unchanged, ch.gone);
+            }
+            Ok(Outcome::Unchanged { .. }) => fr.outcome = "unchanged",
+            Err(e) => {
+                failed_steps = true;
+                fr.outcome = "failed";
+                fr.error = Some(format!("{e:#}"));
+            }
+        }
+        sum.files.push(fr);
+    }
+
+    // 2. Dedup, when the data changed since the last one (or its settings did).
+    let config_text = project
+        .dedup_config
+        .as_ref()
+        .map(|p| std::fs::read_to_string(p).with_context(|| format!("cannot read the dedup settings {}", p.display())));
+    let generation = store::generation(&store.conn)?;
+    let records: i64 = store.conn.query_row("SELECT count(*) FROM records WHERE status = 'active'", [], |r| r.get(0))?;
+    if !project.dedup_enabled {
+        sum.dedup.note = Some("dedup is switched off in the project file".into());
+    } else if records == 0 {
+        sum.dedup.note = Some("no records yet".into());
+    } else {
+        let config = match config_text {
+            None => Ok((crate::dedup::score::Config::default(), String::new())),
+            Some(Ok(t)) => crate::dedup::score::Config::from_toml(&t).map(|c| (c, t)).with_context(|| {
+                format!("in dedup settings {}", project.dedup_config.as_ref().map(|p| p.display().to_string()).unwrap_or_default())
+            }),
+            Some(Err(e)) => Err(e),
+        };
+        match config {
+            Err(e) => {
+                failed_steps = true;
+                sum.dedup.failed = true;
+                sum.dedup.note = Some(format!("{e:#}"));
+            }
+            Ok((config, text)) => {
+                let config_hash = crate::import::hex_digest(text.as_bytes());
+                let last = store::meta_get(&store.conn, "dedup_generation")?.and_then(|v| v.parse::<i64>().ok());
+                let last_config = store::meta_get(&store.conn, "dedup_config")?;
+                if last == Some(generation) && last_config.as_deref() == Some(config_hash.as_str()) {
+                    sum.dedup.note = Some("nothing changed since the last dedup".into());
+                } else {
+                    let t = std::time::Instant::now();
+                    let res = crate::dedup::run(&mut store.conn, &crate::dedup::Options { config, dry_run: false }, opts.stage);
+                    opts.progress.finish();
+                    match res {
+                        Ok((d, _review)) => {
+                            store::meta_set(&store.conn, "dedup_config", &config_hash)?;
+                            sum.dedup = DedupResult {
+                                ran: true,
+                                note: None,
+                                failed: false,
+                                records: d.records,
+                                candidate_pairs: d.candidate_pairs,
+                                merged_pairs: d.merges,
+                                records_moved: d.records_moved,
+                                sent_to_review: d.sent_to_review,
+                                customers_before: d.customers_before,
+                                customers_after: d.customers_after,
+                                seconds: t.elapsed().as_secs_f64(),
+                            };
+                        }
+                        Err(e) => {
+                            failed_steps = true;
+                            sum.dedup.failed = true;
+                            sum.dedup.note = Some(format!("{e:#}"));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let generation = store::generation(&store.conn)?;
+    let deduped = store::meta_get(&store.conn, "dedup_generation")?.and_then(|v| v.parse::<i64>().ok()) == Some(generation);
+
+    // 3. The review report, when there is work for a person and the file
+    // is missing or older than the data.
+    sum.review_pending =
+        store.conn.query_row("SELECT count(*) FROM review_items WHERE status IN ('open', 'undecided')", [], |r| r.get::<_, i64>(0))? as u64;
+    if project.dedup_enabled {
+        let shown = project.review.display().to_string();
+        let res = (|| -> Result<OutputResult> {
+            let Some((review_run, items)) = crate::dedup::review::pending(&store.conn)? else {
+                return Ok(OutputResult { path: shown.clone(), outcome: "none", note: Some("nothing to review".into()) });
+            };
+            let token = format!("{review_run}:{}:{generation}", items.len());
+            let key = format!("review:{shown}");
+            if store::meta_get(&store.conn, &key)?.as_deref() == Some(token.as_str()) && project.review.is_file() {
+                return Ok(OutputResult { path: shown.clone(), outcome: "up to date", note: None });
+            }
+            if opts.dry_run {
+                return Ok(OutputResult { path: shown.clone(), outcome: "would write", note: Some(format!("{} items", items.len())) });
+            }
+            ensure_parent(&project.review)?;
+            crate::dedup::review::write_report(&store.conn, review_run, &items, &project.review)?;
+            store::meta_set(&store.conn, &key, &token)?;
+            Ok(OutputResult { path: shown.clone(), outcome: "written", note: Some(format!("{} items", items.len())) })
+        })();
+        sum.review_report = Some(res.unwrap_or_else(|e| {
+            failed_steps = true;
+            OutputResult { path: shown.clone(), outcome: "failed", note: Some(format!("{e:#}")) }
+        }));
+    }
+
+    // 4. Exports, when the data changed since they were written.
+    for e in &project.exports {
+        let shown = e.path.display().to_string();
+        let res = (|| -> Result<OutputResult> {
+            let key = format!("export:{shown}");
+            let token = export_token(generation, &e.path);
+            if token.is_some() && store::meta_get(&store.conn, &key)? == token {
+                return Ok(OutputResult { path: shown.clone(), outcome: "up to date", note: None });
+            }
+            if !deduped && project.dedup_enabled {
+                bail!("not written: dedup did not complete, so the customers are not up to date");
+            }
+            if opts.dry_run {
+                return Ok(OutputResult { path: shown.clone(), outcome: "would write", note: None });
+            }
+            ensure_parent(&e.path)?;
+            let w = crate::export::karte::write_all(&store.conn, &e.path, e.kind)?;
+            for (customer, b) in &w.unencodable {
+                sum.unencodable.push((shown.clone(), customer.clone(), b.column.clone(), b.chars.clone()));
+            }
+            let token = export_token(generation, &e.path).unwrap_or_default();
+            store::meta_set(&store.conn, &key, &token)?;
+            if !w.unencodable.is_empty() {
+                bail!("{} value(s) have characters CP932 cannot hold; written as 〓 (listed by customer and field)", w.unencodable.len());
+            }
+            Ok(OutputResult { path: shown.clone(), outcome: "written", note: Some(w.counts) })
+        })();
+        sum.exports.push(res.unwrap_or_else(|err| {
+            failed_steps = true;
+            OutputResult { path: shown.clone(), outcome: "failed", note: Some(format!("{err:#}")) }
+        }));
+    }
+
+    (sum.customers, sum.records, sum.records_gone) = store.conn.query_row(
+        "SELECT (SELECT count(*) FROM customers c WHERE merged_into IS NULL AND EXISTS (SELECT 1 FROM records r WHERE r.customer_id = c.id AND r.status = 'active')),
+                (SELECT count(*) FROM records),
+                (SELECT count(*) FROM records WHERE gone_import IS NOT NULL)",
+        [],
+        |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64, r.get::<_, i64>(2)? as u64)),
+    )?;
+    if opts.show_pii {
+        sum.details = pii_details(&store, run_id)?;
+    }
+    let all_failed = !sum.files.is_empty() && sum.files.iter().all(|f| f.outcome == "failed");
+    sum.status = if !failed_steps {
+        "done"
+    } else if all_failed && !sum.dedup.ran {
+        "failed"
+    } else {
+        "partial"
+    };
+    sum.seconds = started.elapsed().as_secs_f64();
+    store.conn.execute(
+        "UPDATE runs SET finished_at = ?1, status = ?2, summary = ?3 WHERE id = ?4",
+        rusqlite::params![store::now(), sum.status, serde_json::to_string(&sum)?, run_id],
+    )?;
+    drop(store);
+    drop(scratch);
+    drop(lock);
+    Ok(sum)
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| p.display().to_string())
+}
+
+/// What an export was written from: the data's generation and the file's
+/// size and modification time (a file changed or deleted since is written
+/// again). None when the file is not there.
+fn export_token(generation: i64, path: &Path) -> Option<String> {
+    let m = std::fs::metadata(path).ok()?;
+    let mtime = m.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
+    Some(format!("{generation}:{}:{mtime}", m.len()))
+}
+
+fn ensure_parent(p: &Path) -> Result<()> {
+    if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create the folder {}", dir.display()))?;
+    }
+    Ok(())
+}
+
+/// Rejected rows with their raw values, and the review pairs by name:
+/// only when the user asked (--show-pii).
+fn pii_details(store: &Store, run_id: i64) -> Result<Vec<PiiLine>> {
+    let mut out = Vec::new();
+    for p in store.problems_of_run(run_id, crate::model::Severity::Reject)?.iter().take(200) {
+        out.push(PiiLine {
+            what: format!(
+                "rejected: {} {}row {} {}: '{}' — {}",
+                p.file,
+                if p.sheet.is_empty() { String::new() } else { format!("[{}] ", p.sheet) },
+                p.row.map(|r| r.to_string()).unwrap_or_default(),
+                p.column.as_deref().unwrap_or(""),
+                p.raw.as_deref().unwrap_or(""),
+                p.message
+            ),
+        });
+    }
+    let mut st = store.conn.prepare(
+        "SELECT ri.id, ra.name, ra.kana, rb.name, rb.kana, ri.reason FROM review_items ri
+         JOIN records ra ON ra.id = ri.record_a JOIN records rb ON rb.id = ri.record_b
+         WHERE ri.status IN ('open', 'undecided') ORDER BY ri.id LIMIT 200",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, Option<String>>(1)?,
+            r.get::<_, Option<String>>(2)?,
+            r.get::<_, Option<String>>(3)?,
+            r.get::<_, Option<String>>(4)?,
+            r.get::<_, String>(5)?,
+        ))
+    })?;
+    for row in rows {
+        let (id, na, ka, nb, kb, reason) = row?;
+        let show = |n: Option<String>, k: Option<String>| match (n, k) {
+            (Some(n), Some(k)) => format!("{n} ({k})"),
+            (Some(n), None) | (None, Some(n)) => n,
+            (None, None) => "(no name)".into(),
+        };
+        out.push(PiiLine { what: format!("review item {id}: {} / {} — {reason}", show(na, ka), show(nb, kb)) });
+    }
+    Ok(out)
+}
+
+/// A throw-away copy of the database for a dry run.
+struct Scratch {
+    path: PathBuf,
+}
+
+impl Scratch {
+    fn new(db: &Path) -> Result<Scratch> {
+        let path =
+            std::env::temp_dir().join(format!("karte-dry-run-{}-{}.db", std::process::id(), store::now().replace([':', '.', '+'], "")));
+        if db.exists() {
+            let src = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+                .with_context(|| format!("cannot open {}", db.display()))?;
+            src.execute("VACUUM INTO ?1", [path.display().to_string()])
+                .with_context(|| format!("cannot copy {} for the dry run (into {})", db.display(), path.display()))?;
+        }
+        Ok(Scratch { path })
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut p = self.path.clone().into_os_string();
+            p.push(suffix);
+            let _ = std::fs::remove_file(PathBuf::from(p));
+        }
+    }
+}
+
+/// `karte init`: a commented project file, and a mapping to start from for
+/// every data file found in the folder (and its `data/` folder).
+pub struct Init {
+    pub written: Vec<PathBuf>,
+    pub kept: Vec<PathBuf>,
+    pub data_files: Vec<PathBuf>,
+    pub unreadable: Vec<(PathBuf, String)>,
+}
+
+const DATA_EXTENSIONS: &[&str] = &["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods"];
+
+pub fn init(dir: &Path, force: bool) -> Result<Init> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let project_file = dir.join(FILE);
+    if project_file.exists() && !force {
+        return Err(ProjectError(format!("{} exists already; nothing was written (--force replaces it)", project_file.display())).into());
+    }
+    let mappings = dir.join("mappings");
+    std::fs::create_dir_all(&mappings).with_context(|| format!("cannot create {}", mappings.display()))?;
+    let mut res = Init { written: Vec::new(), kept: Vec::new(), data_files: Vec::new(), unreadable: Vec::new() };
+    for folder in [dir.to_path_buf(), dir.join("data")] {
+        let Ok(entries) = std::fs::read_dir(&folder) else { continue };
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file())
+            .filter(|p| {
+                let n = file_name(p);
+                !n.starts_with("~$")
+                    && !n.starts_with('.')
+                    && p.extension().is_some_and(|e| DATA_EXTENSIONS.contains(&e.to_string_lossy().to_ascii_lowercase().as_str()))
+            })
+            .collect();
+        files.sort();
+        res.data_files.extend(files);
+    }
+    let mut sources = String::new();
+    let mut names: Vec<String> = Vec::new();
+    for f in &res.data_files {
+        let stem = f.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "source".into());
+        let mut name: String = stem.chars().map(|c| if c.is_alphanumeric() || c == '_' || c == '-' { c } else { '_' }).collect();
+        while names.contains(&name) {
+            name.push('_');
+        }
+        names.push(name.clone());
+        let rel = f.strip_prefix(dir).unwrap_or(f).to_string_lossy().replace('\\', "/");
+        let mapping_path = mappings.join(format!("{name}.toml"));
+        match crate::import::open(f, &crate::import::ReadOptions::default()) {
+            Ok(file) => {
+                if mapping_path.exists() && !force {
+                    res.kept.push(mapping_path.clone());
+                } else {
+                    std::fs::write(&mapping_path, crate::mapping::draft::write_draft(&file, &name))
+                        .with_context(|| format!("cannot write {}", mapping_path.display()))?;
+                    res.written.push(mapping_path.clone());
+                }
+                sources.push_str(&format!(
+                    "[[source]]\nfiles = [{}]   # the folder as written; * and ? in the file name\nmapping = {}\n\n",
+                    toml_str(&rel),
+                    toml_str(&format!("mappings/{name}.toml"))
+                ));
+            }
+            Err(e) => res.unreadable.push((f.clone(), e.to_string())),
+        }
+    }
+    if sources.is_empty() {
+        sources.push_str(
+            "# No data files were found here or in data/. Add one [[source]] per kind of file:\n\
+             # [[source]]\n\
+             # files = [\"data/顧客台帳*.xlsx\"]       # the folder as written; * and ? in the file name\n\
+             # mapping = \"mappings/ledger.toml\"     # karte inspect FILE --mapping-out mappings/ledger.toml drafts one\n\n",
+        );
+    }
+    let text = format!("{}\n{sources}{}", PROJECT_HEAD.trim_start(), PROJECT_TAIL.trim_start());
+    std::fs::write(&project_file, text).with_context(|| format!("cannot write {}", project_file.display()))?;
+    res.written.insert(0, project_file);
+    Ok(res)
+}
+
+fn toml_str(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+const PROJECT_HEAD: &str = r#"
+# karte project: what `karte run` does, every night or on demand.
+#   karte run                      # in this folder (or: karte run --project path/to/karte.toml)
+#   karte run --dry-run            # what would change; nothing written
+#   karte run --json               # the summary for a scheduler or a script
+# Paths are relative to this file's folder.
+
+# The karte database (created by the first run).
+database = "karte.db"
+
+# Where mappings are looked up for a [[source]] that names none (by the
+# mapping's own [source] files patterns).
+mappings = "mappings"
+
+# The sources: each a set of files and the mapping that reads them. A file
+# whose content has not changed since its last import is skipped; a changed
+# file updates its records by identity (the mapping's natural_key, else a
+# fingerprint of the row): edited rows are updated (old values kept as
+# history), new rows added, rows no longer there marked gone (never
+# deleted). `required = true` makes a run fail when no file matches.
+"#;
+
+const PROJECT_TAIL: &str = r#"
+[dedup]
+# enabled = true
+# config = "dedup.toml"        # weights, thresholds, blocking keys: karte dedup --print-config > dedup.toml
+review = "review/review.xlsx"  # uncertain pairs for a person; then: karte review apply --db karte.db review/review.xlsx
+
+# Exports, written when the data changed since they were last written.
+[[export]]
+path = "out/customers.xlsx"    # customers, visits and purchases, notes, lineage
+
+[[export]]
+path = "out/customers.csv"     # for a CRM
+encoding = "utf-8-bom"         # utf-8-bom (Excel on Windows), utf-8, or cp932
+"#;
