@@ -14,6 +14,7 @@ pub mod cleanse;
 pub mod cli;
 pub mod dedup;
 pub mod export;
+pub mod fault;
 pub mod import;
 pub mod mapping;
 pub mod model;

@@ -303,6 +303,7 @@ fn write_import(
             }
             Msg::Rows(rows) => {
                 w.records(&rows)?;
+                crate::fault::point("import:rows-written");
                 // The reading thread frees it; if it is gone, free it here.
                 if let Err(back) = done.send(rows) {
                     drop(back.0);

@@ -644,6 +644,7 @@ pub fn run(project: &Project, opts: &RunOptions) -> Result<RunSummary> {
         "partial"
     };
     sum.seconds = started.elapsed().as_secs_f64();
+    crate::fault::point("run:before-finish");
     store.conn.execute(
         "UPDATE runs SET finished_at = ?1, status = ?2, summary = ?3 WHERE id = ?4",
         rusqlite::params![store::now(), sum.status, serde_json::to_string(&sum)?, run_id],

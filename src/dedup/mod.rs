@@ -565,7 +565,9 @@ fn write(
     )?;
     let generation = crate::store::bump_generation(&tx)?;
     crate::store::meta_set(&tx, "dedup_generation", &generation.to_string())?;
+    crate::fault::point("dedup:before-commit");
     tx.commit()?;
+    crate::fault::point("dedup:after-commit");
     Ok(())
 }
 

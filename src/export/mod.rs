@@ -119,7 +119,9 @@ pub fn atomic<T>(path: &Path, write: impl FnOnce(&Path) -> Result<T>) -> Result<
             return Err(e);
         }
     };
+    crate::fault::point("write:before-rename");
     std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
+    crate::fault::point("write:after-rename");
     Ok(out)
 }
 

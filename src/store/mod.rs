@@ -977,6 +977,7 @@ impl<'c> ImportWriter<'c> {
             params![ch.added as i64, ch.updated as i64, ch.unchanged as i64, ch.gone as i64, ch.returned as i64, self.import_id],
         )?;
         bump_generation(&self.tx)?;
+        crate::fault::point("import:before-commit");
         self.tx.execute(
             "UPDATE imports SET rows_read = ?1, blank_rows = ?2, imported = ?3, warned = ?4, rejected = ?5, skipped = ?6,
                                 problems = ?7, finished_at = ?8 WHERE id = ?9",
@@ -993,6 +994,7 @@ impl<'c> ImportWriter<'c> {
             ],
         )?;
         self.tx.commit()?;
+        crate::fault::point("import:after-commit");
         Ok(ch)
     }
 }

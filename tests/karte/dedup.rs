@@ -252,7 +252,7 @@ fn unmerge_undoes_exactly_and_is_remembered() {
 
 /// Rewrites a review report as a person would after choosing decisions:
 /// `decide(n)` gives the decision for pair n (1-based). Returns the pairs.
-fn decide(report: &Path, out: &Path, decide: impl Fn(usize) -> Option<&'static str>) -> usize {
+pub(crate) fn decide(report: &Path, out: &Path, decide: impl Fn(usize) -> Option<&'static str>) -> usize {
     rewrite(report, out, false, decide)
 }
 

@@ -8,5 +8,6 @@ mod dedup;
 mod export;
 mod inspect;
 mod readers;
+mod run;
 mod samples;
 mod util;

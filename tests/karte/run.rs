@@ -1,0 +1,627 @@
+//! `karte init` and `karte run`: the nightly scenario (day 1, day 2 with an
+//! edited spreadsheet and a review applied, day 3 unchanged), a run killed
+//! at many points, two runs at once, a dry run, personal data in the
+//! summary, project-file mistakes.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::util::{Run, Workdir};
+
+const SAMPLES: [&str; 4] = ["sakura_ledger.xlsx", "sakura_pos.csv", "sakura_web.csv", "sakura_cards.txt"];
+
+fn repo(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+/// The bundled samples in data/, and a project using the bundled mappings.
+fn project(w: &Workdir) {
+    std::fs::create_dir_all(w.path("data")).unwrap();
+    for f in SAMPLES {
+        std::fs::copy(repo("samples").join(f), w.path("data").join(f)).unwrap();
+    }
+    let mappings = repo("mappings");
+    let m = |n: &str| mappings.join(format!("{n}.toml")).display().to_string().replace('\\', "/");
+    let toml = format!(
+        r#"database = "karte.db"
+
+[[source]]
+files = ["data/sakura_ledger*.xlsx"]
+mapping = "{}"
+
+[[source]]
+files = ["data/sakura_pos*.csv"]
+mapping = "{}"
+
+[[source]]
+files = ["data/sakura_web*.csv"]
+mapping = "{}"
+
+[[source]]
+files = ["data/sakura_cards*.txt"]
+mapping = "{}"
+
+[dedup]
+review = "review/review.xlsx"
+
+[[export]]
+path = "out/karte.xlsx"
+
+[[export]]
+path = "out/crm.csv"
+encoding = "utf-8"
+"#,
+        m("sakura_ledger"),
+        m("sakura_pos"),
+        m("sakura_web"),
+        m("sakura_cards")
+    );
+    std::fs::write(w.path("karte.toml"), toml).unwrap();
+}
+
+fn run(w: &Workdir, extra: &[&str]) -> Run {
+    let mut args = vec!["run", "--project", "karte.toml"];
+    args.extend_from_slice(extra);
+    w.run(args)
+}
+
+fn json(r: &Run) -> serde_json::Value {
+    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\nstderr:\n{}", r.stdout, r.stderr))
+}
+
+fn file<'a>(doc: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    doc["files"].as_array().unwrap().iter().find(|f| f["file"] == name).unwrap_or_else(|| panic!("no {name} in {doc:#}"))
+}
+
+fn generation(w: &Workdir) -> i64 {
+    w.count("SELECT value FROM meta WHERE key = 'generation'")
+}
+
+fn mtime(p: &Path) -> std::time::SystemTime {
+    std::fs::metadata(p).unwrap().modified().unwrap()
+}
+
+/// record id → customer id, for active records.
+fn customers(w: &Workdir) -> BTreeMap<i64, i64> {
+    w.strings("SELECT id || ':' || customer_id FROM records WHERE status = 'active'")
+        .iter()
+        .map(|s| {
+            let (a, b) = s.split_once(':').unwrap();
+            (a.parse().unwrap(), b.parse().unwrap())
+        })
+        .collect()
+}
+
+fn python(script: &str, args: &[&Path]) {
+    let out = Command::new("python3").arg("-c").arg(script).args(args).output().expect("python3 runs");
+    assert!(out.status.success(), "python failed: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn init_drafts_a_project_that_runs_and_an_unchanged_rerun_does_nothing() {
+    let w = Workdir::new();
+    std::fs::create_dir_all(w.path("shop/data")).unwrap();
+    for f in SAMPLES {
+        std::fs::copy(repo("samples").join(f), w.path("shop/data").join(f)).unwrap();
+    }
+    w.run(["init", "shop"]).ok().stdout_has("4 data file(s) found");
+    let toml = std::fs::read_to_string(w.path("shop/karte.toml")).unwrap();
+    assert!(toml.contains("files = [\"data/sakura_pos.csv\"]"), "{toml}");
+    assert!(toml.lines().filter(|l| l.starts_with('#')).count() > 10, "the project file explains itself");
+    for f in SAMPLES {
+        let stem = f.split('.').next().unwrap();
+        assert!(w.path(&format!("shop/mappings/{stem}.toml")).is_file());
+    }
+    // init never overwrites a project.
+    let again = w.run(["init", "shop"]);
+    assert_eq!(again.code, 2, "{}", again.stderr);
+    assert!(again.stderr.contains("exists already"));
+
+    // The drafts read the samples as the hand-written mappings do.
+    let r = w.run(["run", "--project", "shop/karte.toml"]);
+    r.ok().stdout_has("imported 4, unchanged 0, failed 0").stdout_has("sent to review").stdout_has("done in");
+    let db = Workdir { dir: tempfile::tempdir().unwrap() };
+    let shop_db = w.path("shop/karte.db");
+    std::fs::copy(&shop_db, db.db()).unwrap();
+    assert_eq!(db.count("SELECT count(*) FROM records"), 454);
+    assert_eq!(db.count("SELECT count(*) FROM customers WHERE merged_into IS NULL AND id IN (SELECT customer_id FROM records)"), 140);
+    for out in ["shop/out/customers.xlsx", "shop/out/customers.csv", "shop/review/review.xlsx"] {
+        assert!(w.path(out).is_file(), "{out}");
+    }
+    let g = db.count("SELECT value FROM meta WHERE key = 'generation'");
+    let written = mtime(&w.path("shop/out/customers.xlsx"));
+
+    // Nothing changed: nothing read, nothing deduplicated, nothing written.
+    let r = w.run(["run", "--project", "shop/karte.toml", "--json"]);
+    r.ok();
+    let doc = json(&r);
+    assert!(doc["files"].as_array().unwrap().iter().all(|f| f["outcome"] == "unchanged"), "{doc:#}");
+    assert_eq!(doc["dedup"]["ran"], false);
+    assert!(doc["exports"].as_array().unwrap().iter().all(|e| e["outcome"] == "up to date"), "{doc:#}");
+    assert_eq!(doc["review_report"]["outcome"], "up to date");
+    assert_eq!(doc["review_pending"], 12);
+    assert_eq!(doc["exit_code"], 0);
+    std::fs::copy(&shop_db, db.db()).unwrap();
+    assert_eq!(db.count("SELECT value FROM meta WHERE key = 'generation'"), g);
+    assert_eq!(mtime(&w.path("shop/out/customers.xlsx")), written);
+
+    // A deleted export is written again, and only it.
+    std::fs::remove_file(w.path("shop/out/customers.csv")).unwrap();
+    let doc = json(w.run(["run", "--project", "shop/karte.toml", "--json"]).ok());
+    let outcomes: Vec<&str> = doc["exports"].as_array().unwrap().iter().map(|e| e["outcome"].as_str().unwrap()).collect();
+    assert_eq!(outcomes, ["up to date", "written"]);
+}
+
+/// Day 2's ledger: one row's mobile edited, one row deleted, one added.
+const EDIT_LEDGER: &str = r#"
+import sys, datetime, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+ws = wb["顧客台帳"]
+for row in ws.iter_rows(min_row=5):
+    if row[0].value == "A0005":
+        row[6].value = "090-4200-8642"
+for r in range(5, ws.max_row + 1):
+    if ws.cell(r, 1).value == "A0010":
+        ws.delete_rows(r)
+        break
+ws.append(["A9001", "新井 花子", "アライ ハナコ", "女", datetime.datetime(1990, 5, 5), None, "090-9999-0001",
+           "1540004", "世田谷区太子堂1-1-1", None, datetime.datetime(2026, 11, 20), None])
+wb.save(sys.argv[1])
+"#;
+
+#[test]
+fn nightly_scenario_changes_only_what_changed_and_keeps_review_decisions() {
+    let w = Workdir::new();
+    project(&w);
+
+    // Day 1.
+    let doc = json(run(&w, &["--json"]).ok());
+    assert_eq!(doc["status"], "done");
+    assert_eq!(doc["dedup"]["ran"], true);
+    assert!(doc["review_pending"].as_u64().unwrap() >= 3);
+    let day1 = customers(&w);
+    let records1 = w.count("SELECT count(*) FROM records");
+    let merges1 = w.count("SELECT count(*) FROM merges WHERE undone_at IS NULL");
+    let edited: i64 = w.count("SELECT id FROM records WHERE customer_no = 'A0005'");
+    let deleted: i64 = w.count("SELECT id FROM records WHERE customer_no = 'A0010'");
+
+    // A person reviews: the first pair is one customer, the second two.
+    let pair = |n: i64| -> (i64, i64) {
+        w.conn()
+            .query_row(
+                &format!("SELECT record_a, record_b FROM review_items WHERE status = 'open' ORDER BY id LIMIT 1 OFFSET {n}"),
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap()
+    };
+    let (same, apart) = (pair(0), pair(1));
+    let decided = w.path("decided.xlsx");
+    crate::dedup::decide(&w.path("review/review.xlsx"), &decided, |n| match n {
+        1 => Some("統合"),
+        2 => Some("別人"),
+        _ => None,
+    });
+    w.run(["review", "apply", "--db", "karte.db", decided.to_str().unwrap()]).ok().stdout_has("merged 1").stdout_has("separated 1");
+    let reviewed = customers(&w);
+
+    // Day 2: the ledger edited in Excel's stead (openpyxl), a booking's
+    // phone corrected, and a damaged POS file dropped in beside the good one.
+    python(EDIT_LEDGER, &[&w.path("data/sakura_ledger.xlsx")]);
+    let web = w.path("data/sakura_web.csv");
+    let text = std::fs::read_to_string(&web).unwrap();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    assert!(lines[1].contains("08072441662"));
+    lines[1] = lines[1].replace("08072441662", "08072441663");
+    std::fs::write(&web, lines.join("\n") + "\n").unwrap();
+    std::fs::write(w.path("data/sakura_pos_damaged.csv"), b"PK\x03\x04 not really a workbook").unwrap();
+    let before_export = mtime(&w.path("out/crm.csv"));
+
+    let r = run(&w, &["--json"]);
+    assert_eq!(r.code, 1, "a failed source makes the run exit 1:\n{}\n{}", r.stdout, r.stderr);
+    let doc = json(&r);
+    assert_eq!(doc["status"], "partial");
+    assert_eq!(doc["exit_code"], 1);
+    let damaged = file(&doc, "sakura_pos_damaged.csv");
+    assert_eq!(damaged["outcome"], "failed");
+    assert!(damaged["error"].as_str().unwrap().contains("sakura_pos_damaged.csv"), "{damaged}");
+    let ledger = file(&doc, "sakura_ledger.xlsx");
+    assert_eq!(ledger["outcome"], "imported");
+    assert_eq!((ledger["added"].as_u64(), ledger["updated"].as_u64(), ledger["gone"].as_u64()), (Some(1), Some(1), Some(1)), "{ledger}");
+    assert_eq!(ledger["unchanged_rows"].as_u64().unwrap(), ledger["rows_read"].as_u64().unwrap() - 2);
+    let webdoc = file(&doc, "sakura_web.csv");
+    assert_eq!((webdoc["added"].as_u64(), webdoc["updated"].as_u64(), webdoc["gone"].as_u64()), (Some(0), Some(1), Some(0)));
+    assert_eq!(file(&doc, "sakura_pos.csv")["outcome"], "unchanged");
+    assert_eq!(file(&doc, "sakura_cards.txt")["outcome"], "unchanged");
+    assert_eq!(doc["dedup"]["ran"], true);
+    assert!(doc["exports"].as_array().unwrap().iter().all(|e| e["outcome"] == "written"), "{doc:#}");
+    assert!(mtime(&w.path("out/crm.csv")) > before_export);
+
+    // One record more (the new row); none doubled, none deleted.
+    assert_eq!(w.count("SELECT count(*) FROM records"), records1 + 1);
+    // The edited row is the same record, with the new value and the old
+    // one in its history.
+    assert_eq!(w.strings(&format!("SELECT mobile FROM records WHERE id = {edited}")), ["090-4200-8642"]);
+    assert_eq!(
+        w.strings(&format!(
+            "SELECT json_extract(\"values\", '$.mobile') FROM record_history WHERE record_id = {edited} AND change = 'edited'"
+        )),
+        ["090-4200-8641"]
+    );
+    // The deleted row is kept, marked gone, still its customer's.
+    assert_eq!(w.count(&format!("SELECT gone_import IS NOT NULL FROM records WHERE id = {deleted}")), 1);
+    assert_eq!(w.count(&format!("SELECT customer_id FROM records WHERE id = {deleted}")), reviewed[&deleted]);
+    assert_eq!(w.count("SELECT count(*) FROM lineage WHERE gone"), 1);
+    // Rows below the deleted one moved up: their lineage says where they are now.
+    let rows: Vec<String> = w.strings("SELECT r.row FROM records r JOIN imports i ON i.id = r.import_id WHERE r.customer_no = 'A9001'");
+    let last_row: i64 = rows[0].parse().unwrap();
+    assert_eq!(w.count("SELECT count(*) FROM records WHERE sheet = '顧客台帳' AND gone_import IS NULL AND row = 7"), 1);
+    assert!(last_row >= 70);
+
+    // Review decisions and merges hold: nobody was split, the reviewed
+    // pair is one customer, the separated pair two.
+    let day2 = customers(&w);
+    assert_eq!(day2[&same.0], day2[&same.1]);
+    assert_ne!(day2[&apart.0], day2[&apart.1]);
+    assert_eq!(w.count("SELECT count(*) FROM pair_decisions"), 2);
+    assert!(w.count("SELECT count(*) FROM merges WHERE undone_at IS NULL") > merges1);
+    let mut together = BTreeMap::<i64, BTreeSet<i64>>::new();
+    for (r, c) in &reviewed {
+        together.entry(*c).or_default().insert(*r);
+    }
+    for members in together.values() {
+        let now: BTreeSet<i64> = members.iter().map(|r| day2[r]).collect();
+        assert_eq!(now.len(), 1, "records together before day 2 are together after it");
+    }
+    // Customer ids are stable: a day-1 record keeps its customer, or moves
+    // into an older (smaller) one by a new merge.
+    let kept = day1.iter().filter(|(r, c)| day2.get(r) == Some(c)).count();
+    assert!(day1.iter().all(|(r, c)| day2.get(r).is_none_or(|d| d <= c)));
+    assert!(kept * 100 >= day1.len() * 95, "{kept} of {} records kept their customer id", day1.len());
+    // The export has the new customer.
+    let csv = std::fs::read_to_string(w.path("out/crm.csv")).unwrap();
+    assert!(csv.contains("新井"), "the new row's customer is exported");
+
+    // Day 3: the damaged file is taken away; nothing else changed.
+    std::fs::remove_file(w.path("data/sakura_pos_damaged.csv")).unwrap();
+    let g = generation(&w);
+    let records = w.count("SELECT count(*) FROM records");
+    let doc = json(run(&w, &["--json"]).ok());
+    assert_eq!(doc["status"], "done");
+    assert!(doc["files"].as_array().unwrap().iter().all(|f| f["outcome"] == "unchanged"), "{doc:#}");
+    assert_eq!(doc["dedup"]["ran"], false);
+    assert!(doc["exports"].as_array().unwrap().iter().all(|e| e["outcome"] == "up to date"));
+    assert_eq!(generation(&w), g);
+    assert_eq!(w.count("SELECT count(*) FROM records"), records);
+    assert_eq!(customers(&w), day2);
+
+    // Day 3 again, after the spreadsheet is saved unchanged (a new
+    // modification time, the same bytes): read, recognised, skipped.
+    let ledger = w.path("data/sakura_ledger.xlsx");
+    let bytes = std::fs::read(&ledger).unwrap();
+    std::thread::sleep(Duration::from_millis(20));
+    std::fs::write(&ledger, bytes).unwrap();
+    let doc = json(run(&w, &["--json"]).ok());
+    assert_eq!(file(&doc, "sakura_ledger.xlsx")["outcome"], "unchanged");
+    assert_eq!(generation(&w), g);
+}
+
+/// A database's content as the user sees it: every record with its
+/// customer, every golden record, the merges, the review items; and the
+/// CSV export.
+fn fingerprint(dir: &Path) -> (Vec<String>, Vec<String>, i64, i64, String) {
+    let w = Workdir { dir: tempfile::tempdir().unwrap() };
+    std::fs::copy(dir.join("karte.db"), w.db()).unwrap();
+    let _ = std::fs::copy(dir.join("karte.db-wal"), w.path("karte.db-wal"));
+    assert_eq!(w.strings("PRAGMA integrity_check"), ["ok"]);
+    assert_eq!(w.count("SELECT count(*) FROM pragma_foreign_key_check"), 0);
+    let records = w.strings(
+        "SELECT i.file_name || '|' || r.sheet || '|' || r.row || '|' || r.status || '|' || coalesce(r.customer_id, '-') || '|' || r.row_hash
+         FROM records r JOIN imports i ON i.id = r.import_id ORDER BY r.id",
+    );
+    let golden = w.strings(
+        "SELECT customer_id || '|' || coalesce(name, '') || '|' || coalesce(mobile, '') || '|' || records FROM golden ORDER BY customer_id",
+    );
+    let merges = w.count("SELECT count(*) FROM merges WHERE undone_at IS NULL");
+    let review = w.count("SELECT count(*) FROM review_items WHERE status = 'open'");
+    let csv = std::fs::read_to_string(dir.join("out/crm.csv")).unwrap_or_default();
+    (records, golden, merges, review, csv)
+}
+
+/// The state a killed run left, as a label (for the coverage check).
+fn phase(dir: &Path) -> String {
+    let w = Workdir { dir: tempfile::tempdir().unwrap() };
+    if !dir.join("karte.db").exists() {
+        return "no database".into();
+    }
+    std::fs::copy(dir.join("karte.db"), w.db()).unwrap();
+    let _ = std::fs::copy(dir.join("karte.db-wal"), w.path("karte.db-wal"));
+    let _ = std::fs::copy(dir.join("karte.db-journal"), w.path("karte.db-journal"));
+    let imports = w.count("SELECT count(*) FROM imports WHERE finished_at IS NOT NULL");
+    let deduped = w.count("SELECT count(*) FROM meta WHERE key = 'dedup_generation'");
+    let exports = ["out/karte.xlsx", "out/crm.csv"].iter().filter(|p| dir.join(p).exists()).count();
+    format!("imports {imports}, deduped {deduped}, exports {exports}")
+}
+
+#[test]
+fn a_run_killed_at_any_point_is_completed_by_the_next_with_nothing_lost_or_doubled() {
+    // The reference: one run that was never interrupted.
+    let reference = Workdir::new();
+    project(&reference);
+    let t = Instant::now();
+    run(&reference, &[]).ok();
+    let full = t.elapsed();
+    let want = fingerprint(reference.dir.path());
+    assert_eq!(want.0.len(), 454);
+
+    // Kill -9 at evenly spread moments over a run's length (and once more
+    // after it), then run again to the end.
+    let points = 24u32;
+    let mut phases = BTreeSet::new();
+    for k in 0..=points {
+        let w = Workdir::new();
+        project(&w);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_karte"))
+            .args(["run", "--project", "karte.toml"])
+            .current_dir(w.dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(full * k * 13 / (points * 10));
+        let _ = child.kill(); // SIGKILL
+        child.wait().unwrap();
+        phases.insert(phase(w.dir.path()));
+        let r = run(&w, &[]);
+        r.ok();
+        let got = fingerprint(w.dir.path());
+        assert_eq!(got.0, want.0, "records after a kill at {k}/{points}");
+        assert_eq!(got.1, want.1, "golden records after a kill at {k}/{points}");
+        assert_eq!((got.2, got.3), (want.2, want.3), "merges and review items after a kill at {k}/{points}");
+        assert_eq!(got.4, want.4, "the export after a kill at {k}/{points}");
+        assert!(w.path("review/review.xlsx").is_file());
+        // A third run has nothing left to do.
+        let doc = json(run(&w, &["--json"]).ok());
+        assert_eq!(doc["dedup"]["ran"], false, "after a kill at {k}/{points}");
+    }
+    // The kills landed in different places: not all before or after the work.
+    eprintln!("states the kills left: {phases:?}");
+    assert!(phases.len() >= 3, "kills should land at several stages: {phases:?}");
+}
+
+#[test]
+fn a_run_that_dies_at_each_step_is_completed_by_the_next() {
+    let reference = Workdir::new();
+    project(&reference);
+    run(&reference, &[]).ok();
+    let want = fingerprint(reference.dir.path());
+    // Every seam of a run: mid-import of each of the four files, before
+    // and after each commit, mid-way through writing the review report
+    // and each export, and before the run's own summary is saved.
+    let mut points: Vec<String> = Vec::new();
+    for n in 1..=4 {
+        points.extend(["import:rows-written", "import:before-commit", "import:after-commit"].map(|p| format!("{p}#{n}")));
+    }
+    points.extend(["dedup:before-commit", "dedup:after-commit"].map(String::from));
+    for n in 1..=3 {
+        points.extend(["write:before-rename", "write:after-rename"].map(|p| format!("{p}#{n}")));
+    }
+    points.push("run:before-finish".into());
+    for point in &points {
+        let w = Workdir::new();
+        project(&w);
+        let died = Command::new(env!("CARGO_BIN_EXE_karte"))
+            .args(["run", "--project", "karte.toml"])
+            .env("KARTE_CRASH_AT", point)
+            .current_dir(w.dir.path())
+            .output()
+            .unwrap();
+        assert!(!died.status.success(), "the run did not reach {point}: {}", String::from_utf8_lossy(&died.stdout));
+        let r = run(&w, &["--json"]);
+        r.ok();
+        let doc = json(&r);
+        assert_eq!(doc["interrupted_before"].as_array().unwrap().len(), 1, "the next run knows about the one that died at {point}");
+        let got = fingerprint(w.dir.path());
+        assert_eq!(got.0, want.0, "records after dying at {point}");
+        assert_eq!(got.1, want.1, "golden records after dying at {point}");
+        assert_eq!((got.2, got.3), (want.2, want.3), "merges and review items after dying at {point}");
+        assert_eq!(got.4, want.4, "the export after dying at {point}");
+        assert!(w.path("review/review.xlsx").is_file() && w.path("out/karte.xlsx").is_file(), "after dying at {point}");
+        let leftovers: Vec<String> = ["out", "review"]
+            .iter()
+            .flat_map(|d| std::fs::read_dir(w.path(d)).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()))
+            .filter(|n| n.ends_with(".~karte"))
+            .collect();
+        assert!(leftovers.is_empty(), "half-written files left after dying at {point}: {leftovers:?}");
+    }
+}
+
+#[test]
+fn a_kill_during_a_bulk_import_rolls_back_and_the_next_run_imports_once() {
+    // Over 20,000 rows: the import leaves WAL for a rollback journal.
+    let w = Workdir::new();
+    std::fs::create_dir_all(w.path("data")).unwrap();
+    let mut csv = String::from("伝票番号,売上日,顧客コード,顧客名,電話番号,商品名,数量,金額,担当者\n");
+    for i in 0..40_000u32 {
+        csv.push_str(&format!(
+            "R{i:06},2024/10/{:02},C{:05},山田 太郎{},090{:08},カット,1,4400,佐藤\n",
+            i % 28 + 1,
+            i % 5000,
+            i % 7,
+            i % 5000
+        ));
+    }
+    std::fs::write(w.path("data/pos.csv"), csv).unwrap();
+    let mapping = repo("mappings/sakura_pos.toml").display().to_string().replace('\\', "/");
+    std::fs::write(
+        w.path("karte.toml"),
+        format!("[[source]]\nfiles = [\"data/pos.csv\"]\nmapping = \"{mapping}\"\n\n[dedup]\nenabled = false\n"),
+    )
+    .unwrap();
+    let t = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_karte"))
+        .args(["run"])
+        .current_dir(w.dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the import is writing (the journal exists), then kill.
+    let journal = w.path("karte.db-journal");
+    while !journal.exists() && t.elapsed() < Duration::from_secs(60) && child.try_wait().unwrap().is_none() {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    let _ = child.kill();
+    let status = child.wait().unwrap();
+    let r = run(&w, &["--json"]);
+    r.ok();
+    let doc = json(&r);
+    assert_eq!(w.count("SELECT count(*) FROM records"), 40_000);
+    assert_eq!(w.count("SELECT count(DISTINCT natural_key) FROM records"), 40_000);
+    assert_eq!(w.count("SELECT count(*) FROM imports WHERE finished_at IS NOT NULL"), 1);
+    assert_eq!(w.strings("PRAGMA journal_mode"), ["wal"]);
+    assert_eq!(w.strings("PRAGMA integrity_check"), ["ok"]);
+    eprintln!("killed run: {status:?}; the next run: {}", file(&doc, "pos.csv")["outcome"]);
+    if !status.success() {
+        // It was killed mid-import: this run imported the file, and said
+        // the earlier run was interrupted.
+        assert_eq!(file(&doc, "pos.csv")["outcome"], "imported");
+        assert_eq!(doc["interrupted_before"].as_array().unwrap().len(), 1, "{doc:#}");
+    }
+}
+
+#[test]
+fn two_runs_at_once_the_second_waits_or_refuses() {
+    let w = Workdir::new();
+    project(&w);
+    // Somebody holds the database (as a running karte would).
+    let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(w.path("karte.db.lock")).unwrap();
+    lock.try_lock().unwrap();
+    let r = run(&w, &[]);
+    assert_eq!(r.code, 3, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("is in use by") && r.stderr.contains("nothing was done"), "{}", r.stderr);
+    assert!(!w.db().exists() || w.count("SELECT count(*) FROM records") == 0);
+    let imp = w.run(["import", "--db", "karte.db", "--mapping", repo("mappings/sakura_web.toml").to_str().unwrap(), "data/sakura_web.csv"]);
+    assert_eq!(imp.code, 3);
+    // With --wait, it waits for the holder to finish, then runs.
+    let waiter = Command::new(env!("CARGO_BIN_EXE_karte"))
+        .args(["run", "--project", "karte.toml", "--wait", "60"])
+        .current_dir(w.dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(700));
+    drop(lock);
+    let out = waiter.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("waiting for"));
+    assert_eq!(w.count("SELECT count(*) FROM records"), 454);
+
+    // Two real runs started together on a fresh project: one works, the
+    // other waits for it; nothing is imported twice.
+    let v = Workdir::new();
+    project(&v);
+    let spawn = || {
+        Command::new(env!("CARGO_BIN_EXE_karte"))
+            .args(["run", "--project", "karte.toml", "--wait", "120", "--json"])
+            .current_dir(v.dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    assert!(a.status.success() && b.status.success(), "{}{}", String::from_utf8_lossy(&a.stderr), String::from_utf8_lossy(&b.stderr));
+    assert_eq!(v.count("SELECT count(*) FROM records"), 454);
+    assert_eq!(v.count("SELECT count(*) FROM imports"), 4);
+    let docs: Vec<serde_json::Value> = [a, b].iter().map(|o| serde_json::from_slice(&o.stdout).unwrap()).collect();
+    let imported: usize = docs.iter().map(|d| d["files"].as_array().unwrap().iter().filter(|f| f["outcome"] == "imported").count()).sum();
+    assert_eq!(imported, 4, "each file imported by exactly one of the two runs");
+}
+
+#[test]
+fn a_dry_run_shows_what_would_change_and_writes_nothing() {
+    let w = Workdir::new();
+    project(&w);
+    let r = run(&w, &["--dry-run"]);
+    r.ok().stdout_has("dry run").stdout_has("would write").stdout_has("imported 4");
+    assert!(!w.db().exists() || w.count("SELECT count(*) FROM records") == 0);
+    assert!(!w.path("out").exists() && !w.path("review").exists());
+
+    run(&w, &[]).ok();
+    let web = w.path("data/sakura_web.csv");
+    let text = std::fs::read_to_string(&web).unwrap();
+    std::fs::write(&web, text.replacen("08072441662", "08072441663", 1)).unwrap();
+    let before = std::fs::read(w.db()).unwrap();
+    let g = generation(&w);
+    let doc = json(run(&w, &["--dry-run", "--json"]).ok());
+    assert_eq!(doc["dry_run"], true);
+    assert_eq!(file(&doc, "sakura_web.csv")["updated"], 1);
+    assert!(doc["exports"].as_array().unwrap().iter().all(|e| e["outcome"] == "would write"));
+    assert_eq!(generation(&w), g);
+    assert_eq!(std::fs::read(w.db()).unwrap(), before, "the database file is untouched");
+    // The real run then does what the dry run said.
+    let doc = json(run(&w, &["--json"]).ok());
+    assert_eq!(file(&doc, "sakura_web.csv")["updated"], 1);
+}
+
+#[test]
+fn the_summary_carries_counts_not_personal_data_unless_asked() {
+    let w = Workdir::new();
+    project(&w);
+    // A row that will be rejected, with a name in it.
+    let web = w.path("data/sakura_web.csv");
+    let mut text = std::fs::read_to_string(&web).unwrap();
+    text.push_str("W999999-001,2024/10/01 10:00,2024/10/02,,,,,カット,\"¥4,400\",\n");
+    std::fs::write(&web, text).unwrap();
+    let names = ["中村", "髙橋", "横山", "090-"];
+    for extra in [&[][..], &["--json"][..]] {
+        let w2 = Workdir::new();
+        project(&w2);
+        let r = run(&w2, extra);
+        r.ok();
+        for n in names {
+            assert!(!r.stdout.contains(n) && !r.stderr.contains(n), "{n} in the summary:\n{}\n{}", r.stdout, r.stderr);
+        }
+    }
+    let r = run(&w, &["--show-pii"]);
+    r.ok().stdout_has("review item");
+    assert!(names.iter().any(|n| r.stdout.contains(n)), "--show-pii shows names:\n{}", r.stdout);
+}
+
+#[test]
+fn project_file_mistakes_are_named_and_exit_2() {
+    let w = Workdir::new();
+    let r = w.run(["run"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("karte.toml") && r.stderr.contains("karte init"), "{}", r.stderr);
+
+    std::fs::write(w.path("karte.toml"), "databse = \"x.db\"\n[[source]]\nfiles = [\"a.csv\"]\n").unwrap();
+    let r = w.run(["run"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("databse"), "{}", r.stderr);
+
+    std::fs::write(w.path("karte.toml"), "[dedup]\nreview = \"r.xlsx\"\n").unwrap();
+    let r = w.run(["run"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("no [[source]]"), "{}", r.stderr);
+
+    // A required source with no file: the run fails (exit 1) and says which.
+    project(&w);
+    let toml = std::fs::read_to_string(w.path("karte.toml")).unwrap();
+    let pos = repo("mappings/sakura_pos.toml").display().to_string().replace('\\', "/");
+    std::fs::write(
+        w.path("karte.toml"),
+        toml + &format!("\n[[source]]\nfiles = [\"data/daily_*.csv\"]\nmapping = \"{pos}\"\nrequired = true\n"),
+    )
+    .unwrap();
+    let r = run(&w, &[]);
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("data/daily_*.csv"), "{}", r.stdout);
+    assert_eq!(w.count("SELECT count(*) FROM records"), 454, "the other sources still ran");
+}
