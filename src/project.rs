@@ -396,6 +396,8 @@ pub struct RunSummary {
     pub records: u64,
     pub records_gone: u64,
     pub seconds: f64,
+    /// Seconds per step: import, dedup, reports and exports.
+    pub steps: Vec<(String, f64)>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub details: Vec<PiiLine>,
 }
@@ -434,6 +436,7 @@ pub fn run(project: &Project, opts: &RunOptions) -> Result<RunSummary> {
         records: 0,
         records_gone: 0,
         seconds: 0.0,
+        steps: Vec::new(),
         details: Vec::new(),
     };
     if let Some(dir) = project.database.parent() {
@@ -461,6 +464,7 @@ pub fn run(project: &Project, opts: &RunOptions) -> Result<RunSummary> {
     sum.run_id = Some(run_id);
 
     // 1. Import.
+    let t = std::time::Instant::now();
     let mut failed_steps = !project.broken.is_empty() || project.missing.iter().any(|m| m.required);
     for (path, m) in &project.files {
         let mapping = &project.mappings[*m];
@@ -496,6 +500,9 @@ pub fn run(project: &Project, opts: &RunOptions) -> Result<RunSummary> {
             }
         }
         sum.files.push(fr);
+    }
+    if sum.files.iter().any(|f| f.outcome == "imported") {
+        sum.steps.push(("import".into(), t.elapsed().as_secs_f64()));
     }
 
     // 2. Dedup, when the data changed since the last one (or its settings did).
@@ -549,6 +556,7 @@ pub fn run(project: &Project, opts: &RunOptions) -> Result<RunSummary> {
                                 customers_after: d.customers_after,
                                 seconds: t.elapsed().as_secs_f64(),
                             };
+                            sum.steps.push(("dedup".into(), t.elapsed().as_secs_f64()));
                         }
                         Err(e) => {
                             failed_steps = true;
@@ -567,62 +575,127 @@ pub fn run(project: &Project, opts: &RunOptions) -> Result<RunSummary> {
     // is missing or older than the data.
     sum.review_pending =
         store.conn.query_row("SELECT count(*) FROM review_items WHERE status IN ('open', 'undecided')", [], |r| r.get::<_, i64>(0))? as u64;
+    // What needs writing is decided here; the files are then written side
+    // by side, each from its own read connection (the database does not
+    // change meanwhile: this run holds the writer lock).
+    enum Job<'p> {
+        Review { run: i64, items: Vec<crate::dedup::ReviewPair>, token: String },
+        Export(&'p ExportSpec),
+    }
+    let mut jobs: Vec<(usize, Job)> = Vec::new();
     if project.dedup_enabled {
         let shown = project.review.display().to_string();
-        let res = (|| -> Result<OutputResult> {
+        let res = (|| -> Result<Option<OutputResult>> {
             let Some((review_run, items)) = crate::dedup::review::pending(&store.conn)? else {
-                return Ok(OutputResult { path: shown.clone(), outcome: "none", note: Some("nothing to review".into()) });
+                return Ok(Some(OutputResult { path: shown.clone(), outcome: "none", note: Some("nothing to review".into()) }));
             };
             let token = format!("{review_run}:{}:{generation}", items.len());
-            let key = format!("review:{shown}");
-            if store::meta_get(&store.conn, &key)?.as_deref() == Some(token.as_str()) && project.review.is_file() {
-                return Ok(OutputResult { path: shown.clone(), outcome: "up to date", note: None });
+            if store::meta_get(&store.conn, &format!("review:{shown}"))?.as_deref() == Some(token.as_str()) && project.review.is_file() {
+                return Ok(Some(OutputResult { path: shown.clone(), outcome: "up to date", note: None }));
             }
             if opts.dry_run {
-                return Ok(OutputResult { path: shown.clone(), outcome: "would write", note: Some(format!("{} items", items.len())) });
+                return Ok(Some(OutputResult {
+                    path: shown.clone(),
+                    outcome: "would write",
+                    note: Some(format!("{} items", items.len())),
+                }));
             }
-            ensure_parent(&project.review)?;
-            crate::dedup::review::write_report(&store.conn, review_run, &items, &project.review)?;
-            store::meta_set(&store.conn, &key, &token)?;
-            Ok(OutputResult { path: shown.clone(), outcome: "written", note: Some(format!("{} items", items.len())) })
+            jobs.push((usize::MAX, Job::Review { run: review_run, items, token }));
+            Ok(None)
         })();
-        sum.review_report = Some(res.unwrap_or_else(|e| {
-            failed_steps = true;
-            OutputResult { path: shown.clone(), outcome: "failed", note: Some(format!("{e:#}")) }
-        }));
+        sum.review_report = match res {
+            Ok(r) => r,
+            Err(e) => {
+                failed_steps = true;
+                Some(OutputResult { path: shown.clone(), outcome: "failed", note: Some(format!("{e:#}")) })
+            }
+        };
     }
-
-    // 4. Exports, when the data changed since they were written.
-    for e in &project.exports {
+    for (i, e) in project.exports.iter().enumerate() {
         let shown = e.path.display().to_string();
-        let res = (|| -> Result<OutputResult> {
-            let key = format!("export:{shown}");
-            let token = export_token(generation, &e.path);
-            if token.is_some() && store::meta_get(&store.conn, &key)? == token {
-                return Ok(OutputResult { path: shown.clone(), outcome: "up to date", note: None });
-            }
-            if !deduped && project.dedup_enabled {
-                bail!("not written: dedup did not complete, so the customers are not up to date");
-            }
-            if opts.dry_run {
-                return Ok(OutputResult { path: shown.clone(), outcome: "would write", note: None });
-            }
-            ensure_parent(&e.path)?;
-            let w = crate::export::karte::write_all(&store.conn, &e.path, e.kind)?;
-            for (customer, b) in &w.unencodable {
-                sum.unencodable.push((shown.clone(), customer.clone(), b.column.clone(), b.chars.clone()));
-            }
-            let token = export_token(generation, &e.path).unwrap_or_default();
-            store::meta_set(&store.conn, &key, &token)?;
-            if !w.unencodable.is_empty() {
-                bail!("{} value(s) have characters CP932 cannot hold; written as 〓 (listed by customer and field)", w.unencodable.len());
-            }
-            Ok(OutputResult { path: shown.clone(), outcome: "written", note: Some(w.counts) })
-        })();
-        sum.exports.push(res.unwrap_or_else(|err| {
+        let token = export_token(generation, &e.path);
+        let res = if token.is_some() && store::meta_get(&store.conn, &format!("export:{shown}"))? == token {
+            OutputResult { path: shown.clone(), outcome: "up to date", note: None }
+        } else if !deduped && project.dedup_enabled {
             failed_steps = true;
-            OutputResult { path: shown.clone(), outcome: "failed", note: Some(format!("{err:#}")) }
-        }));
+            OutputResult {
+                path: shown.clone(),
+                outcome: "failed",
+                note: Some("not written: dedup did not complete, so the customers are not up to date".into()),
+            }
+        } else if opts.dry_run {
+            OutputResult { path: shown.clone(), outcome: "would write", note: None }
+        } else {
+            jobs.push((i, Job::Export(e)));
+            OutputResult { path: shown.clone(), outcome: "written", note: None }
+        };
+        sum.exports.push(res);
+    }
+    let t = std::time::Instant::now();
+    type Done = Result<(Option<String>, Vec<(String, crate::export::Unencodable)>)>;
+    let results: Vec<(usize, Done)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = jobs
+            .iter()
+            .map(|(i, job)| {
+                let db_path = &db_path;
+                let handle = scope.spawn(move || -> Done {
+                    let conn = rusqlite::Connection::open_with_flags(db_path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+                    conn.busy_timeout(std::time::Duration::from_secs(30))?;
+                    match job {
+                        Job::Review { run, items, .. } => {
+                            ensure_parent(&project.review)?;
+                            crate::dedup::review::write_report(&conn, *run, items, &project.review)?;
+                            Ok((Some(format!("{} items", items.len())), Vec::new()))
+                        }
+                        Job::Export(e) => {
+                            ensure_parent(&e.path)?;
+                            let w = crate::export::karte::write_all(&conn, &e.path, e.kind)?;
+                            Ok((Some(w.counts), w.unencodable))
+                        }
+                    }
+                });
+                (*i, handle)
+            })
+            .collect();
+        handles.into_iter().map(|(i, h)| (i, h.join().unwrap_or_else(|_| Err(anyhow::anyhow!("the writer thread panicked"))))).collect()
+    });
+    for ((i, done), (_, job)) in results.into_iter().zip(&jobs) {
+        match (job, done) {
+            (Job::Review { items, token, .. }, Ok(_)) => {
+                let shown = project.review.display().to_string();
+                store::meta_set(&store.conn, &format!("review:{shown}"), token)?;
+                sum.review_report = Some(OutputResult { path: shown, outcome: "written", note: Some(format!("{} items", items.len())) });
+            }
+            (Job::Review { .. }, Err(e)) => {
+                failed_steps = true;
+                sum.review_report =
+                    Some(OutputResult { path: project.review.display().to_string(), outcome: "failed", note: Some(format!("{e:#}")) });
+            }
+            (Job::Export(e), Ok((counts, bad))) => {
+                let shown = e.path.display().to_string();
+                store::meta_set(&store.conn, &format!("export:{shown}"), &export_token(generation, &e.path).unwrap_or_default())?;
+                for (customer, b) in &bad {
+                    sum.unencodable.push((shown.clone(), customer.clone(), b.column.clone(), b.chars.clone()));
+                }
+                sum.exports[i].note = counts;
+                if !bad.is_empty() {
+                    failed_steps = true;
+                    sum.exports[i].outcome = "failed";
+                    sum.exports[i].note = Some(format!(
+                        "{} value(s) have characters CP932 cannot hold; written as 〓 (listed by customer and field)",
+                        bad.len()
+                    ));
+                }
+            }
+            (Job::Export(_), Err(e)) => {
+                failed_steps = true;
+                sum.exports[i].outcome = "failed";
+                sum.exports[i].note = Some(format!("{e:#}"));
+            }
+        }
+    }
+    if !jobs.is_empty() {
+        sum.steps.push(("reports and exports".into(), t.elapsed().as_secs_f64()));
     }
 
     (sum.customers, sum.records, sum.records_gone) = store.conn.query_row(

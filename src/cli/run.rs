@@ -203,6 +203,14 @@ fn render(s: &RunSummary, p: &Project) -> String {
     }
     let _ =
         writeln!(o, "database: {} customers, {} source records ({} gone from their source, kept)", s.customers, s.records, s.records_gone);
-    let _ = writeln!(o, "{} in {:.1} s (exit code {})", s.status, s.seconds, s.exit_code());
+    let steps: Vec<String> = s.steps.iter().map(|(n, t)| format!("{n} {t:.1} s")).collect();
+    let _ = writeln!(
+        o,
+        "{} in {:.1} s{} (exit code {})",
+        s.status,
+        s.seconds,
+        if steps.is_empty() { String::new() } else { format!(": {}", steps.join(", ")) },
+        s.exit_code()
+    );
     o
 }

@@ -5,7 +5,7 @@
 use anyhow::Result;
 use rusqlite::Connection;
 
-use super::{Cell, Table};
+use super::{Cell, Source};
 
 /// Golden-record columns with their Japanese labels and whether they are
 /// dates.
@@ -40,8 +40,28 @@ fn date(v: Option<String>) -> Cell {
     v.map(Cell::Date).unwrap_or(Cell::Empty)
 }
 
-/// One row per live customer: its golden record.
-pub fn customers(conn: &Connection) -> Result<Table> {
+/// Runs a query and hands each row, made into cells by `make`, to `f`.
+fn stream(
+    conn: &Connection,
+    sql: &str,
+    width: usize,
+    make: impl Fn(&rusqlite::Row, &mut Vec<Cell>) -> rusqlite::Result<()>,
+    f: &mut dyn FnMut(&[Cell]) -> Result<()>,
+) -> Result<()> {
+    let mut st = conn.prepare(sql)?;
+    let mut rows = st.query([])?;
+    let mut cells = Vec::with_capacity(width);
+    while let Some(r) = rows.next()? {
+        cells.clear();
+        make(r, &mut cells)?;
+        f(&cells)?;
+    }
+    Ok(())
+}
+
+/// One row per live customer: its golden record. `ids` collects the
+/// customer id of each row, in order (to name a customer in messages).
+pub fn customers<'a>(conn: &'a Connection, ids: &'a std::cell::RefCell<Vec<i64>>) -> Source<'a> {
     let cols: Vec<String> = CUSTOMER_COLUMNS.iter().map(|(c, _, _)| format!("g.{c}")).collect();
     let sql = format!(
         "SELECT g.customer_id, {}, g.records, g.last_seen FROM golden g JOIN customers c ON c.id = g.customer_id
@@ -51,109 +71,148 @@ pub fn customers(conn: &Connection) -> Result<Table> {
     let mut headers = vec!["顧客ID".to_string()];
     headers.extend(CUSTOMER_COLUMNS.iter().map(|(_, l, _)| l.to_string()));
     headers.extend(["元レコード数".to_string(), "最終来店".to_string()]);
-    let mut st = conn.prepare(&sql)?;
-    let rows = st
-        .query_map([], |r| {
-            let mut row = vec![Cell::Int(r.get(0)?)];
-            for (i, (_, _, is_date)) in CUSTOMER_COLUMNS.iter().enumerate() {
-                let v: Option<String> = r.get(1 + i)?;
-                row.push(if *is_date { date(v) } else { text(v) });
-            }
-            let n = CUSTOMER_COLUMNS.len();
-            row.push(Cell::Int(r.get(1 + n)?));
-            row.push(date(r.get(2 + n)?));
-            Ok(row)
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Table { sheet: "顧客".to_string(), headers, rows })
+    let width = headers.len();
+    Source {
+        sheet: "顧客".to_string(),
+        headers,
+        rows: Box::new(move |f| {
+            ids.borrow_mut().clear();
+            stream(
+                conn,
+                &sql,
+                width,
+                |r, row| {
+                    let id: i64 = r.get(0)?;
+                    ids.borrow_mut().push(id);
+                    row.push(Cell::Int(id));
+                    for (i, (_, _, is_date)) in CUSTOMER_COLUMNS.iter().enumerate() {
+                        let v: Option<String> = r.get(1 + i)?;
+                        row.push(if *is_date { date(v) } else { text(v) });
+                    }
+                    let n = CUSTOMER_COLUMNS.len();
+                    row.push(Cell::Int(r.get(1 + n)?));
+                    row.push(date(r.get(2 + n)?));
+                    Ok(())
+                },
+                f,
+            )
+        }),
+    }
 }
 
 /// One row per visit or purchase, by customer and date.
-pub fn events(conn: &Connection) -> Result<Table> {
+pub fn events(conn: &Connection) -> Source<'_> {
     let headers = ["顧客ID", "日付", "種別", "伝票番号", "内容", "数量", "金額", "担当", "メモ", "来店記録", "ファイル", "シート", "行"];
-    let mut st = conn.prepare(
-        "SELECT r.customer_id, e.date, e.kind, e.number, e.item, e.quantity, e.amount, e.staff, e.note, e.line,
-                i.file_name, r.sheet, r.row
-         FROM events e JOIN records r ON r.id = e.record_id JOIN imports i ON i.id = r.import_id
-         WHERE r.status = 'active'
-         ORDER BY r.customer_id, e.date, r.id, e.seq",
-    )?;
-    let rows = st
-        .query_map([], |r| {
-            let kind: String = r.get(2)?;
-            let amount: Option<String> = r.get(6)?;
-            Ok(vec![
-                Cell::Int(r.get(0)?),
-                date(r.get(1)?),
-                Cell::Text(match kind.as_str() {
-                    "visit" => "来店".to_string(),
-                    "purchase" => "購入".to_string(),
-                    _ => kind,
-                }),
-                text(r.get(3)?),
-                text(r.get(4)?),
-                text(r.get(5)?),
-                match amount.as_deref().map(str::parse::<f64>) {
-                    Some(Ok(f)) => Cell::Num(f),
-                    _ => text(amount),
+    Source {
+        sheet: "来店・購入".to_string(),
+        headers: headers.map(String::from).to_vec(),
+        rows: Box::new(move |f| {
+            stream(
+                conn,
+                "SELECT r.customer_id, e.date, e.kind, e.number, e.item, e.quantity, e.amount, e.staff, e.note, e.line,
+                        i.file_name, r.sheet, r.row
+                 FROM events e JOIN records r ON r.id = e.record_id JOIN imports i ON i.id = r.import_id
+                 WHERE r.status = 'active'
+                 ORDER BY r.customer_id, e.date, r.id, e.seq",
+                13,
+                |r, row| {
+                    let kind: String = r.get(2)?;
+                    let amount: Option<String> = r.get(6)?;
+                    row.extend([
+                        Cell::Int(r.get(0)?),
+                        date(r.get(1)?),
+                        Cell::Text(match kind.as_str() {
+                            "visit" => "来店".to_string(),
+                            "purchase" => "購入".to_string(),
+                            _ => kind,
+                        }),
+                        text(r.get(3)?),
+                        text(r.get(4)?),
+                        text(r.get(5)?),
+                        match amount.as_deref().map(str::parse::<f64>) {
+                            Some(Ok(f)) => Cell::Num(f),
+                            _ => text(amount),
+                        },
+                        text(r.get(7)?),
+                        text(r.get(8)?),
+                        text(r.get(9)?),
+                        Cell::Text(r.get(10)?),
+                        Cell::Text(r.get(11)?),
+                        Cell::Int(r.get(12)?),
+                    ]);
+                    Ok(())
                 },
-                text(r.get(7)?),
-                text(r.get(8)?),
-                text(r.get(9)?),
-                Cell::Text(r.get(10)?),
-                Cell::Text(r.get(11)?),
-                Cell::Int(r.get(12)?),
-            ])
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Table { sheet: "来店・購入".to_string(), headers: headers.map(String::from).to_vec(), rows })
+                f,
+            )
+        }),
+    }
 }
 
 /// Every note of every record, with where it was written.
-pub fn notes(conn: &Connection) -> Result<Table> {
+pub fn notes(conn: &Connection) -> Source<'_> {
     let headers = ["顧客ID", "メモ", "ファイル", "シート", "行"];
-    let mut st = conn.prepare(
-        "SELECT r.customer_id, r.note, i.file_name, r.sheet, r.row FROM records r JOIN imports i ON i.id = r.import_id
-         WHERE r.status = 'active' AND r.note IS NOT NULL ORDER BY r.customer_id, r.id",
-    )?;
-    let rows = st
-        .query_map([], |r| {
-            Ok(vec![Cell::Int(r.get(0)?), Cell::Text(r.get(1)?), Cell::Text(r.get(2)?), Cell::Text(r.get(3)?), Cell::Int(r.get(4)?)])
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Table { sheet: "メモ".to_string(), headers: headers.map(String::from).to_vec(), rows })
+    Source {
+        sheet: "メモ".to_string(),
+        headers: headers.map(String::from).to_vec(),
+        rows: Box::new(move |f| {
+            stream(
+                conn,
+                "SELECT r.customer_id, r.note, i.file_name, r.sheet, r.row FROM records r JOIN imports i ON i.id = r.import_id
+                 WHERE r.status = 'active' AND r.note IS NOT NULL ORDER BY r.customer_id, r.id",
+                5,
+                |r, row| {
+                    row.extend([
+                        Cell::Int(r.get(0)?),
+                        Cell::Text(r.get(1)?),
+                        Cell::Text(r.get(2)?),
+                        Cell::Text(r.get(3)?),
+                        Cell::Int(r.get(4)?),
+                    ]);
+                    Ok(())
+                },
+                f,
+            )
+        }),
+    }
 }
 
 /// Every source row: its customer (none when skipped or rejected), file,
-/// sheet, row, source and status.
-pub fn lineage(conn: &Connection) -> Result<Table> {
+/// sheet, row, source and status (with rows gone from their file marked).
+pub fn lineage(conn: &Connection) -> Source<'_> {
     let headers = ["顧客ID", "レコードID", "ファイル", "シート", "行", "ソース", "状態"];
-    let mut st = conn.prepare(
-        "SELECT customer_id, record_id, source_file, sheet, row, source, status FROM lineage ORDER BY customer_id IS NULL, customer_id, record_id",
-    )?;
-    let rows = st
-        .query_map([], |r| {
-            let status: String = r.get(6)?;
-            Ok(vec![
-                r.get::<_, Option<i64>>(0)?.map(Cell::Int).unwrap_or(Cell::Empty),
-                Cell::Int(r.get(1)?),
-                Cell::Text(r.get(2)?),
-                Cell::Text(r.get(3)?),
-                Cell::Int(r.get(4)?),
-                Cell::Text(r.get(5)?),
-                Cell::Text(
-                    match status.as_str() {
+    Source {
+        sheet: "出所".to_string(),
+        headers: headers.map(String::from).to_vec(),
+        rows: Box::new(move |f| {
+            stream(
+                conn,
+                "SELECT customer_id, record_id, source_file, sheet, row, source, status, gone FROM lineage
+                 ORDER BY customer_id IS NULL, customer_id, record_id",
+                7,
+                |r, row| {
+                    let status: String = r.get(6)?;
+                    let gone: bool = r.get(7)?;
+                    let label = match status.as_str() {
                         "active" => "取込",
                         "skipped" => "対象外",
                         "rejected" => "不採用",
                         other => other,
-                    }
-                    .to_string(),
-                ),
-            ])
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Table { sheet: "出所".to_string(), headers: headers.map(String::from).to_vec(), rows })
+                    };
+                    row.extend([
+                        r.get::<_, Option<i64>>(0)?.map(Cell::Int).unwrap_or(Cell::Empty),
+                        Cell::Int(r.get(1)?),
+                        Cell::Text(r.get(2)?),
+                        Cell::Text(r.get(3)?),
+                        Cell::Int(r.get(4)?),
+                        Cell::Text(r.get(5)?),
+                        Cell::Text(if gone { format!("{label}（元データから削除）") } else { label.to_string() }),
+                    ]);
+                    Ok(())
+                },
+                f,
+            )
+        }),
+    }
 }
 
 /// Customers without a golden record: an export would leave them out.
@@ -184,21 +243,21 @@ pub fn write_all(conn: &Connection, out: &std::path::Path, kind: super::Kind) ->
     if missing > 0 {
         return Err(NoGolden(missing).into());
     }
-    let customers_t = customers(conn)?;
-    let n = customers_t.rows.len();
+    let ids = std::cell::RefCell::new(Vec::new());
     if kind == super::Kind::Xlsx {
-        let tables = [customers_t, events(conn)?, notes(conn)?, lineage(conn)?];
-        let counts: Vec<String> = tables.iter().map(|t| format!("{} {}", t.sheet, t.rows.len())).collect();
-        super::write(out, kind, &tables)?;
-        Ok(Written { counts: counts.join(", "), customers: n, unencodable: Vec::new() })
+        let mut sources = [customers(conn, &ids), events(conn), notes(conn), lineage(conn)];
+        let (_, counts) = super::write_sources(out, kind, &mut sources)?;
+        let shown: Vec<String> = sources.iter().zip(&counts).map(|(s, n)| format!("{} {n}", s.sheet)).collect();
+        Ok(Written { counts: shown.join(", "), customers: counts[0] as usize, unencodable: Vec::new() })
     } else {
-        let ids: Vec<String> =
-            customers_t.rows.iter().map(|r| if let super::Cell::Int(i) = r[0] { i.to_string() } else { String::new() }).collect();
-        let bad = super::write(out, kind, &[customers_t])?;
+        let mut sources = [customers(conn, &ids)];
+        let (bad, counts) = super::write_sources(out, kind, &mut sources)?;
+        drop(sources);
+        let ids = ids.into_inner();
         Ok(Written {
-            counts: format!("{n} customers"),
-            customers: n,
-            unencodable: bad.into_iter().map(|b| (ids.get(b.row.wrapping_sub(1)).cloned().unwrap_or_default(), b)).collect(),
+            counts: format!("{} customers", counts[0]),
+            customers: counts[0] as usize,
+            unencodable: bad.into_iter().map(|b| (ids.get(b.row.wrapping_sub(1)).map(|i| i.to_string()).unwrap_or_default(), b)).collect(),
         })
     }
 }
