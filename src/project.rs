@@ -141,11 +141,7 @@ impl Project {
         let dir = full.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
         let at = |p: &str| -> PathBuf {
             let p = Path::new(p);
-            if p.is_absolute() {
-                p.to_path_buf()
-            } else {
-                dir.join(p)
-            }
+            clean(&if p.is_absolute() { p.to_path_buf() } else { dir.join(p) })
         };
         if t.source.is_empty() {
             return Err(ProjectError(format!(
@@ -269,12 +265,28 @@ impl Project {
     }
 }
 
+/// `a/b/../c` → `a/c`, `a/./b` → `a/b`: paths as a person reads them.
+fn clean(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
 /// The files a pattern names: `data/ledger*.xlsx` — the folder part is
 /// taken as written (relative to the project), the file-name part may hold
 /// `*` and `?`. In name order.
 fn expand(dir: &Path, pattern: &str) -> Result<Vec<PathBuf>> {
     let p = Path::new(pattern);
-    let full = if p.is_absolute() { p.to_path_buf() } else { dir.join(p) };
+    let full = clean(&if p.is_absolute() { p.to_path_buf() } else { dir.join(p) });
     let name = full.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let parent = full.parent().map(Path::to_path_buf).unwrap_or_else(|| dir.to_path_buf());
     if parent.to_string_lossy().contains(['*', '?']) {
@@ -439,10 +451,11 @@ pub fn run(project: &Project, opts: &RunOptions) -> Result<RunSummary> {
         steps: Vec::new(),
         details: Vec::new(),
     };
-    if let Some(dir) = project.database.parent() {
-        if !dir.is_dir() {
-            bail!("cannot use the karte database {}: the folder {} does not exist", project.database.display(), dir.display());
+    if let Some(dir) = project.database.parent().filter(|d| !d.as_os_str().is_empty() && !d.is_dir()) {
+        if opts.dry_run {
+            bail!("the database's folder {} does not exist (a real run creates it)", dir.display());
         }
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create the database's folder {}", dir.display()))?;
     }
     let lock = store::acquire_lock(&project.database, "run", std::time::Duration::from_secs(opts.wait))?;
     // A dry run works on a copy of the database, thrown away at the end:

@@ -625,3 +625,27 @@ fn project_file_mistakes_are_named_and_exit_2() {
     assert!(r.stdout.contains("data/daily_*.csv"), "{}", r.stdout);
     assert_eq!(w.count("SELECT count(*) FROM records"), 454, "the other sources still ran");
 }
+
+#[test]
+fn the_readme_command_runs_the_bundled_samples_project() {
+    // samples/karte.toml as committed, in a copy of the repository's layout.
+    let w = Workdir::new();
+    for dir in ["samples", "mappings"] {
+        std::fs::create_dir_all(w.path(dir)).unwrap();
+        for e in std::fs::read_dir(repo(dir)).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_file() {
+                std::fs::copy(&p, w.path(dir).join(p.file_name().unwrap())).unwrap();
+            }
+        }
+    }
+    let r = w.run(["run", "--project", "samples/karte.toml", "--json"]);
+    r.ok();
+    let doc = json(&r);
+    assert_eq!(doc["customers"], 140);
+    assert_eq!(doc["records"], 454);
+    assert_eq!(doc["review_pending"], 12);
+    for out in ["karte.db", "review.xlsx", "karte.xlsx", "customers.csv"] {
+        assert!(w.path("target/sakura").join(out).is_file(), "{out}");
+    }
+}
