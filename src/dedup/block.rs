@@ -59,7 +59,35 @@ fn keys_of(key: &str, r: &Rec, out: &mut Vec<u64>) {
         "name" if r.name != 0 => out.push(r.name as u64),
         "reading" if r.reading != 0 => out.push(r.reading as u64),
         "customer_no" if r.number != 0 => out.push(pack(r.source as u32, r.number)),
+        "phone_slip" => out.extend(&r.slips),
         _ => {}
+    }
+}
+
+/// Keys that two phones one swap of neighbouring digits apart share: a swap
+/// lies within one side of a split, so one side is kept as it is and the
+/// other is taken as a set of digits (sorted); two splits, so that a swap
+/// across one split lies within a side of the other.
+pub fn slip_keys(phone: &str, out: &mut Vec<u64>) {
+    let b = phone.as_bytes();
+    if b.len() < 6 {
+        return;
+    }
+    for (tag, s) in [(1u8, b.len() / 2), (2, b.len() / 2 + 1)] {
+        for keep_head in [true, false] {
+            let (mut head, mut tail) = (b[..s].to_vec(), b[s..].to_vec());
+            if keep_head {
+                tail.sort_unstable();
+            } else {
+                head.sort_unstable();
+            }
+            let mut h = super::Fx::default();
+            std::hash::Hasher::write_u8(&mut h, tag * 2 + keep_head as u8);
+            std::hash::Hasher::write(&mut h, &head);
+            std::hash::Hasher::write_u8(&mut h, b'|');
+            std::hash::Hasher::write(&mut h, &tail);
+            out.push(std::hash::Hasher::finish(&h));
+        }
     }
 }
 

@@ -333,6 +333,15 @@ pub fn compare(l: &Loaded, a: &Rec, b: &Rec) -> Comparison {
     } else if let Some(p) = shared(&a.landlines, &b.landlines) {
         c.tf[F::Phone as usize] = p;
         2
+    } else if keyed_alike(l, &a.mobiles, &b.mobiles) {
+        // The same mobile with two neighbouring digits keyed in the wrong
+        // order (09012345678 / 09012354678): a typing slip, not another
+        // number (a random mobile is one such slip away from a given one
+        // about once in ten million). No term frequency: the value is not
+        // one value.
+        1
+    } else if keyed_alike(l, &a.landlines, &b.landlines) {
+        2
     } else if !a.mobiles.is_empty() && !b.mobiles.is_empty() {
         3
     } else {
@@ -375,6 +384,23 @@ fn shared(a: &[Sym], b: &[Sym]) -> Option<Sym> {
     a.iter().find(|x| b.contains(x)).copied()
 }
 
+/// Whether a phone of one list is a phone of the other with two
+/// neighbouring digits swapped.
+fn keyed_alike(l: &Loaded, a: &[Sym], b: &[Sym]) -> bool {
+    a.iter().any(|&x| b.iter().any(|&y| transposed(l.tables.phones.get(x), l.tables.phones.get(y))))
+}
+
+/// Two strings of one length that differ only by one swap of neighbouring
+/// characters.
+pub fn transposed(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() || a == b {
+        return false;
+    }
+    let Some(i) = a.iter().zip(b).position(|(x, y)| x != y) else { return false };
+    i + 1 < a.len() && a[i] == b[i + 1] && a[i + 1] == b[i] && a[i + 2..] == b[i + 2..]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -399,6 +425,15 @@ mod tests {
         // Short given names one kana apart are two people.
         assert_eq!(rel_reading("ユウキ", "ユウト"), Rel::Different);
         assert_eq!(rel_reading("ワタナベタロウ", "ワタナベタロ"), Rel::Similar);
+    }
+
+    #[test]
+    fn phone_slips() {
+        assert!(transposed("09012345678", "09012354678"));
+        assert!(!transposed("09012345678", "09012345678"));
+        assert!(!transposed("09012345678", "09012345679"));
+        assert!(!transposed("09012345678", "09021345687"));
+        assert!(!transposed("0901234567", "09012345678"));
     }
 
     #[test]

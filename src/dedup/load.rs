@@ -81,6 +81,9 @@ pub struct Rec {
     pub gender: u8,
     pub mobiles: Vec<Sym>,
     pub landlines: Vec<Sym>,
+    /// Blocking keys its phones share with the same phones keyed with two
+    /// neighbouring digits swapped (see [`super::block::slip_keys`]).
+    pub slips: Vec<u64>,
     pub email: Sym,
     pub address: Sym,
     pub town: Sym,
@@ -306,6 +309,7 @@ pub fn load(conn: &Connection) -> Result<Loaded> {
                 let list = if phone::kind_of(&p) == Some("mobile") { &mut rec.mobiles } else { &mut rec.landlines };
                 if !list.contains(&sym) {
                     list.push(sym);
+                    super::block::slip_keys(&p, &mut rec.slips);
                 }
             }
         }

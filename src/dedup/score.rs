@@ -89,6 +89,7 @@ pub const BLOCKING_KEYS: &[(&str, &str)] = &[
     ("reading_town", "the reading and the town"),
     ("name", "the kanji name alone (off by default: only review items come of it)"),
     ("reading", "the reading alone (off by default: only review items come of it)"),
+    ("phone_slip", "a phone keyed with two neighbouring digits swapped"),
     ("customer_no", "one source's customer number"),
 ];
 
