@@ -64,30 +64,23 @@ fn keys_of(key: &str, r: &Rec, out: &mut Vec<u64>) {
     }
 }
 
-/// Keys that two phones one swap of neighbouring digits apart share: a swap
-/// lies within one side of a split, so one side is kept as it is and the
-/// other is taken as a set of digits (sorted); two splits, so that a swap
-/// across one split lies within a side of the other.
+/// Keys that two phones one swap of neighbouring digits apart share: per
+/// position, the phone with the two digits there put in order (a swap at
+/// that position gives the same key, and nothing but a swap there does).
 pub fn slip_keys(phone: &str, out: &mut Vec<u64>) {
     let b = phone.as_bytes();
-    if b.len() < 6 {
-        return;
-    }
-    for (tag, s) in [(1u8, b.len() / 2), (2, b.len() / 2 + 1)] {
-        for keep_head in [true, false] {
-            let (mut head, mut tail) = (b[..s].to_vec(), b[s..].to_vec());
-            if keep_head {
-                tail.sort_unstable();
-            } else {
-                head.sort_unstable();
-            }
-            let mut h = super::Fx::default();
-            std::hash::Hasher::write_u8(&mut h, tag * 2 + keep_head as u8);
-            std::hash::Hasher::write(&mut h, &head);
-            std::hash::Hasher::write_u8(&mut h, b'|');
-            std::hash::Hasher::write(&mut h, &tail);
-            out.push(std::hash::Hasher::finish(&h));
+    for i in 0..b.len().saturating_sub(1) {
+        if b[i] == b[i + 1] {
+            continue;
         }
+        let mut k = b.to_vec();
+        if k[i] > k[i + 1] {
+            k.swap(i, i + 1);
+        }
+        let mut h = super::Fx::default();
+        std::hash::Hasher::write_usize(&mut h, i);
+        std::hash::Hasher::write(&mut h, &k);
+        out.push(std::hash::Hasher::finish(&h));
     }
 }
 

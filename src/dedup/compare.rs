@@ -93,6 +93,9 @@ pub struct Comparison {
     /// Both given names are known and clearly different (not a variant, a
     /// confusion or a loose reading).
     pub given_differs: bool,
+    /// The phone level comes from a phone keyed with two neighbouring
+    /// digits swapped, not from one number in both records.
+    pub phone_slip: bool,
 }
 
 /// Marks a reading symbol in [`Comparison::tf`] for the name.
@@ -278,7 +281,18 @@ pub fn name_level(l: &Loaded, a: &Rec, b: &Rec) -> (u8, bool) {
     let (fam, giv, given_differs) = name_parts(l, a, b);
     use Rel::*;
     let level = match (kx, rx) {
-        (None, None) => 0,
+        // One name in kanji only, the other in kana only: the parts whose
+        // readings the data taught (a given name's reading is learned from
+        // the many records that give both; a rare surname's often is not)
+        // say what they can.
+        (None, None) => match (fam, giv) {
+            (Equal | Close, Equal | Close) => 2,
+            (None, Equal | Close) => 3,
+            (Different | Similar, Equal | Close) => 4,
+            (Equal | Close, _) if given_differs => 5,
+            _ if given_differs => 6,
+            _ => 0,
+        },
         (Equal, Equal | Close | None) | (None, Equal) => 1,
         (Equal, _) | (Close, Equal | Close | None) | (None, Close) | (Similar, Equal) => 2,
         _ if given_differs && matches!(fam, Equal | Close) => 5,
@@ -337,10 +351,12 @@ pub fn compare(l: &Loaded, a: &Rec, b: &Rec) -> Comparison {
         // The same mobile with two neighbouring digits keyed in the wrong
         // order (09012345678 / 09012354678): a typing slip, not another
         // number (a random mobile is one such slip away from a given one
-        // about once in ten million). No term frequency: the value is not
-        // one value.
+        // about once in ten million; see the weight). No term frequency:
+        // the value is not one value.
+        c.phone_slip = true;
         1
     } else if keyed_alike(l, &a.landlines, &b.landlines) {
+        c.phone_slip = true;
         2
     } else if !a.mobiles.is_empty() && !b.mobiles.is_empty() {
         3

@@ -41,6 +41,11 @@ impl Interner {
     pub fn get(&self, s: Sym) -> &str {
         &self.strings[s as usize]
     }
+
+    /// The symbol of a string already interned.
+    pub fn find(&self, s: &str) -> Option<Sym> {
+        self.map.get(s).copied()
+    }
 }
 
 /// Symbol tables, one per kind of value.
@@ -166,6 +171,40 @@ fn lend_readings(recs: &mut [Rec]) {
         }
         if r.reading == 0 {
             r.reading = full.get(&r.name).copied().unwrap_or(0);
+        }
+    }
+}
+
+/// Names written without a space (`久保裕介`) split where the data itself
+/// splits them: the head a surname and the tail a given name that other
+/// records give as such (each in at least two records), and only one way
+/// of cutting the name fits. Otherwise the name stays whole (a surname and
+/// a given name are not guessed from a dictionary).
+fn split_names(recs: &mut [Rec], names: &Interner) {
+    let mut families: super::FastMap<Sym, u32> = super::FastMap::default();
+    let mut givens: super::FastMap<Sym, u32> = super::FastMap::default();
+    for r in recs.iter() {
+        if r.family != 0 && r.given != 0 {
+            *families.entry(r.family).or_default() += 1;
+            *givens.entry(r.given).or_default() += 1;
+        }
+    }
+    let known = |m: &super::FastMap<Sym, u32>, s: &str| names.find(s).filter(|k| m.get(k).is_some_and(|&n| n >= 2));
+    for r in recs.iter_mut() {
+        if r.name == 0 || r.family != 0 || r.given != 0 {
+            continue;
+        }
+        let full = names.get(r.name);
+        let mut found = None;
+        let mut ways = 0;
+        for (i, _) in full.char_indices().skip(1) {
+            if let (Some(f), Some(g)) = (known(&families, &full[..i]), known(&givens, &full[i..])) {
+                found = Some((f, g));
+                ways += 1;
+            }
+        }
+        if let (Some((f, g)), 1) = (found, ways) {
+            (r.family, r.given) = (f, g);
         }
     }
 }
@@ -323,6 +362,7 @@ pub fn load(conn: &Connection) -> Result<Loaded> {
         rec.date = latest.get(&id).copied().unwrap_or(0).max(first_visit);
         recs.push(rec);
     }
+    split_names(&mut recs, &tables.names);
     lend_readings(&mut recs);
     // A kanji name whose surname and given name each have a known reading
     // gets the whole reading (内田 → ウチダ and 真 → マコト: ウチダマコト).

@@ -310,7 +310,13 @@ impl Model {
         // a rare value keeps the level's weight. (Raising rare values above
         // the average would count a person's own duplicates as rarity.)
         let u = if tf > 0.0 { tf.max(u_level) } else { u_level };
-        let w = (m / u).log2();
+        let mut w = (m / u).log2();
+        if f == F::Phone && c.phone_slip {
+            // A number one swap of neighbouring digits away from another
+            // has about ten such neighbours: agreeing that way happens by
+            // chance about ten times as often as agreeing exactly.
+            w -= 10f64.log2();
+        }
         // Agreement never counts against a match, disagreement never for
         // it, whatever the estimates say.
         if DISAGREE[f as usize].contains(&(level as u8)) {
@@ -342,12 +348,14 @@ impl Model {
         // (a mobile, an e-mail) in common, nothing against. Independent
         // weights undervalue it (a family shares a mobile, but rarely a
         // given name); a mother and a daughter with one given name is rare
-        // in Japan.
+        // in Japan. A phone one digit swap away is not enough here: among
+        // a million phones such near misses between strangers are common.
         let marriage = c.levels[F::Name as usize] == 4
             && (c.levels[F::Phone as usize] == 1 || c.levels[F::Email as usize] == 1)
             && !matches!(c.levels[F::Birth as usize], 4)
             && c.levels[F::Gender as usize] != 2
-            && c.levels[F::Number as usize] != 2;
+            && c.levels[F::Number as usize] != 2
+            && !c.phone_slip;
         if marriage && verdict != Verdict::Merge {
             verdict = Verdict::Merge;
             rule = Some("same given name and a shared mobile or e-mail: a change of surname");
