@@ -60,6 +60,7 @@ fn keys_of(key: &str, r: &Rec, out: &mut Vec<u64>) {
         "reading" if r.reading != 0 => out.push(r.reading as u64),
         "customer_no" if r.number != 0 => out.push(pack(r.source as u32, r.number)),
         "phone_slip" => out.extend(&r.slips),
+        "name_shop" if r.alone != 0 => out.push(r.alone),
         _ => {}
     }
 }

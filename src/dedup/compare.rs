@@ -96,6 +96,14 @@ pub struct Comparison {
     /// The phone level comes from a phone keyed with two neighbouring
     /// digits swapped, not from one number in both records.
     pub phone_slip: bool,
+    /// Both records come from one shop, and no one else there goes by the
+    /// name they share (see [`super::load::Rec::alone`]).
+    pub alone_in_shop: bool,
+    /// The larger of the two records' expected namesakes.
+    pub namesakes: f32,
+    /// The phones differ only because one record gives a landline and the
+    /// other a mobile (nothing of one kind in both to compare).
+    pub phone_kinds_differ: bool,
 }
 
 /// Marks a reading symbol in [`Comparison::tf`] for the name.
@@ -334,6 +342,8 @@ pub fn compare(l: &Loaded, a: &Rec, b: &Rec) -> Comparison {
     if nl == 1 {
         c.tf[F::Name as usize] = if a.name != 0 && a.name == b.name { a.name } else { a.reading | READING_TAG };
     }
+    c.alone_in_shop = a.alone != 0 && a.alone == b.alone;
+    c.namesakes = a.namesakes.max(b.namesakes);
     c.levels[F::Birth as usize] = birth_level(a.birth, b.birth);
     // Phones: any of one equal to any of the other; a mobile is a person's,
     // a landline a household's.
@@ -361,6 +371,7 @@ pub fn compare(l: &Loaded, a: &Rec, b: &Rec) -> Comparison {
     } else if !a.mobiles.is_empty() && !b.mobiles.is_empty() {
         3
     } else {
+        c.phone_kinds_differ = a.landlines.is_empty() || b.landlines.is_empty();
         4
     };
     c.levels[F::Email as usize] = match (a.email, b.email) {

@@ -90,6 +90,7 @@ pub const BLOCKING_KEYS: &[(&str, &str)] = &[
     ("name", "the kanji name alone (off by default: only review items come of it)"),
     ("reading", "the reading alone (off by default: only review items come of it)"),
     ("phone_slip", "a phone keyed with two neighbouring digits swapped"),
+    ("name_shop", "the name (or reading) in one shop, when only two customers there have it"),
     ("customer_no", "one source's customer number"),
 ];
 
@@ -192,6 +193,10 @@ impl Config {
         out
     }
 }
+
+/// Expected namesakes below which a full name is rare (see
+/// [`Model::score`]).
+const RARE_NAME: f32 = 0.1;
 
 /// The levels of each field (in [`F::ALL`] order) that are evidence
 /// against a match.
@@ -359,6 +364,19 @@ impl Model {
         if marriage && verdict != Verdict::Merge {
             verdict = Verdict::Merge;
             rule = Some("same given name and a shared mobile or e-mail: a change of surname");
+        }
+        // A rare name in one shop: the same full name, no one else there by
+        // that name, fewer than one in ten people expected to share it by
+        // chance (its surname's share times its given name's), and nothing
+        // at all against. A common name (佐藤 美咲) or a name two people in
+        // the shop carry never merges this way.
+        // (A landline in one record and a mobile in the other is not a
+        // disagreement.)
+        let nothing_against =
+            F::ALL.iter().all(|&f| !DISAGREE[f as usize].contains(&c.levels[f as usize]) || (f == F::Phone && c.phone_kinds_differ));
+        if c.levels[F::Name as usize] == 1 && c.alone_in_shop && c.namesakes < RARE_NAME && nothing_against && verdict != Verdict::Merge {
+            verdict = Verdict::Merge;
+            rule = Some("a rare name, the only two customers by it in one shop, nothing against: one person");
         }
         if c.given_differs && verdict != Verdict::Separate {
             let birth = c.levels[F::Birth as usize];
