@@ -93,6 +93,17 @@ pub struct Comparison {
     /// Both given names are known and clearly different (not a variant, a
     /// confusion or a loose reading).
     pub given_differs: bool,
+    /// The phone level comes from a phone keyed with two neighbouring
+    /// digits swapped, not from one number in both records.
+    pub phone_slip: bool,
+    /// Both records come from one shop, and no one else there goes by the
+    /// name they share (see [`super::load::Rec::alone`]).
+    pub alone_in_shop: bool,
+    /// The larger of the two records' expected namesakes.
+    pub namesakes: f32,
+    /// The phones differ only because one record gives a landline and the
+    /// other a mobile (nothing of one kind in both to compare).
+    pub phone_kinds_differ: bool,
 }
 
 /// Marks a reading symbol in [`Comparison::tf`] for the name.
@@ -278,7 +289,18 @@ pub fn name_level(l: &Loaded, a: &Rec, b: &Rec) -> (u8, bool) {
     let (fam, giv, given_differs) = name_parts(l, a, b);
     use Rel::*;
     let level = match (kx, rx) {
-        (None, None) => 0,
+        // One name in kanji only, the other in kana only: the parts whose
+        // readings the data taught (a given name's reading is learned from
+        // the many records that give both; a rare surname's often is not)
+        // say what they can.
+        (None, None) => match (fam, giv) {
+            (Equal | Close, Equal | Close) => 2,
+            (None, Equal | Close) => 3,
+            (Different | Similar, Equal | Close) => 4,
+            (Equal | Close, _) if given_differs => 5,
+            _ if given_differs => 6,
+            _ => 0,
+        },
         (Equal, Equal | Close | None) | (None, Equal) => 1,
         (Equal, _) | (Close, Equal | Close | None) | (None, Close) | (Similar, Equal) => 2,
         _ if given_differs && matches!(fam, Equal | Close) => 5,
@@ -320,6 +342,8 @@ pub fn compare(l: &Loaded, a: &Rec, b: &Rec) -> Comparison {
     if nl == 1 {
         c.tf[F::Name as usize] = if a.name != 0 && a.name == b.name { a.name } else { a.reading | READING_TAG };
     }
+    c.alone_in_shop = a.alone != 0 && a.alone == b.alone;
+    c.namesakes = a.namesakes.max(b.namesakes);
     c.levels[F::Birth as usize] = birth_level(a.birth, b.birth);
     // Phones: any of one equal to any of the other; a mobile is a person's,
     // a landline a household's.
@@ -333,9 +357,21 @@ pub fn compare(l: &Loaded, a: &Rec, b: &Rec) -> Comparison {
     } else if let Some(p) = shared(&a.landlines, &b.landlines) {
         c.tf[F::Phone as usize] = p;
         2
+    } else if keyed_alike(l, &a.mobiles, &b.mobiles) {
+        // The same mobile with two neighbouring digits keyed in the wrong
+        // order (09012345678 / 09012354678): a typing slip, not another
+        // number (a random mobile is one such slip away from a given one
+        // about once in ten million; see the weight). No term frequency:
+        // the value is not one value.
+        c.phone_slip = true;
+        1
+    } else if keyed_alike(l, &a.landlines, &b.landlines) {
+        c.phone_slip = true;
+        2
     } else if !a.mobiles.is_empty() && !b.mobiles.is_empty() {
         3
     } else {
+        c.phone_kinds_differ = a.landlines.is_empty() || b.landlines.is_empty();
         4
     };
     c.levels[F::Email as usize] = match (a.email, b.email) {
@@ -375,6 +411,23 @@ fn shared(a: &[Sym], b: &[Sym]) -> Option<Sym> {
     a.iter().find(|x| b.contains(x)).copied()
 }
 
+/// Whether a phone of one list is a phone of the other with two
+/// neighbouring digits swapped.
+fn keyed_alike(l: &Loaded, a: &[Sym], b: &[Sym]) -> bool {
+    a.iter().any(|&x| b.iter().any(|&y| transposed(l.tables.phones.get(x), l.tables.phones.get(y))))
+}
+
+/// Two strings of one length that differ only by one swap of neighbouring
+/// characters.
+pub fn transposed(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() || a == b {
+        return false;
+    }
+    let Some(i) = a.iter().zip(b).position(|(x, y)| x != y) else { return false };
+    i + 1 < a.len() && a[i] == b[i + 1] && a[i + 1] == b[i] && a[i + 2..] == b[i + 2..]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -399,6 +452,15 @@ mod tests {
         // Short given names one kana apart are two people.
         assert_eq!(rel_reading("ユウキ", "ユウト"), Rel::Different);
         assert_eq!(rel_reading("ワタナベタロウ", "ワタナベタロ"), Rel::Similar);
+    }
+
+    #[test]
+    fn phone_slips() {
+        assert!(transposed("09012345678", "09012354678"));
+        assert!(!transposed("09012345678", "09012345678"));
+        assert!(!transposed("09012345678", "09012345679"));
+        assert!(!transposed("09012345678", "09021345687"));
+        assert!(!transposed("0901234567", "09012345678"));
     }
 
     #[test]

@@ -41,6 +41,11 @@ impl Interner {
     pub fn get(&self, s: Sym) -> &str {
         &self.strings[s as usize]
     }
+
+    /// The symbol of a string already interned.
+    pub fn find(&self, s: &str) -> Option<Sym> {
+        self.map.get(s).copied()
+    }
 }
 
 /// Symbol tables, one per kind of value.
@@ -56,6 +61,8 @@ pub struct Tables {
     pub towns: Interner,
     pub postals: Interner,
     pub numbers: Interner,
+    /// The shop (branch) a record was made in.
+    pub stores: Interner,
 }
 
 /// One active record, as matching sees it.
@@ -81,6 +88,9 @@ pub struct Rec {
     pub gender: u8,
     pub mobiles: Vec<Sym>,
     pub landlines: Vec<Sym>,
+    /// Blocking keys its phones share with the same phones keyed with two
+    /// neighbouring digits swapped (see [`super::block::slip_keys`]).
+    pub slips: Vec<u64>,
     pub email: Sym,
     pub address: Sym,
     pub town: Sym,
@@ -88,6 +98,14 @@ pub struct Rec {
     /// yyyymmdd of the record's latest dated fact (a visit, a purchase, a
     /// first visit); 0 when it has none.
     pub date: u32,
+    pub store: Sym,
+    /// The name (its reading when known) and the shop, when exactly one
+    /// other customer identity has that name in that shop; else 0.
+    pub alone: u64,
+    /// How many other people would carry this full name by chance: the
+    /// people counted times the share of its surname times the share of
+    /// its given name (each share from the records); ∞ when unknown.
+    pub namesakes: f32,
 }
 
 /// A source (an import's `source` name) and its priority.
@@ -167,6 +185,119 @@ fn lend_readings(recs: &mut [Rec]) {
     }
 }
 
+/// Names written without a space (`久保裕介`) split where the data itself
+/// splits them: the head a surname and the tail a given name that other
+/// records give as such (each in at least two records), and only one way
+/// of cutting the name fits. Otherwise the name stays whole (a surname and
+/// a given name are not guessed from a dictionary).
+fn split_names(recs: &mut [Rec], names: &Interner) {
+    let mut families: super::FastMap<Sym, u32> = super::FastMap::default();
+    let mut givens: super::FastMap<Sym, u32> = super::FastMap::default();
+    for r in recs.iter() {
+        if r.family != 0 && r.given != 0 {
+            *families.entry(r.family).or_default() += 1;
+            *givens.entry(r.given).or_default() += 1;
+        }
+    }
+    let known = |m: &super::FastMap<Sym, u32>, s: &str| names.find(s).filter(|k| m.get(k).is_some_and(|&n| n >= 2));
+    for r in recs.iter_mut() {
+        if r.name == 0 || r.family != 0 || r.given != 0 {
+            continue;
+        }
+        let full = names.get(r.name);
+        let mut found = None;
+        let mut ways = 0;
+        for (i, _) in full.char_indices().skip(1) {
+            if let (Some(f), Some(g)) = (known(&families, &full[..i]), known(&givens, &full[i..])) {
+                found = Some((f, g));
+                ways += 1;
+            }
+        }
+        if let (Some((f, g)), 1) = (found, ways) {
+            (r.family, r.given) = (f, g);
+        }
+    }
+}
+
+/// The name-and-shop key of each record, kept when the records with that
+/// name in that shop are two customers' at most: records that share a
+/// source's customer number, a phone, a birth date or an e-mail count as
+/// one; and each full name's expected namesakes.
+fn rarity(recs: &mut [Rec]) {
+    let key = |r: &Rec| -> u64 {
+        let name = if r.reading != 0 { r.reading | 1 << 31 } else { r.name };
+        if name == 0 || r.store == 0 {
+            0
+        } else {
+            ((name as u64) << 32) | r.store as u64
+        }
+    };
+    let mut keyed: Vec<(u64, u32)> = recs.iter().enumerate().filter_map(|(i, r)| Some((key(r), i as u32)).filter(|k| k.0 != 0)).collect();
+    keyed.sort_unstable();
+    let same = |a: &Rec, b: &Rec| {
+        (a.number != 0 && a.source == b.source && a.number == b.number)
+            || (a.birth != 0 && a.birth == b.birth)
+            || (a.email != 0 && a.email == b.email)
+            || a.mobiles.iter().chain(&a.landlines).any(|p| b.mobiles.contains(p) || b.landlines.contains(p))
+    };
+    let mut alone: Vec<u32> = Vec::new();
+    for group in keyed.chunk_by(|x, y| x.0 == y.0) {
+        if group.len() < 2 || group.len() > 32 {
+            continue;
+        }
+        let mut parent: Vec<usize> = (0..group.len()).collect();
+        fn root(p: &mut [usize], mut x: usize) -> usize {
+            while p[x] != x {
+                x = p[x];
+            }
+            x
+        }
+        for i in 0..group.len() {
+            for j in i + 1..group.len() {
+                if same(&recs[group[i].1 as usize], &recs[group[j].1 as usize]) {
+                    let (ri, rj) = (root(&mut parent, i), root(&mut parent, j));
+                    parent[ri] = rj;
+                }
+            }
+        }
+        let components = (0..group.len()).filter(|&i| root(&mut parent, i) == i).count();
+        if components == 2 {
+            alone.extend(group.iter().map(|g| g.1));
+        }
+    }
+    for i in alone {
+        let r = &mut recs[i as usize];
+        r.alone = key(r);
+    }
+    // Shares of surnames and given names, kanji and readings apart.
+    let mut parts: super::FastMap<u64, u32> = super::FastMap::default();
+    let tag = |kind: u64, s: Sym| (kind << 32) | s as u64;
+    for r in recs.iter() {
+        for (kind, s) in [(0, r.family), (1, r.given), (2, r.family_r), (3, r.given_r)] {
+            if s != 0 {
+                *parts.entry(tag(kind, s)).or_default() += 1;
+            }
+        }
+    }
+    let n = recs.len() as f64;
+    let share = |kind: u64, s: Sym| parts.get(&tag(kind, s)).map_or(1.0, |&c| c as f64 / n);
+    for r in recs.iter_mut() {
+        // The commoner of the two writings decides (a reading is shared by
+        // every kanji spelling of it).
+        let mut e = 0.0f64;
+        let mut known = false;
+        if r.family != 0 && r.given != 0 {
+            e = e.max(n * share(0, r.family) * share(1, r.given));
+            known = true;
+        }
+        if r.family_r != 0 && r.given_r != 0 {
+            e = e.max(n * share(2, r.family_r) * share(3, r.given_r));
+            known = true;
+        }
+        r.namesakes = if known { e as f32 } else { f32::INFINITY };
+    }
+}
+
 /// Text damaged on the way in: U+FFFD for bytes that did not decode, a
 /// Private Use Area character (gaiji), or 〓 (the mark a converter leaves
 /// for a character it could not write).
@@ -217,6 +348,7 @@ pub fn load(conn: &Connection) -> Result<Loaded> {
         towns: Interner::new(),
         postals: Interner::new(),
         numbers: Interner::new(),
+        stores: Interner::new(),
     };
     let mut sources: Vec<Source> = Vec::new();
     let mut import_source: super::FastMap<i64, u16> = super::FastMap::default();
@@ -250,7 +382,7 @@ pub fn load(conn: &Connection) -> Result<Loaded> {
     }
     let mut st = conn.prepare(
         "SELECT id, customer_id, import_id, customer_no, name_key, family_name, given_name, kana, family_kana, given_kana,
-                birth_date, gender, phone_key, mobile_key, phone2_key, email_key, address_key, postal_code, first_visit, name
+                birth_date, gender, phone_key, mobile_key, phone2_key, email_key, address_key, postal_code, first_visit, name, store
          FROM records WHERE status = 'active' AND customer_id IS NOT NULL ORDER BY id",
     )?;
     let mut rows = st.query([])?;
@@ -306,6 +438,7 @@ pub fn load(conn: &Connection) -> Result<Loaded> {
                 let list = if phone::kind_of(&p) == Some("mobile") { &mut rec.mobiles } else { &mut rec.landlines };
                 if !list.contains(&sym) {
                     list.push(sym);
+                    super::block::slip_keys(&p, &mut rec.slips);
                 }
             }
         }
@@ -317,8 +450,10 @@ pub fn load(conn: &Connection) -> Result<Loaded> {
         rec.postal = s(17)?.map_or(0, |v| tables.postals.intern(&v));
         let first_visit = s(18)?.map_or(0, |v| date_num(&v));
         rec.date = latest.get(&id).copied().unwrap_or(0).max(first_visit);
+        rec.store = s(20)?.map_or(0, |v| tables.stores.intern(v.trim()));
         recs.push(rec);
     }
+    split_names(&mut recs, &tables.names);
     lend_readings(&mut recs);
     // A kanji name whose surname and given name each have a known reading
     // gets the whole reading (内田 → ウチダ and 真 → マコト: ウチダマコト).
@@ -328,6 +463,7 @@ pub fn load(conn: &Connection) -> Result<Loaded> {
             r.reading = tables.readings.intern(&joined);
         }
     }
+    rarity(&mut recs);
     Ok(Loaded { recs, tables, sources })
 }
 

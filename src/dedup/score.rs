@@ -89,6 +89,8 @@ pub const BLOCKING_KEYS: &[(&str, &str)] = &[
     ("reading_town", "the reading and the town"),
     ("name", "the kanji name alone (off by default: only review items come of it)"),
     ("reading", "the reading alone (off by default: only review items come of it)"),
+    ("phone_slip", "a phone keyed with two neighbouring digits swapped"),
+    ("name_shop", "the name (or reading) in one shop, when only two customers there have it"),
     ("customer_no", "one source's customer number"),
 ];
 
@@ -191,6 +193,10 @@ impl Config {
         out
     }
 }
+
+/// Expected namesakes below which a full name is rare (see
+/// [`Model::score`]).
+const RARE_NAME: f32 = 0.1;
 
 /// The levels of each field (in [`F::ALL`] order) that are evidence
 /// against a match.
@@ -309,7 +315,13 @@ impl Model {
         // a rare value keeps the level's weight. (Raising rare values above
         // the average would count a person's own duplicates as rarity.)
         let u = if tf > 0.0 { tf.max(u_level) } else { u_level };
-        let w = (m / u).log2();
+        let mut w = (m / u).log2();
+        if f == F::Phone && c.phone_slip {
+            // A number one swap of neighbouring digits away from another
+            // has about ten such neighbours: agreeing that way happens by
+            // chance about ten times as often as agreeing exactly.
+            w -= 10f64.log2();
+        }
         // Agreement never counts against a match, disagreement never for
         // it, whatever the estimates say.
         if DISAGREE[f as usize].contains(&(level as u8)) {
@@ -341,15 +353,30 @@ impl Model {
         // (a mobile, an e-mail) in common, nothing against. Independent
         // weights undervalue it (a family shares a mobile, but rarely a
         // given name); a mother and a daughter with one given name is rare
-        // in Japan.
+        // in Japan. A phone one digit swap away is not enough here: among
+        // a million phones such near misses between strangers are common.
         let marriage = c.levels[F::Name as usize] == 4
             && (c.levels[F::Phone as usize] == 1 || c.levels[F::Email as usize] == 1)
             && !matches!(c.levels[F::Birth as usize], 4)
             && c.levels[F::Gender as usize] != 2
-            && c.levels[F::Number as usize] != 2;
+            && c.levels[F::Number as usize] != 2
+            && !c.phone_slip;
         if marriage && verdict != Verdict::Merge {
             verdict = Verdict::Merge;
             rule = Some("same given name and a shared mobile or e-mail: a change of surname");
+        }
+        // A rare name in one shop: the same full name, no one else there by
+        // that name, fewer than one in ten people expected to share it by
+        // chance (its surname's share times its given name's), and nothing
+        // at all against. A common name (佐藤 美咲) or a name two people in
+        // the shop carry never merges this way.
+        // (A landline in one record and a mobile in the other is not a
+        // disagreement.)
+        let nothing_against =
+            F::ALL.iter().all(|&f| !DISAGREE[f as usize].contains(&c.levels[f as usize]) || (f == F::Phone && c.phone_kinds_differ));
+        if c.levels[F::Name as usize] == 1 && c.alone_in_shop && c.namesakes < RARE_NAME && nothing_against && verdict != Verdict::Merge {
+            verdict = Verdict::Merge;
+            rule = Some("a rare name, the only two customers by it in one shop, nothing against: one person");
         }
         if c.given_differs && verdict != Verdict::Separate {
             let birth = c.levels[F::Birth as usize];
