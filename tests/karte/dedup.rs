@@ -84,6 +84,7 @@ fn samples_merge_people_across_sources_and_never_merge_a_family() {
     r.stdout_has("452 records").stdout_has("blocking mobile").stdout_has("customers: 452 before");
     let o = outcome(&w);
     let (precision, recall) = score(&o);
+    eprintln!("samples: precision {precision:.4}, recall {recall:.4}");
     assert_eq!(precision, 1.0, "a false merge");
     assert!(recall >= 0.9, "recall {recall}");
     // No customer holds two people of one household (or any two people).
