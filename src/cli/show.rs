@@ -242,6 +242,25 @@ fn karte(conn: &Connection, id: i64) -> Result<String> {
             None => others.push((i, value, origin(&file, &sheet, line), 0)),
         }
     }
+    // Values a source row had before it was edited (nightly re-imports).
+    let mut st = conn.prepare(
+        "SELECT h.\"values\", i.file_name, h.sheet, h.row FROM record_history h JOIN records r ON r.id = h.record_id
+         JOIN imports i ON i.id = h.import_id WHERE r.customer_id = ?1 AND h.change = 'edited' ORDER BY h.id",
+    )?;
+    let edits = st
+        .query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?)))?
+        .collect::<Result<Vec<_>, _>>()?;
+    for (json, file, sheet, line) in edits {
+        let old: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
+        for (i, (field, _)) in FIELDS.iter().enumerate() {
+            let Some(value) = old.get(*field).and_then(|v| v.as_str()) else { continue };
+            if golden_has(field, value) || others.iter().any(|(j, v, _, _)| *j == i && v == value) {
+                continue;
+            }
+            others.push((i, value.to_string(), format!("{} (変更前の値)", origin(&file, &sheet, line)), 0));
+        }
+    }
+    others.sort_by_key(|o| o.0);
     if !others.is_empty() {
         writeln!(out, "ほかの値 (履歴):")?;
         for (i, value, from, more) in others {
@@ -292,13 +311,34 @@ fn karte(conn: &Connection, id: i64) -> Result<String> {
             writeln!(out, "  {path}  ← {}", origin(&file, &sheet, row))?;
         }
     }
-    let mut st = conn.prepare("SELECT record_id, source_file, sheet, row FROM lineage WHERE customer_id = ?1 ORDER BY record_id")?;
+    let mut st = conn.prepare(
+        "SELECT l.record_id, l.source_file, l.sheet, l.row, l.gone,
+                (SELECT count(*) FROM record_history h WHERE h.record_id = l.record_id AND h.change = 'edited')
+         FROM lineage l WHERE l.customer_id = ?1 ORDER BY l.record_id",
+    )?;
     let recs = st
-        .query_map([id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?)))?
+        .query_map([id], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, bool>(4)?,
+                r.get::<_, i64>(5)?,
+            ))
+        })?
         .collect::<Result<Vec<_>, _>>()?;
     writeln!(out, "出所 ({} 件):", recs.len())?;
-    for (rid, file, sheet, row) in recs {
-        writeln!(out, "  レコード {rid}: {}", origin(&file, &sheet, row))?;
+    for (rid, file, sheet, row, gone, edits) in recs {
+        let mut notes = Vec::new();
+        if gone {
+            notes.push("元データから削除（記録は保持）".to_string());
+        }
+        if edits > 0 {
+            notes.push(format!("元データで {edits} 回変更"));
+        }
+        let notes = if notes.is_empty() { String::new() } else { format!("  [{}]", notes.join(", ")) };
+        writeln!(out, "  レコード {rid}: {}{notes}", origin(&file, &sheet, row))?;
     }
     Ok(out)
 }

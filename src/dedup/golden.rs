@@ -4,8 +4,10 @@
 //! `customer_values` view lists them all (old addresses, former surnames,
 //! every phone).
 //!
-//! Rules (a record's *date* is its latest visit or purchase, else its
-//! first-visit date; *priority* is its source's `priority` in the mapping):
+//! Rules (a record's *date* is its latest visit or purchase, its first-visit
+//! date, or the day its source row was last edited (a re-import found the row
+//! changed: staff correcting a phone is news), whichever is latest;
+//! *priority* is its source's `priority` in the mapping):
 //!
 //! | fields | rule |
 //! | --- | --- |
@@ -257,7 +259,8 @@ pub fn update(tx: &Transaction, customers: &[i64], full: bool) -> Result<u64> {
     let sql = if todo * 20 < live {
         format!(
             "SELECT r.customer_id, r.id, r.import_id,
-                    max(coalesce((SELECT max(date) FROM events e WHERE e.record_id = r.id), ''), coalesce(r.first_visit, '')),
+                    max(coalesce((SELECT max(date) FROM events e WHERE e.record_id = r.id), ''), coalesce(r.first_visit, ''),
+                        coalesce((SELECT substr(max(h.changed_at), 1, 10) FROM record_history h WHERE h.record_id = r.id AND h.change = 'edited'), '')),
                     {}
              FROM golden_todo t JOIN records r ON r.customer_id = t.customer_id
              WHERE r.status = 'active' ORDER BY r.customer_id, r.id",
@@ -266,7 +269,8 @@ pub fn update(tx: &Transaction, customers: &[i64], full: bool) -> Result<u64> {
     } else {
         format!(
             "SELECT r.customer_id, r.id, r.import_id,
-                    max(coalesce((SELECT max(date) FROM events e WHERE e.record_id = r.id), ''), coalesce(r.first_visit, '')),
+                    max(coalesce((SELECT max(date) FROM events e WHERE e.record_id = r.id), ''), coalesce(r.first_visit, ''),
+                        coalesce((SELECT substr(max(h.changed_at), 1, 10) FROM record_history h WHERE h.record_id = r.id AND h.change = 'edited'), '')),
                     {}
              FROM records r
              WHERE r.status = 'active' AND +r.customer_id IN (SELECT customer_id FROM golden_todo)

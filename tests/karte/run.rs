@@ -283,6 +283,17 @@ fn nightly_scenario_changes_only_what_changed_and_keeps_review_decisions() {
     let kept = day1.iter().filter(|(r, c)| day2.get(r) == Some(c)).count();
     assert!(day1.iter().all(|(r, c)| day2.get(r).is_none_or(|d| d <= c)));
     assert!(kept * 100 >= day1.len() * 95, "{kept} of {} records kept their customer id", day1.len());
+    // show: the old value beside the new one, the gone row marked.
+    let c = day2[&edited].to_string();
+    // The corrected mobile is the golden one (an edit is the newest news of
+    // a row); the old one stays in the history.
+    w.run(["show", "--db", "karte.db", &c])
+        .ok()
+        .stdout_has("携帯: 090-4200-8642")
+        .stdout_has("090-4200-8641")
+        .stdout_has("元データで 1 回変更");
+    let c = day2[&deleted].to_string();
+    w.run(["show", "--db", "karte.db", &c]).ok().stdout_has("元データから削除");
     // The export has the new customer.
     let csv = std::fs::read_to_string(w.path("out/crm.csv")).unwrap();
     assert!(csv.contains("新井"), "the new row's customer is exported");
