@@ -104,6 +104,11 @@ pub struct Comparison {
     /// The phones differ only because one record gives a landline and the
     /// other a mobile (nothing of one kind in both to compare).
     pub phone_kinds_differ: bool,
+    /// The names agree through their readings only: a kanji name on one
+    /// side against kana only on the other (a kana POS name against a
+    /// ledger's kanji), or kanji that do not agree. Two siblings named 悠斗
+    /// and 優斗 read the same.
+    pub reading_only: bool,
 }
 
 /// Marks a reading symbol in [`Comparison::tf`] for the name.
@@ -278,7 +283,7 @@ fn best(a: Rel, b: Rel) -> Rel {
 }
 
 /// The name level (see [`F::levels`]) and whether the given names differ.
-pub fn name_level(l: &Loaded, a: &Rec, b: &Rec) -> (u8, bool) {
+pub fn name_level(l: &Loaded, a: &Rec, b: &Rec) -> (u8, bool, bool) {
     let t = &l.tables;
     let kx = if a.name != 0 && a.name == b.name { Rel::Equal } else { rel_kanji(t.names.get(a.name), t.names.get(b.name)) };
     let rx = if a.reading != 0 && a.reading == b.reading {
@@ -309,7 +314,8 @@ pub fn name_level(l: &Loaded, a: &Rec, b: &Rec) -> (u8, bool) {
         _ => 6,
     };
     // Names that differ altogether count as clearly different too.
-    (level, (given_differs && level > 2) || level == 6)
+    let some_kanji = a.name != 0 || b.name != 0;
+    (level, (given_differs && level > 2) || level == 6, some_kanji && !matches!(kx, Equal | Close))
 }
 
 /// Birth dates (yyyymmdd numbers).
@@ -336,9 +342,10 @@ pub fn birth_level(a: u32, b: u32) -> u8 {
 /// Compares two records field by field.
 pub fn compare(l: &Loaded, a: &Rec, b: &Rec) -> Comparison {
     let mut c = Comparison::default();
-    let (nl, given_differs) = name_level(l, a, b);
+    let (nl, given_differs, reading_only) = name_level(l, a, b);
     c.levels[F::Name as usize] = nl;
     c.given_differs = given_differs;
+    c.reading_only = reading_only;
     if nl == 1 {
         c.tf[F::Name as usize] = if a.name != 0 && a.name == b.name { a.name } else { a.reading | READING_TAG };
     }

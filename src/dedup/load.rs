@@ -121,6 +121,12 @@ pub struct Loaded {
     pub sources: Vec<Source>,
 }
 
+/// A customer number as a key: width folded (NFKC), upper case, no spaces.
+fn number_key(v: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    v.nfkc().filter(|c| !c.is_whitespace()).flat_map(char::to_uppercase).collect()
+}
+
 /// "1977-04-03" → 19770403; anything not a full date → 0.
 pub fn date_num(s: &str) -> u32 {
     let b = s.as_bytes();
@@ -392,7 +398,9 @@ pub fn load(conn: &Connection) -> Result<Loaded> {
         let id: i64 = r.get(0)?;
         let mut rec =
             Rec { id, customer: r.get(1)?, source: import_source.get(&r.get::<_, i64>(2)?).copied().unwrap_or(0), ..Rec::default() };
-        rec.number = s(3)?.map_or(0, |v| tables.numbers.intern(&v));
+        // A customer number typed by hand: ｍ0000968, m0000968 and M0000968
+        // are one number.
+        rec.number = s(3)?.map_or(0, |v| tables.numbers.intern(&number_key(&v)));
         let name_key = s(4)?.unwrap_or_default();
         let family = s(5)?.map(|v| name::name_key(&v)).unwrap_or_default();
         let given = s(6)?.map(|v| name::name_key(&v)).unwrap_or_default();

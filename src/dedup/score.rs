@@ -378,6 +378,20 @@ impl Model {
             verdict = Verdict::Merge;
             rule = Some("a rare name, the only two customers by it in one shop, nothing against: one person");
         }
+        // Two customer numbers of one source, and names that agree only by
+        // their reading (one in kana, or kanji that differ): the shop saw
+        // two customers, and two family members can share a reading
+        // (ユウト: 悠斗 and 優斗). Not without a person's decision, unless
+        // a birth date or an e-mail (personal facts) agrees too.
+        if verdict == Verdict::Merge
+            && c.reading_only
+            && c.levels[F::Number as usize] == 2
+            && c.levels[F::Birth as usize] != 1
+            && c.levels[F::Email as usize] != 1
+        {
+            verdict = Verdict::Review;
+            rule = Some("the names agree only by their reading and the source gave two customer numbers: perhaps two family members");
+        }
         if c.given_differs && verdict != Verdict::Separate {
             let birth = c.levels[F::Birth as usize];
             // A shared mobile is not personal enough here: a child's booking
