@@ -429,10 +429,17 @@ impl Priors {
                 matched: false,
             };
             let i = p.list.len() as u32;
-            match key {
-                Some(k) => p.by_key.entry(k).or_default().push(i),
-                None if prior.same_file => p.by_hash.entry(prior.row_hash).or_default().push(i),
-                None => continue,
+            // Every record of this file is also found by its fingerprint: a
+            // row whose key finds nothing (the mapping gained or changed its
+            // natural_key) is still the record its identical row made.
+            if !prior.same_file && key.is_none() {
+                continue;
+            }
+            if prior.same_file {
+                p.by_hash.entry(prior.row_hash).or_default().push(i);
+            }
+            if let Some(k) = key {
+                p.by_key.entry(k).or_default().push(i);
             }
             p.list.push(prior);
         }
@@ -443,17 +450,20 @@ impl Priors {
     /// not matched yet, one with the same content first, then one of the
     /// same file, then the first.
     fn take(&mut self, r: &RowOut) -> Option<u32> {
-        let cands = match &r.natural_key {
-            Some(k) => self.by_key.get(k)?,
-            None => self.by_hash.get(&r.row_hash)?,
-        };
-        let free = || cands.iter().copied().filter(|&i| !self.list[i as usize].matched);
-        let pick = free()
-            .find(|&i| self.list[i as usize].row_hash == r.row_hash)
-            .or_else(|| free().find(|&i| self.list[i as usize].same_file))
-            .or_else(|| free().next())?;
+        let by_key = r.natural_key.as_ref().and_then(|k| self.by_key.get(k)).and_then(|c| self.pick(c, r.row_hash));
+        // Without a key, or when the key finds nothing (a mapping that
+        // gained, lost or changed its natural_key), the same row of this file.
+        let pick = by_key.or_else(|| self.by_hash.get(&r.row_hash).and_then(|c| self.pick(c, r.row_hash)))?;
         self.list[pick as usize].matched = true;
         Some(pick)
+    }
+
+    fn pick(&self, cands: &[u32], row_hash: i64) -> Option<u32> {
+        let free = || cands.iter().copied().filter(|&i| !self.list[i as usize].matched);
+        free()
+            .find(|&i| self.list[i as usize].row_hash == row_hash)
+            .or_else(|| free().find(|&i| self.list[i as usize].same_file))
+            .or_else(|| free().next())
     }
 }
 

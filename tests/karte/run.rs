@@ -653,3 +653,50 @@ fn the_readme_command_runs_the_bundled_samples_project() {
         assert!(w.path("target/sakura").join(out).is_file(), "{out}");
     }
 }
+
+/// A small project: one CSV source (mapping `m.toml` in the work dir, with
+/// or without a natural key), exported to CSV.
+fn small_project(w: &Workdir, key: bool) {
+    std::fs::create_dir_all(w.path("data")).unwrap();
+    write_small_mapping(w, key);
+    std::fs::write(
+        w.path("karte.toml"),
+        "database = \"karte.db\"\n[[source]]\nfiles = [\"data/*.csv\"]\nmapping = \"m.toml\"\n[dedup]\nreview = \"review.xlsx\"\n[[export]]\npath = \"out/c.csv\"\nencoding = \"utf-8\"\n",
+    )
+    .unwrap();
+}
+
+fn write_small_mapping(w: &Workdir, key: bool) {
+    let nk = if key { "natural_key = [\"No\"]\n" } else { "" };
+    std::fs::write(
+        w.path("m.toml"),
+        format!(
+            "[source]\nname = \"shop\"\nfiles = [\"*.csv\"]\n{nk}\n[fields]\ncustomer_no = \"No\"\nname = \"氏名\"\nphone = \"電話\"\n"
+        ),
+    )
+    .unwrap();
+}
+
+const SMALL: &str = "No,氏名,電話\n1,山田太郎,09011112222\n2,佐藤花子,09033334444\n3,鈴木一郎,09055556666\n";
+
+#[test]
+fn a_mapping_that_gains_a_natural_key_keeps_its_records() {
+    let w = Workdir::new();
+    small_project(&w, false);
+    std::fs::write(w.path("data/a.csv"), SMALL).unwrap();
+    run(&w, &[]).ok();
+    let before = customers(&w);
+    // The README's advice: give ledgers their 顧客No as natural_key.
+    write_small_mapping(&w, true);
+    let doc = json(run(&w, &["--json"]).ok());
+    let f = file(&doc, "a.csv");
+    assert_eq!((f["added"].as_u64(), f["gone"].as_u64()), (Some(0), Some(0)), "{f:#}");
+    assert_eq!(w.count("SELECT count(*) FROM records"), 3);
+    assert_eq!(w.count("SELECT count(*) FROM records WHERE gone_import IS NOT NULL"), 0);
+    assert_eq!(customers(&w), before, "every record keeps its customer");
+    // And back: the key taken away again.
+    write_small_mapping(&w, false);
+    let doc = json(run(&w, &["--json"]).ok());
+    assert_eq!(file(&doc, "a.csv")["added"].as_u64(), Some(0), "{doc:#}");
+    assert_eq!(w.count("SELECT count(*) FROM records"), 3);
+}
