@@ -300,8 +300,11 @@ impl Store {
     /// the project moved: a source's imports of the same file name from one
     /// other path that no longer exists. Its records are this file's.
     pub fn moved_from(&self, source: &str, file_name: &str, file_path: &str) -> Result<Option<String>> {
+        // Only paths whose imports still hold records: after a second move,
+        // the first path has handed all of its records on.
         let mut st = self.conn.prepare(
-            "SELECT DISTINCT file_path FROM imports WHERE source = ?1 AND file_name = ?2 AND file_path <> ?3 AND finished_at IS NOT NULL",
+            "SELECT DISTINCT file_path FROM imports i WHERE source = ?1 AND file_name = ?2 AND file_path <> ?3 AND finished_at IS NOT NULL
+               AND EXISTS (SELECT 1 FROM records r WHERE r.import_id = i.id AND r.gone_import IS NULL)",
         )?;
         let paths: Vec<String> = st.query_map(params![source, file_name, file_path], |r| r.get(0))?.collect::<Result<_, _>>()?;
         Ok(match paths.as_slice() {
@@ -387,6 +390,9 @@ struct Prior {
     gone: bool,
     /// Read from this same file (not another file of the source).
     same_file: bool,
+    /// Last read from this file at its current path (not where it was
+    /// before the project moved).
+    here: bool,
     /// Read with the same mapping as now: an equal row hash means equal values.
     same_mapping: bool,
     matched: bool,
@@ -409,12 +415,12 @@ impl Priors {
         let same = serde_json::to_string(&h.same_file)?;
         let mut st = tx.prepare(
             "SELECT r.id, r.natural_key, r.row_hash, r.sheet, r.row, r.customer_id, r.gone_import IS NOT NULL,
-                    i.file_path IN (SELECT value FROM json_each(?2)), i.mapping_hash IS ?3
+                    i.file_path IN (SELECT value FROM json_each(?2)), i.mapping_hash IS ?3, i.file_path = ?4
              FROM records r JOIN imports i ON i.id = r.import_id
              WHERE i.source = ?1 AND (r.natural_key IS NOT NULL OR i.file_path IN (SELECT value FROM json_each(?2)))
              ORDER BY r.id",
         )?;
-        let mut rows = st.query(params![h.source, same, h.mapping_hash])?;
+        let mut rows = st.query(params![h.source, same, h.mapping_hash, h.file_path])?;
         while let Some(r) = rows.next()? {
             let key: Option<String> = r.get(1)?;
             let prior = Prior {
@@ -426,6 +432,7 @@ impl Priors {
                 gone: r.get(6)?,
                 same_file: r.get(7)?,
                 same_mapping: r.get(8)?,
+                here: r.get(9)?,
                 matched: false,
             };
             let i = p.list.len() as u32;
@@ -831,7 +838,10 @@ impl<'c> ImportWriter<'c> {
         if prior.row_hash == r.row_hash && prior.same_mapping && !prior.gone {
             c.unchanged += 1;
             self.changes.set(c);
-            if prior.sheet != r.sheet || prior.row != r.row || !prior.same_file {
+            // A row read from elsewhere (another file of the source, or this
+            // file before the project moved) is now this import's: its
+            // lineage, and whether a later version of this file still has it.
+            if prior.sheet != r.sheet || prior.row != r.row || !prior.here {
                 let mut st = self.tx.prepare_cached(
                     "UPDATE records SET first_import = coalesce(first_import, import_id), import_id = ?1, sheet = ?2, row = ?3 WHERE id = ?4",
                 )?;

@@ -700,3 +700,37 @@ fn a_mapping_that_gains_a_natural_key_keeps_its_records() {
     assert_eq!(file(&doc, "a.csv")["added"].as_u64(), Some(0), "{doc:#}");
     assert_eq!(w.count("SELECT count(*) FROM records"), 3);
 }
+
+#[test]
+fn a_moved_project_then_an_edited_file_doubles_nothing() {
+    let w = Workdir::new();
+    // The project in shop/, run; moved to shop2/, run; a row added; moved
+    // again to shop3/, a row deleted: never a record twice, and the
+    // deleted row is marked gone.
+    let shop = w.path("shop");
+    std::fs::create_dir_all(shop.join("data")).unwrap();
+    write_small_mapping(&w, false);
+    std::fs::rename(w.path("m.toml"), shop.join("m.toml")).unwrap();
+    std::fs::write(shop.join("karte.toml"), "[[source]]\nfiles = [\"data/*.csv\"]\nmapping = \"m.toml\"\n[dedup]\nenabled = false\n")
+        .unwrap();
+    std::fs::write(shop.join("data/a.csv"), SMALL).unwrap();
+    let run_in = |dir: &str| w.run(["run", "--project", &format!("{dir}/karte.toml"), "--json"]);
+    run_in("shop").ok();
+    std::fs::rename(w.path("shop"), w.path("shop2")).unwrap();
+    run_in("shop2").ok();
+    let mut text = SMALL.to_string();
+    text.push_str("4,田中次郎,09077778888\n");
+    std::fs::write(w.path("shop2/data/a.csv"), &text).unwrap();
+    let doc = json(run_in("shop2").ok());
+    let f = file(&doc, "a.csv");
+    assert_eq!((f["added"].as_u64(), f["unchanged_rows"].as_u64()), (Some(1), Some(3)), "{f:#}");
+    std::fs::rename(w.path("shop2"), w.path("shop3")).unwrap();
+    std::fs::write(w.path("shop3/data/a.csv"), text.replace("2,佐藤花子,09033334444\n", "")).unwrap();
+    let doc = json(run_in("shop3").ok());
+    let f = file(&doc, "a.csv");
+    assert_eq!((f["added"].as_u64(), f["gone"].as_u64()), (Some(0), Some(1)), "{f:#}");
+    let c = rusqlite::Connection::open(w.path("shop3/karte.db")).unwrap();
+    let n = |sql: &str| -> i64 { c.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(n("SELECT count(*) FROM records"), 4);
+    assert_eq!(n("SELECT count(*) FROM records WHERE gone_import IS NOT NULL"), 1);
+}
