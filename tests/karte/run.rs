@@ -734,3 +734,44 @@ fn a_moved_project_then_an_edited_file_doubles_nothing() {
     assert_eq!(n("SELECT count(*) FROM records"), 4);
     assert_eq!(n("SELECT count(*) FROM records WHERE gone_import IS NOT NULL"), 1);
 }
+
+#[test]
+fn decisions_written_into_the_review_report_survive_the_next_run() {
+    let w = Workdir::new();
+    project(&w);
+    run(&w, &[]).ok();
+    let report = w.path("review/review.xlsx");
+    // A person opens the report, decides two pairs and saves it; the
+    // nightly run comes before anyone ran karte review apply, and a
+    // booking was added meanwhile (the data changed: dedup runs again).
+    let filled = w.path("filled.xlsx");
+    crate::dedup::decide(&report, &filled, |n| match n {
+        1 => Some("別人"),
+        2 => Some("別人"),
+        _ => None,
+    });
+    std::fs::rename(&filled, &report).unwrap();
+    let web = w.path("data/sakura_web.csv");
+    let mut text = std::fs::read_to_string(&web).unwrap();
+    text.push_str("W991231-001,2024/12/31 10:00,2025/01/05,新井　一郎,あらい　いちろう,08011112222,arai@example.jp,カット,\"¥4,400\",\n");
+    std::fs::write(&web, text).unwrap();
+    let doc = json(run(&w, &["--json"]).ok());
+    assert_eq!(doc["dedup"]["ran"], true, "{doc:#}");
+    assert_eq!(doc["review_applied"]["separated"], 2, "{doc:#}");
+    assert_eq!(w.count("SELECT count(*) FROM pair_decisions WHERE decision = 'separate'"), 2);
+    // A report whose decisions cannot be applied is kept, not replaced.
+    run(&w, &[]).ok();
+    crate::dedup::decide(&report, &filled, |n| match n {
+        1 => Some("どちらでもない"),
+        2 => Some("別人"),
+        _ => None,
+    });
+    std::fs::rename(&filled, &report).unwrap();
+    let kept = std::fs::read(&report).unwrap();
+    std::fs::write(&web, std::fs::read_to_string(&web).unwrap().replace("新井　一郎", "新井　一朗")).unwrap();
+    let r = run(&w, &["--json"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let doc = json(&r);
+    assert_eq!(doc["review_report"]["outcome"], "failed", "{doc:#}");
+    assert_eq!(std::fs::read(&report).unwrap(), kept, "the person's report is not overwritten");
+}
