@@ -462,7 +462,18 @@ pub fn run(project: &Project, opts: &RunOptions) -> Result<RunSummary> {
         }
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create the database's folder {}", dir.display()))?;
     }
-    let lock = store::acquire_lock(&project.database, "run", std::time::Duration::from_secs(opts.wait))?;
+    // A dry run writes nothing, not even the lock file: with no lock file
+    // nobody holds the database (it works on a copy anyway).
+    let lock_file = {
+        let mut p = project.database.clone().into_os_string();
+        p.push(".lock");
+        PathBuf::from(p)
+    };
+    let lock = if opts.dry_run && !lock_file.exists() {
+        None
+    } else {
+        Some(store::acquire_lock(&project.database, "run", std::time::Duration::from_secs(opts.wait))?)
+    };
     // A dry run works on a copy of the database, thrown away at the end:
     // exactly what would change, and nothing written.
     let scratch = if opts.dry_run { Some(Scratch::new(&project.database)?) } else { None };

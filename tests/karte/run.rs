@@ -555,6 +555,7 @@ fn a_dry_run_shows_what_would_change_and_writes_nothing() {
     r.ok().stdout_has("dry run").stdout_has("would write").stdout_has("imported 4");
     assert!(!w.db().exists() || w.count("SELECT count(*) FROM records") == 0);
     assert!(!w.path("out").exists() && !w.path("review").exists());
+    assert!(!w.path("karte.db.lock").exists(), "a dry run leaves no lock file behind");
 
     run(&w, &[]).ok();
     let web = w.path("data/sakura_web.csv");
