@@ -399,6 +399,10 @@ pub struct RunSummary {
     pub dedup: DedupResult,
     /// Review items waiting for a person (all runs).
     pub review_pending: u64,
+    /// Decisions a person wrote into the review report and had not applied
+    /// yet: applied before dedup (which would replace the report).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review_applied: Option<crate::dedup::review::Applied>,
     pub review_report: Option<OutputResult>,
     pub exports: Vec<OutputResult>,
     /// Values the CP932 exports could not hold: (export, customer, field,
@@ -441,6 +445,7 @@ pub fn run(project: &Project, opts: &RunOptions) -> Result<RunSummary> {
         broken: project.broken.clone(),
         dedup: DedupResult::default(),
         review_pending: 0,
+        review_applied: None,
         review_report: None,
         exports: Vec::new(),
         unencodable: Vec::new(),
@@ -457,7 +462,18 @@ pub fn run(project: &Project, opts: &RunOptions) -> Result<RunSummary> {
         }
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create the database's folder {}", dir.display()))?;
     }
-    let lock = store::acquire_lock(&project.database, "run", std::time::Duration::from_secs(opts.wait))?;
+    // A dry run writes nothing, not even the lock file: with no lock file
+    // nobody holds the database (it works on a copy anyway).
+    let lock_file = {
+        let mut p = project.database.clone().into_os_string();
+        p.push(".lock");
+        PathBuf::from(p)
+    };
+    let lock = if opts.dry_run && !lock_file.exists() {
+        None
+    } else {
+        Some(store::acquire_lock(&project.database, "run", std::time::Duration::from_secs(opts.wait))?)
+    };
     // A dry run works on a copy of the database, thrown away at the end:
     // exactly what would change, and nothing written.
     let scratch = if opts.dry_run { Some(Scratch::new(&project.database)?) } else { None };
@@ -518,6 +534,35 @@ pub fn run(project: &Project, opts: &RunOptions) -> Result<RunSummary> {
         sum.steps.push(("import".into(), t.elapsed().as_secs_f64()));
     }
 
+    // Decisions a person wrote into the review report but did not apply:
+    // applied now, before dedup supersedes their items and the report is
+    // written again (which would throw them away). When they cannot be
+    // applied, the report is kept as it is and dedup waits for it.
+    let mut keep_report = false;
+    if project.dedup_enabled && project.review.is_file() {
+        let shown = project.review.display().to_string();
+        // A report karte cannot read is written again, as before.
+        let n = crate::dedup::review::unapplied(&store.conn, &project.review).unwrap_or(0);
+        {
+            if n > 0 {
+                match crate::dedup::review::apply(&mut store.conn, &project.review) {
+                    Ok(a) => sum.review_applied = Some(a),
+                    Err(e) => {
+                        failed_steps = true;
+                        keep_report = true;
+                        sum.review_report = Some(OutputResult {
+                            path: shown,
+                            outcome: "failed",
+                            note: Some(format!(
+                                "it holds {n} decision(s) not applied yet, and they could not be applied: {e:#}; the report was kept as it is and dedup did not run: correct it and run karte review apply (or karte run) again"
+                            )),
+                        });
+                    }
+                }
+            }
+        }
+    }
+
     // 2. Dedup, when the data changed since the last one (or its settings did).
     let config_text = project
         .dedup_config
@@ -527,6 +572,8 @@ pub fn run(project: &Project, opts: &RunOptions) -> Result<RunSummary> {
     let records: i64 = store.conn.query_row("SELECT count(*) FROM records WHERE status = 'active'", [], |r| r.get(0))?;
     if !project.dedup_enabled {
         sum.dedup.note = Some("dedup is switched off in the project file".into());
+    } else if keep_report {
+        sum.dedup.note = Some("not run: the review report holds decisions that could not be applied".into());
     } else if records == 0 {
         sum.dedup.note = Some("no records yet".into());
     } else {
@@ -596,7 +643,7 @@ pub fn run(project: &Project, opts: &RunOptions) -> Result<RunSummary> {
         Export(&'p ExportSpec),
     }
     let mut jobs: Vec<(usize, Job)> = Vec::new();
-    if project.dedup_enabled {
+    if project.dedup_enabled && !keep_report {
         let shown = project.review.display().to_string();
         let res = (|| -> Result<Option<OutputResult>> {
             let Some((review_run, items)) = crate::dedup::review::pending(&store.conn)? else {

@@ -146,6 +146,13 @@ fn render(s: &RunSummary, p: &Project) -> String {
     for b in &s.broken {
         let _ = writeln!(o, "  FAILED: {b}");
     }
+    if let Some(a) = &s.review_applied {
+        let _ = writeln!(
+            o,
+            "review: decisions in the report applied first: merged {}, separated {}, undecided {} ({} records moved)",
+            a.merged, a.separated, a.undecided, a.records_moved
+        );
+    }
     let d = &s.dedup;
     if d.ran {
         let _ = writeln!(
@@ -166,7 +173,7 @@ fn render(s: &RunSummary, p: &Project) -> String {
         let _ = writeln!(o, "dedup: skipped ({})", d.note.as_deref().unwrap_or(""));
     }
     if let Some(r) = &s.review_report {
-        if s.review_pending > 0 {
+        if s.review_pending > 0 && r.outcome != "failed" {
             let _ = writeln!(
                 o,
                 "review: {} pair(s) wait for a person — {} ({}{}); after deciding: karte review apply --db {} {}",

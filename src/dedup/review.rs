@@ -411,6 +411,20 @@ fn read_report(path: &Path) -> Result<(Vec<Row>, Vec<String>)> {
     Ok((out, errors))
 }
 
+/// How many decisions (統合 or 別人) a review report holds on items that
+/// still wait for a person: a report filled in but not applied yet.
+pub fn unapplied(conn: &Connection, path: &Path) -> Result<u64> {
+    let (rows, _) = read_report(path)?;
+    let mut st = conn.prepare("SELECT 1 FROM review_items WHERE id = ?1 AND status IN ('open', 'undecided')")?;
+    let mut n = 0;
+    for r in rows.iter().filter(|r| r.decision != Decision::Undecided) {
+        if st.exists([r.item])? {
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
 /// Applies a review report: all of it, or (on any problem) nothing.
 pub fn apply(conn: &mut Connection, path: &Path) -> Result<Applied> {
     let (rows, mut errors) = read_report(path)?;

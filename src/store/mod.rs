@@ -300,8 +300,11 @@ impl Store {
     /// the project moved: a source's imports of the same file name from one
     /// other path that no longer exists. Its records are this file's.
     pub fn moved_from(&self, source: &str, file_name: &str, file_path: &str) -> Result<Option<String>> {
+        // Only paths whose imports still hold records: after a second move,
+        // the first path has handed all of its records on.
         let mut st = self.conn.prepare(
-            "SELECT DISTINCT file_path FROM imports WHERE source = ?1 AND file_name = ?2 AND file_path <> ?3 AND finished_at IS NOT NULL",
+            "SELECT DISTINCT file_path FROM imports i WHERE source = ?1 AND file_name = ?2 AND file_path <> ?3 AND finished_at IS NOT NULL
+               AND EXISTS (SELECT 1 FROM records r WHERE r.import_id = i.id AND r.gone_import IS NULL)",
         )?;
         let paths: Vec<String> = st.query_map(params![source, file_name, file_path], |r| r.get(0))?.collect::<Result<_, _>>()?;
         Ok(match paths.as_slice() {
@@ -387,6 +390,9 @@ struct Prior {
     gone: bool,
     /// Read from this same file (not another file of the source).
     same_file: bool,
+    /// Last read from this file at its current path (not where it was
+    /// before the project moved).
+    here: bool,
     /// Read with the same mapping as now: an equal row hash means equal values.
     same_mapping: bool,
     matched: bool,
@@ -409,12 +415,12 @@ impl Priors {
         let same = serde_json::to_string(&h.same_file)?;
         let mut st = tx.prepare(
             "SELECT r.id, r.natural_key, r.row_hash, r.sheet, r.row, r.customer_id, r.gone_import IS NOT NULL,
-                    i.file_path IN (SELECT value FROM json_each(?2)), i.mapping_hash IS ?3
+                    i.file_path IN (SELECT value FROM json_each(?2)), i.mapping_hash IS ?3, i.file_path = ?4
              FROM records r JOIN imports i ON i.id = r.import_id
              WHERE i.source = ?1 AND (r.natural_key IS NOT NULL OR i.file_path IN (SELECT value FROM json_each(?2)))
              ORDER BY r.id",
         )?;
-        let mut rows = st.query(params![h.source, same, h.mapping_hash])?;
+        let mut rows = st.query(params![h.source, same, h.mapping_hash, h.file_path])?;
         while let Some(r) = rows.next()? {
             let key: Option<String> = r.get(1)?;
             let prior = Prior {
@@ -426,13 +432,21 @@ impl Priors {
                 gone: r.get(6)?,
                 same_file: r.get(7)?,
                 same_mapping: r.get(8)?,
+                here: r.get(9)?,
                 matched: false,
             };
             let i = p.list.len() as u32;
-            match key {
-                Some(k) => p.by_key.entry(k).or_default().push(i),
-                None if prior.same_file => p.by_hash.entry(prior.row_hash).or_default().push(i),
-                None => continue,
+            // Every record of this file is also found by its fingerprint: a
+            // row whose key finds nothing (the mapping gained or changed its
+            // natural_key) is still the record its identical row made.
+            if !prior.same_file && key.is_none() {
+                continue;
+            }
+            if prior.same_file {
+                p.by_hash.entry(prior.row_hash).or_default().push(i);
+            }
+            if let Some(k) = key {
+                p.by_key.entry(k).or_default().push(i);
             }
             p.list.push(prior);
         }
@@ -443,17 +457,20 @@ impl Priors {
     /// not matched yet, one with the same content first, then one of the
     /// same file, then the first.
     fn take(&mut self, r: &RowOut) -> Option<u32> {
-        let cands = match &r.natural_key {
-            Some(k) => self.by_key.get(k)?,
-            None => self.by_hash.get(&r.row_hash)?,
-        };
-        let free = || cands.iter().copied().filter(|&i| !self.list[i as usize].matched);
-        let pick = free()
-            .find(|&i| self.list[i as usize].row_hash == r.row_hash)
-            .or_else(|| free().find(|&i| self.list[i as usize].same_file))
-            .or_else(|| free().next())?;
+        let by_key = r.natural_key.as_ref().and_then(|k| self.by_key.get(k)).and_then(|c| self.pick(c, r.row_hash));
+        // Without a key, or when the key finds nothing (a mapping that
+        // gained, lost or changed its natural_key), the same row of this file.
+        let pick = by_key.or_else(|| self.by_hash.get(&r.row_hash).and_then(|c| self.pick(c, r.row_hash)))?;
         self.list[pick as usize].matched = true;
         Some(pick)
+    }
+
+    fn pick(&self, cands: &[u32], row_hash: i64) -> Option<u32> {
+        let free = || cands.iter().copied().filter(|&i| !self.list[i as usize].matched);
+        free()
+            .find(|&i| self.list[i as usize].row_hash == row_hash)
+            .or_else(|| free().find(|&i| self.list[i as usize].same_file))
+            .or_else(|| free().next())
     }
 }
 
@@ -821,7 +838,10 @@ impl<'c> ImportWriter<'c> {
         if prior.row_hash == r.row_hash && prior.same_mapping && !prior.gone {
             c.unchanged += 1;
             self.changes.set(c);
-            if prior.sheet != r.sheet || prior.row != r.row || !prior.same_file {
+            // A row read from elsewhere (another file of the source, or this
+            // file before the project moved) is now this import's: its
+            // lineage, and whether a later version of this file still has it.
+            if prior.sheet != r.sheet || prior.row != r.row || !prior.here {
                 let mut st = self.tx.prepare_cached(
                     "UPDATE records SET first_import = coalesce(first_import, import_id), import_id = ?1, sheet = ?2, row = ?3 WHERE id = ?4",
                 )?;

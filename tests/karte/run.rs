@@ -566,6 +566,7 @@ fn a_dry_run_shows_what_would_change_and_writes_nothing() {
     r.ok().stdout_has("dry run").stdout_has("would write").stdout_has("imported 4");
     assert!(!w.db().exists() || w.count("SELECT count(*) FROM records") == 0);
     assert!(!w.path("out").exists() && !w.path("review").exists());
+    assert!(!w.path("karte.db.lock").exists(), "a dry run leaves no lock file behind");
 
     run(&w, &[]).ok();
     let web = w.path("data/sakura_web.csv");
@@ -663,4 +664,126 @@ fn the_readme_command_runs_the_bundled_samples_project() {
     for out in ["karte.db", "review.xlsx", "karte.xlsx", "customers.csv"] {
         assert!(w.path("target/sakura").join(out).is_file(), "{out}");
     }
+}
+
+/// A small project: one CSV source (mapping `m.toml` in the work dir, with
+/// or without a natural key), exported to CSV.
+fn small_project(w: &Workdir, key: bool) {
+    std::fs::create_dir_all(w.path("data")).unwrap();
+    write_small_mapping(w, key);
+    std::fs::write(
+        w.path("karte.toml"),
+        "database = \"karte.db\"\n[[source]]\nfiles = [\"data/*.csv\"]\nmapping = \"m.toml\"\n[dedup]\nreview = \"review.xlsx\"\n[[export]]\npath = \"out/c.csv\"\nencoding = \"utf-8\"\n",
+    )
+    .unwrap();
+}
+
+fn write_small_mapping(w: &Workdir, key: bool) {
+    let nk = if key { "natural_key = [\"No\"]\n" } else { "" };
+    std::fs::write(
+        w.path("m.toml"),
+        format!(
+            "[source]\nname = \"shop\"\nfiles = [\"*.csv\"]\n{nk}\n[fields]\ncustomer_no = \"No\"\nname = \"氏名\"\nphone = \"電話\"\n"
+        ),
+    )
+    .unwrap();
+}
+
+const SMALL: &str = "No,氏名,電話\n1,山田太郎,09011112222\n2,佐藤花子,09033334444\n3,鈴木一郎,09055556666\n";
+
+#[test]
+fn a_mapping_that_gains_a_natural_key_keeps_its_records() {
+    let w = Workdir::new();
+    small_project(&w, false);
+    std::fs::write(w.path("data/a.csv"), SMALL).unwrap();
+    run(&w, &[]).ok();
+    let before = customers(&w);
+    // The README's advice: give ledgers their 顧客No as natural_key.
+    write_small_mapping(&w, true);
+    let doc = json(run(&w, &["--json"]).ok());
+    let f = file(&doc, "a.csv");
+    assert_eq!((f["added"].as_u64(), f["gone"].as_u64()), (Some(0), Some(0)), "{f:#}");
+    assert_eq!(w.count("SELECT count(*) FROM records"), 3);
+    assert_eq!(w.count("SELECT count(*) FROM records WHERE gone_import IS NOT NULL"), 0);
+    assert_eq!(customers(&w), before, "every record keeps its customer");
+    // And back: the key taken away again.
+    write_small_mapping(&w, false);
+    let doc = json(run(&w, &["--json"]).ok());
+    assert_eq!(file(&doc, "a.csv")["added"].as_u64(), Some(0), "{doc:#}");
+    assert_eq!(w.count("SELECT count(*) FROM records"), 3);
+}
+
+#[test]
+fn a_moved_project_then_an_edited_file_doubles_nothing() {
+    let w = Workdir::new();
+    // The project in shop/, run; moved to shop2/, run; a row added; moved
+    // again to shop3/, a row deleted: never a record twice, and the
+    // deleted row is marked gone.
+    let shop = w.path("shop");
+    std::fs::create_dir_all(shop.join("data")).unwrap();
+    write_small_mapping(&w, false);
+    std::fs::rename(w.path("m.toml"), shop.join("m.toml")).unwrap();
+    std::fs::write(shop.join("karte.toml"), "[[source]]\nfiles = [\"data/*.csv\"]\nmapping = \"m.toml\"\n[dedup]\nenabled = false\n")
+        .unwrap();
+    std::fs::write(shop.join("data/a.csv"), SMALL).unwrap();
+    let run_in = |dir: &str| w.run(["run", "--project", &format!("{dir}/karte.toml"), "--json"]);
+    run_in("shop").ok();
+    std::fs::rename(w.path("shop"), w.path("shop2")).unwrap();
+    run_in("shop2").ok();
+    let mut text = SMALL.to_string();
+    text.push_str("4,田中次郎,09077778888\n");
+    std::fs::write(w.path("shop2/data/a.csv"), &text).unwrap();
+    let doc = json(run_in("shop2").ok());
+    let f = file(&doc, "a.csv");
+    assert_eq!((f["added"].as_u64(), f["unchanged_rows"].as_u64()), (Some(1), Some(3)), "{f:#}");
+    std::fs::rename(w.path("shop2"), w.path("shop3")).unwrap();
+    std::fs::write(w.path("shop3/data/a.csv"), text.replace("2,佐藤花子,09033334444\n", "")).unwrap();
+    let doc = json(run_in("shop3").ok());
+    let f = file(&doc, "a.csv");
+    assert_eq!((f["added"].as_u64(), f["gone"].as_u64()), (Some(0), Some(1)), "{f:#}");
+    let c = rusqlite::Connection::open(w.path("shop3/karte.db")).unwrap();
+    let n = |sql: &str| -> i64 { c.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(n("SELECT count(*) FROM records"), 4);
+    assert_eq!(n("SELECT count(*) FROM records WHERE gone_import IS NOT NULL"), 1);
+}
+
+#[test]
+fn decisions_written_into_the_review_report_survive_the_next_run() {
+    let w = Workdir::new();
+    project(&w);
+    run(&w, &[]).ok();
+    let report = w.path("review/review.xlsx");
+    // A person opens the report, decides two pairs and saves it; the
+    // nightly run comes before anyone ran karte review apply, and a
+    // booking was added meanwhile (the data changed: dedup runs again).
+    let filled = w.path("filled.xlsx");
+    crate::dedup::decide(&report, &filled, |n| match n {
+        1 => Some("別人"),
+        2 => Some("別人"),
+        _ => None,
+    });
+    std::fs::rename(&filled, &report).unwrap();
+    let web = w.path("data/sakura_web.csv");
+    let mut text = std::fs::read_to_string(&web).unwrap();
+    text.push_str("W991231-001,2024/12/31 10:00,2025/01/05,新井　一郎,あらい　いちろう,08011112222,arai@example.jp,カット,\"¥4,400\",\n");
+    std::fs::write(&web, text).unwrap();
+    let doc = json(run(&w, &["--json"]).ok());
+    assert_eq!(doc["dedup"]["ran"], true, "{doc:#}");
+    assert_eq!(doc["review_applied"]["separated"], 2, "{doc:#}");
+    assert_eq!(w.count("SELECT count(*) FROM pair_decisions WHERE decision = 'separate'"), 2);
+    // A report whose decisions cannot be applied is kept, not replaced.
+    run(&w, &[]).ok();
+    crate::dedup::decide(&report, &filled, |n| match n {
+        1 => Some("どちらでもない"),
+        2 => Some("別人"),
+        _ => None,
+    });
+    std::fs::rename(&filled, &report).unwrap();
+    let kept = std::fs::read(&report).unwrap();
+    std::fs::write(&web, std::fs::read_to_string(&web).unwrap().replace("新井　一郎", "新井　一朗")).unwrap();
+    let r = run(&w, &["--json"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let doc = json(&r);
+    assert_eq!(doc["review_report"]["outcome"], "failed", "{doc:#}");
+    assert_eq!(std::fs::read(&report).unwrap(), kept, "the person's report is not overwritten");
 }
