@@ -735,7 +735,10 @@ pub fn run(project: &Project, opts: &RunOptions) -> Result<RunSummary> {
                 let shown = e.path.display().to_string();
                 store::meta_set(&store.conn, &format!("export:{shown}"), &export_token(generation, &e.path).unwrap_or_default())?;
                 for (customer, b) in &bad {
-                    sum.unencodable.push((shown.clone(), customer.clone(), b.column.clone(), b.chars.clone()));
+                    // The characters are part of a name or an address: shown
+                    // only when asked (--show-pii); their count otherwise.
+                    let chars = if opts.show_pii { b.chars.clone() } else { format!("{} character(s)", b.chars.chars().count()) };
+                    sum.unencodable.push((shown.clone(), customer.clone(), b.column.clone(), chars));
                 }
                 sum.exports[i].note = counts;
                 if !bad.is_empty() {

@@ -453,24 +453,38 @@ impl Priors {
         Ok(p)
     }
 
-    /// The earlier record a row is, if any: among those of its identity
-    /// not matched yet, one with the same content first, then one of the
-    /// same file, then the first.
-    fn take(&mut self, r: &RowOut) -> Option<u32> {
-        let by_key = r.natural_key.as_ref().and_then(|k| self.by_key.get(k)).and_then(|c| self.pick(c, r.row_hash));
-        // Without a key, or when the key finds nothing (a mapping that
-        // gained, lost or changed its natural_key), the same row of this file.
-        let pick = by_key.or_else(|| self.by_hash.get(&r.row_hash).and_then(|c| self.pick(c, r.row_hash)))?;
+    /// The earlier record with this row's identity and exactly its
+    /// content, if one is not matched yet.
+    fn take_exact(&mut self, r: &RowOut) -> Option<u32> {
+        let same =
+            |c: &Vec<u32>| c.iter().copied().find(|&i| !self.list[i as usize].matched && self.list[i as usize].row_hash == r.row_hash);
+        let pick = r
+            .natural_key
+            .as_ref()
+            .and_then(|k| self.by_key.get(k))
+            .and_then(same)
+            .or_else(|| self.by_hash.get(&r.row_hash).and_then(same))?;
         self.list[pick as usize].matched = true;
         Some(pick)
     }
 
-    fn pick(&self, cands: &[u32], row_hash: i64) -> Option<u32> {
-        let free = || cands.iter().copied().filter(|&i| !self.list[i as usize].matched);
-        free()
-            .find(|&i| self.list[i as usize].row_hash == row_hash)
-            .or_else(|| free().find(|&i| self.list[i as usize].same_file))
-            .or_else(|| free().next())
+    /// The earlier record a row is when none has its exact content (an
+    /// edited row): among those of its identity not matched yet, one of the
+    /// same file, on the same sheet, nearest to the row's place.
+    fn take(&mut self, r: &RowOut) -> Option<u32> {
+        let by_key = r.natural_key.as_ref().and_then(|k| self.by_key.get(k)).and_then(|c| self.pick(c, r));
+        // Without a key, or when the key finds nothing (a mapping that
+        // gained, lost or changed its natural_key), the same row of this file.
+        let pick = by_key.or_else(|| self.by_hash.get(&r.row_hash).and_then(|c| self.pick(c, r)))?;
+        self.list[pick as usize].matched = true;
+        Some(pick)
+    }
+
+    fn pick(&self, cands: &[u32], r: &RowOut) -> Option<u32> {
+        cands.iter().copied().filter(|&i| !self.list[i as usize].matched).min_by_key(|&i| {
+            let p = &self.list[i as usize];
+            (!p.same_file, p.sheet != r.sheet, (p.row - r.row).abs(), i)
+        })
     }
 }
 
@@ -808,9 +822,19 @@ impl<'c> ImportWriter<'c> {
         if !self.priors.borrow().list.is_empty() {
             // A newer version of a file seen before: rows that are earlier
             // records update them; only the rest are added.
+            // Rows with their exact earlier content claim their records
+            // first, then edited rows take what is left: two rows of one
+            // receipt (one natural key) never trade records because one of
+            // them was edited and moved. (Per batch of rows: the lines of
+            // one key are neighbours.)
+            let mut hits: Vec<Option<u32>> = rows.iter().map(|r| self.priors.borrow_mut().take_exact(r)).collect();
+            for (r, hit) in rows.iter().zip(hits.iter_mut()) {
+                if hit.is_none() {
+                    *hit = self.priors.borrow_mut().take(r);
+                }
+            }
             let mut fresh = Vec::new();
-            for (i, r) in rows.iter().enumerate() {
-                let hit = self.priors.borrow_mut().take(r);
+            for (i, (r, hit)) in rows.iter().zip(hits).enumerate() {
                 match hit {
                     Some(p) => self.rematch(r, p)?,
                     None => fresh.push(i),
@@ -877,7 +901,7 @@ impl<'c> ImportWriter<'c> {
         self.tx.prepare_cached(&self.update_sql)?.execute(values.as_slice())?;
         self.tx.prepare_cached("DELETE FROM events WHERE record_id = ?1")?.execute([prior.id])?;
         self.tx.prepare_cached("DELETE FROM attachments WHERE record_id = ?1")?.execute([prior.id])?;
-        self.children(prior.id, r)?;
+        self.children(prior.id, r, &mut self.tx.prepare_cached(Self::EVENT_SQL)?, &mut self.tx.prepare_cached(Self::PROBLEM_SQL)?)?;
         // Its customer's golden record is recomputed by the next dedup.
         self.tx
             .prepare_cached("DELETE FROM golden WHERE customer_id = (SELECT customer_id FROM records WHERE id = ?1)")?
@@ -907,12 +931,19 @@ impl<'c> ImportWriter<'c> {
         Ok(())
     }
 
-    /// A record's events, attachments and problems.
-    fn children(&self, record_id: i64, r: &RowOut) -> Result<()> {
-        let mut ev_st = self.tx.prepare_cached(
-            "INSERT INTO events (record_id, seq, kind, date, number, item, quantity, amount, staff, note, line, raw_fields)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        )?;
+    const EVENT_SQL: &'static str =
+        "INSERT INTO events (record_id, seq, kind, date, number, item, quantity, amount, staff, note, line, raw_fields)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+
+    /// A record's events, attachments and problems, with statements the
+    /// caller prepared once for its batch.
+    fn children(
+        &self,
+        record_id: i64,
+        r: &RowOut,
+        ev_st: &mut rusqlite::CachedStatement<'_>,
+        problem_st: &mut rusqlite::CachedStatement<'_>,
+    ) -> Result<()> {
         for (seq, ev) in r.events.iter().enumerate() {
             let v = &ev.values;
             ev_st.execute(params![record_id, seq as i64, ev.kind, v[0], v[1], v[2], v[3], v[4], v[5], v[6], ev.line, ev.raw_fields])?;
@@ -921,9 +952,8 @@ impl<'c> ImportWriter<'c> {
             let mut st = self.tx.prepare_cached("INSERT INTO attachments (record_id, path, column_name) VALUES (?1, ?2, ?3)")?;
             st.execute(params![record_id, path, column])?;
         }
-        let mut problem_st = self.tx.prepare_cached(Self::PROBLEM_SQL)?;
         for p in &r.problems {
-            self.insert_problem(&mut problem_st, p, Some(record_id))?;
+            self.insert_problem(problem_st, p, Some(record_id))?;
         }
         Ok(())
     }
@@ -943,10 +973,7 @@ impl<'c> ImportWriter<'c> {
         // hashes its text); only the columns this mapping fills are bound.
         let mut rec_st = self.tx.prepare_cached(&self.insert_sql)?;
         let mut problem_st = self.tx.prepare_cached(Self::PROBLEM_SQL)?;
-        let mut ev_st = self.tx.prepare_cached(
-            "INSERT INTO events (record_id, seq, kind, date, number, item, quantity, amount, staff, note, line, raw_fields)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        )?;
+        let mut ev_st = self.tx.prepare_cached(Self::EVENT_SQL)?;
         let mut next = first;
         for r in rows {
             let customer_id = (r.status == "active").then(|| {
@@ -962,17 +989,7 @@ impl<'c> ImportWriter<'c> {
             values.push(&r.raw);
             rec_st.execute(values.as_slice())?;
             let record_id = self.tx.last_insert_rowid();
-            for (seq, ev) in r.events.iter().enumerate() {
-                let v = &ev.values;
-                ev_st.execute(params![record_id, seq as i64, ev.kind, v[0], v[1], v[2], v[3], v[4], v[5], v[6], ev.line, ev.raw_fields])?;
-            }
-            for (path, column) in &r.attachments {
-                let mut st = self.tx.prepare_cached("INSERT INTO attachments (record_id, path, column_name) VALUES (?1, ?2, ?3)")?;
-                st.execute(params![record_id, path, column])?;
-            }
-            for p in &r.problems {
-                self.insert_problem(&mut problem_st, p, Some(record_id))?;
-            }
+            self.children(record_id, r, &mut ev_st, &mut problem_st)?;
         }
         self.next_customer.set(next);
         Ok(())

@@ -787,3 +787,33 @@ fn decisions_written_into_the_review_report_survive_the_next_run() {
     assert_eq!(doc["review_report"]["outcome"], "failed", "{doc:#}");
     assert_eq!(std::fs::read(&report).unwrap(), kept, "the person's report is not overwritten");
 }
+
+#[test]
+fn rows_sharing_a_natural_key_keep_their_records_when_one_is_edited_and_moved() {
+    // Two lines of one receipt (one 伝票番号): tomorrow the second line is
+    // edited and moved above the first. Each line keeps its own record.
+    let w = Workdir::new();
+    let mapping = w.path("pos.toml");
+    std::fs::write(
+        &mapping,
+        "[source]\nname = \"pos\"\nfiles = [\"pos.csv\"]\nrows = \"event\"\nnatural_key = [\"伝票\"]\n\n[fields]\nname = \"氏名\"\n\n[event]\nkind = \"purchase\"\nnumber = \"伝票\"\nitem = \"品目\"\n",
+    )
+    .unwrap();
+    let csv = w.path("pos.csv");
+    std::fs::write(&csv, "伝票,氏名,品目\nR1,山田 太郎,カット\nR1,山田 太郎,シャンプー\nR2,鈴木 花子,カラー\n").unwrap();
+    w.import_with(&mapping, &csv, &[]).ok();
+    let before: BTreeMap<String, i64> = w
+        .strings("SELECT e.item || ':' || r.id FROM records r JOIN events e ON e.record_id = r.id")
+        .iter()
+        .map(|s| {
+            let (a, b) = s.split_once(':').unwrap();
+            (a.to_string(), b.parse().unwrap())
+        })
+        .collect();
+    std::fs::write(&csv, "伝票,氏名,品目\nR1,山田 太郎,トリートメント\nR1,山田 太郎,カット\nR2,鈴木 花子,カラー\n").unwrap();
+    w.import_with(&mapping, &csv, &[]).ok().stdout_has("updated 1, unchanged 2, gone from the file 0");
+    let item_of = |id: i64| w.strings(&format!("SELECT item FROM events WHERE record_id = {id}"));
+    assert_eq!(item_of(before["カット"]), ["カット"], "the unchanged line keeps its record");
+    assert_eq!(item_of(before["シャンプー"]), ["トリートメント"], "the edited line updates the record it was");
+    assert_eq!(w.count("SELECT count(*) FROM records"), 3);
+}
