@@ -61,7 +61,7 @@ fn stream(
 
 /// One row per live customer: its golden record. `ids` collects the
 /// customer id of each row, in order (to name a customer in messages).
-pub fn customers<'a>(conn: &'a Connection, ids: &'a std::cell::RefCell<Vec<i64>>) -> Source<'a> {
+pub fn customers<'a>(conn: &'a Connection, ids: Option<&'a std::cell::RefCell<Vec<i64>>>) -> Source<'a> {
     let cols: Vec<String> = CUSTOMER_COLUMNS.iter().map(|(c, _, _)| format!("g.{c}")).collect();
     let sql = format!(
         "SELECT g.customer_id, {}, g.records, g.last_seen FROM golden g JOIN customers c ON c.id = g.customer_id
@@ -76,14 +76,18 @@ pub fn customers<'a>(conn: &'a Connection, ids: &'a std::cell::RefCell<Vec<i64>>
         sheet: "顧客".to_string(),
         headers,
         rows: Box::new(move |f| {
-            ids.borrow_mut().clear();
+            if let Some(ids) = ids {
+                ids.borrow_mut().clear();
+            }
             stream(
                 conn,
                 &sql,
                 width,
                 |r, row| {
                     let id: i64 = r.get(0)?;
-                    ids.borrow_mut().push(id);
+                    if let Some(ids) = ids {
+                        ids.borrow_mut().push(id);
+                    }
                     row.push(Cell::Int(id));
                     for (i, (_, _, is_date)) in CUSTOMER_COLUMNS.iter().enumerate() {
                         let v: Option<String> = r.get(1 + i)?;
@@ -215,6 +219,52 @@ pub fn lineage(conn: &Connection) -> Source<'_> {
     }
 }
 
+/// A sheet whose rows are read by another thread, from its own read-only
+/// connection to `db`, in batches through a bounded channel (memory stays
+/// flat). `shape` gives the sheet's name and headers.
+fn ahead<'a>(db: std::path::PathBuf, shape: Source<'_>, make: fn(&Connection) -> Source<'_>) -> Source<'a> {
+    let (sheet, headers) = (shape.sheet, shape.headers);
+    Source {
+        sheet,
+        headers,
+        rows: Box::new(move |f| {
+            let db = db.clone();
+            std::thread::scope(|scope| {
+                let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Vec<Cell>>>(4);
+                let producer = scope.spawn(move || -> Result<()> {
+                    let conn = Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+                    conn.busy_timeout(std::time::Duration::from_secs(30))?;
+                    let mut src = make(&conn);
+                    let mut batch = Vec::with_capacity(1024);
+                    (src.rows)(&mut |r: &[Cell]| {
+                        batch.push(r.to_vec());
+                        if batch.len() == 1024 {
+                            tx.send(std::mem::replace(&mut batch, Vec::with_capacity(1024)))
+                                .map_err(|_| anyhow::anyhow!("the sheet writer stopped"))?;
+                        }
+                        Ok(())
+                    })?;
+                    if !batch.is_empty() {
+                        let _ = tx.send(batch);
+                    }
+                    Ok(())
+                });
+                let written = (|| -> Result<()> {
+                    for batch in rx {
+                        for r in &batch {
+                            f(r)?;
+                        }
+                    }
+                    Ok(())
+                })();
+                // The receiver is gone by now: a producer still sending stops.
+                let produced = producer.join().unwrap_or_else(|_| Err(anyhow::anyhow!("the sheet reader panicked")));
+                written.and(produced)
+            })
+        }),
+    }
+}
+
 /// Customers without a golden record: an export would leave them out.
 #[derive(Debug, thiserror::Error)]
 #[error("{0} customer(s) have no golden record (imported or changed since the last dedup, or never deduplicated)")]
@@ -245,12 +295,21 @@ pub fn write_all(conn: &Connection, out: &std::path::Path, kind: super::Kind) ->
     }
     let ids = std::cell::RefCell::new(Vec::new());
     if kind == super::Kind::Xlsx {
-        let mut sources = [customers(conn, &ids), events(conn), notes(conn), lineage(conn)];
+        // Each sheet's query runs on a thread of its own, a few thousand
+        // rows ahead of the xlsx writer (sorting a million visits takes
+        // seconds of SQLite's time that the writer need not wait for).
+        // An in-memory database has no path to open again: read in line.
+        let db = conn.path().filter(|p| !p.is_empty()).map(std::path::PathBuf::from);
+        let sheet_of = |make: fn(&Connection) -> Source<'_>| match &db {
+            Some(db) => ahead(db.clone(), make(conn), make),
+            None => make(conn),
+        };
+        let mut sources = [sheet_of(|c| customers(c, None)), sheet_of(events), sheet_of(notes), sheet_of(lineage)];
         let (_, counts) = super::write_sources(out, kind, &mut sources)?;
         let shown: Vec<String> = sources.iter().zip(&counts).map(|(s, n)| format!("{} {n}", s.sheet)).collect();
         Ok(Written { counts: shown.join(", "), customers: counts[0] as usize, unencodable: Vec::new() })
     } else {
-        let mut sources = [customers(conn, &ids)];
+        let mut sources = [customers(conn, Some(&ids))];
         let (bad, counts) = super::write_sources(out, kind, &mut sources)?;
         drop(sources);
         let ids = ids.into_inner();
