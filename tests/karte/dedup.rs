@@ -177,7 +177,8 @@ fn a_nightly_run_that_adds_records_keeps_existing_customer_ids() {
     assert!(kept * 10 >= before.len() * 9, "only {kept} of {} kept their id", before.len());
 }
 
-fn customer_map(w: &Workdir) -> BTreeMap<i64, i64> {
+/// record id → customer id, for active records.
+pub(crate) fn customer_map(w: &Workdir) -> BTreeMap<i64, i64> {
     w.strings("SELECT id || ':' || customer_id FROM records WHERE status = 'active'")
         .iter()
         .map(|s| {

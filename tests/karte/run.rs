@@ -83,16 +83,7 @@ fn mtime(p: &Path) -> std::time::SystemTime {
     std::fs::metadata(p).unwrap().modified().unwrap()
 }
 
-/// record id → customer id, for active records.
-fn customers(w: &Workdir) -> BTreeMap<i64, i64> {
-    w.strings("SELECT id || ':' || customer_id FROM records WHERE status = 'active'")
-        .iter()
-        .map(|s| {
-            let (a, b) = s.split_once(':').unwrap();
-            (a.parse().unwrap(), b.parse().unwrap())
-        })
-        .collect()
-}
+use crate::dedup::customer_map as customers;
 
 fn python(script: &str, args: &[&Path]) {
     let out = Command::new("python3").arg("-c").arg(script).args(args).output().expect("python3 runs");
