@@ -344,6 +344,10 @@ fn phase(dir: &Path) -> String {
     std::fs::copy(dir.join("karte.db"), w.db()).unwrap();
     let _ = std::fs::copy(dir.join("karte.db-wal"), w.path("karte.db-wal"));
     let _ = std::fs::copy(dir.join("karte.db-journal"), w.path("karte.db-journal"));
+    if w.count("SELECT count(*) FROM sqlite_master WHERE name = 'meta'") == 0 {
+        // Killed while the new database's schema was being written.
+        return "database without its schema".into();
+    }
     let imports = w.count("SELECT count(*) FROM imports WHERE finished_at IS NOT NULL");
     let deduped = w.count("SELECT count(*) FROM meta WHERE key = 'dedup_generation'");
     let exports = ["out/karte.xlsx", "out/crm.csv"].iter().filter(|p| dir.join(p).exists()).count();
@@ -519,7 +523,7 @@ fn two_runs_at_once_the_second_waits_or_refuses() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(700));
+    std::thread::sleep(Duration::from_millis(1500));
     drop(lock);
     let out = waiter.wait_with_output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
