@@ -211,7 +211,7 @@ impl Project {
                     let m = match chosen {
                         Some(i) => i,
                         None => {
-                            let name = file_name(&f);
+                            let name = crate::import::file_name(&f);
                             let hits: Vec<usize> =
                                 folder.iter().flatten().copied().filter(|&i| p.mappings[i].matches_file(&name)).collect();
                             match hits.as_slice() {
@@ -498,7 +498,7 @@ pub fn run(project: &Project, opts: &RunOptions) -> Result<RunSummary> {
     for (path, m) in &project.files {
         let mapping = &project.mappings[*m];
         let mut fr = FileResult {
-            file: file_name(path),
+            file: crate::import::file_name(path),
             path: path.display().to_string(),
             source: mapping.source.name.clone(),
             outcome: "imported",
@@ -541,91 +541,39 @@ pub fn run(project: &Project, opts: &RunOptions) -> Result<RunSummary> {
     let mut keep_report = false;
     if project.dedup_enabled && project.review.is_file() {
         let shown = project.review.display().to_string();
-        // A report karte cannot read is written again, as before.
-        let n = crate::dedup::review::unapplied(&store.conn, &project.review).unwrap_or(0);
-        {
-            if n > 0 {
-                match crate::dedup::review::apply(&mut store.conn, &project.review) {
-                    Ok(a) => sum.review_applied = Some(a),
-                    Err(e) => {
-                        failed_steps = true;
-                        keep_report = true;
-                        sum.review_report = Some(OutputResult {
-                            path: shown,
-                            outcome: "failed",
-                            note: Some(format!(
-                                "it holds {n} decision(s) not applied yet, and they could not be applied: {e:#}; the report was kept as it is and dedup did not run: correct it and run karte review apply (or karte run) again"
-                            )),
-                        });
-                    }
+        // A report as karte wrote it (same size and time) holds no
+        // decisions: not read again. One karte cannot read is written again.
+        let untouched = file_stamp(&project.review).is_some()
+            && store::meta_get(&store.conn, &format!("review-file:{shown}"))? == file_stamp(&project.review);
+        let n = if untouched { 0 } else { crate::dedup::review::unapplied(&store.conn, &project.review).unwrap_or(0) };
+        if n > 0 {
+            match crate::dedup::review::apply(&mut store.conn, &project.review) {
+                Ok(a) => sum.review_applied = Some(a),
+                Err(e) => {
+                    failed_steps = true;
+                    keep_report = true;
+                    sum.review_report = Some(OutputResult {
+                        path: shown,
+                        outcome: "failed",
+                        note: Some(format!(
+                            "it holds {n} decision(s) not applied yet, and they could not be applied: {e:#}; the report was kept as it is and dedup did not run: correct it and run karte review apply (or karte run) again"
+                        )),
+                    });
                 }
             }
         }
     }
 
     // 2. Dedup, when the data changed since the last one (or its settings did).
-    let config_text = project
-        .dedup_config
-        .as_ref()
-        .map(|p| std::fs::read_to_string(p).with_context(|| format!("cannot read the dedup settings {}", p.display())));
-    let generation = store::generation(&store.conn)?;
-    let records: i64 = store.conn.query_row("SELECT count(*) FROM records WHERE status = 'active'", [], |r| r.get(0))?;
     if !project.dedup_enabled {
         sum.dedup.note = Some("dedup is switched off in the project file".into());
     } else if keep_report {
         sum.dedup.note = Some("not run: the review report holds decisions that could not be applied".into());
-    } else if records == 0 {
-        sum.dedup.note = Some("no records yet".into());
     } else {
-        let config = match config_text {
-            None => Ok((crate::dedup::score::Config::default(), String::new())),
-            Some(Ok(t)) => crate::dedup::score::Config::from_toml(&t).map(|c| (c, t)).with_context(|| {
-                format!("in dedup settings {}", project.dedup_config.as_ref().map(|p| p.display().to_string()).unwrap_or_default())
-            }),
-            Some(Err(e)) => Err(e),
-        };
-        match config {
-            Err(e) => {
-                failed_steps = true;
-                sum.dedup.failed = true;
-                sum.dedup.note = Some(format!("{e:#}"));
-            }
-            Ok((config, text)) => {
-                let config_hash = crate::import::hex_digest(text.as_bytes());
-                let last = store::meta_get(&store.conn, "dedup_generation")?.and_then(|v| v.parse::<i64>().ok());
-                let last_config = store::meta_get(&store.conn, "dedup_config")?;
-                if last == Some(generation) && last_config.as_deref() == Some(config_hash.as_str()) {
-                    sum.dedup.note = Some("nothing changed since the last dedup".into());
-                } else {
-                    let t = std::time::Instant::now();
-                    let res = crate::dedup::run(&mut store.conn, &crate::dedup::Options { config, dry_run: false }, opts.stage);
-                    opts.progress.finish();
-                    match res {
-                        Ok((d, _review)) => {
-                            store::meta_set(&store.conn, "dedup_config", &config_hash)?;
-                            sum.dedup = DedupResult {
-                                ran: true,
-                                note: None,
-                                failed: false,
-                                records: d.records,
-                                candidate_pairs: d.candidate_pairs,
-                                merged_pairs: d.merges,
-                                records_moved: d.records_moved,
-                                sent_to_review: d.sent_to_review,
-                                customers_before: d.customers_before,
-                                customers_after: d.customers_after,
-                                seconds: t.elapsed().as_secs_f64(),
-                            };
-                            sum.steps.push(("dedup".into(), t.elapsed().as_secs_f64()));
-                        }
-                        Err(e) => {
-                            failed_steps = true;
-                            sum.dedup.failed = true;
-                            sum.dedup.note = Some(format!("{e:#}"));
-                        }
-                    }
-                }
-            }
+        sum.dedup = dedup_step(&mut store, project, opts)?;
+        failed_steps |= sum.dedup.failed;
+        if sum.dedup.ran {
+            sum.steps.push(("dedup".into(), sum.dedup.seconds));
         }
     }
     let generation = store::generation(&store.conn)?;
@@ -724,6 +672,7 @@ pub fn run(project: &Project, opts: &RunOptions) -> Result<RunSummary> {
             (Job::Review { items, token, .. }, Ok(_)) => {
                 let shown = project.review.display().to_string();
                 store::meta_set(&store.conn, &format!("review:{shown}"), token)?;
+                store::meta_set(&store.conn, &format!("review-file:{shown}"), &file_stamp(&project.review).unwrap_or_default())?;
                 sum.review_report = Some(OutputResult { path: shown, outcome: "written", note: Some(format!("{} items", items.len())) });
             }
             (Job::Review { .. }, Err(e)) => {
@@ -791,17 +740,75 @@ pub fn run(project: &Project, opts: &RunOptions) -> Result<RunSummary> {
     Ok(sum)
 }
 
-fn file_name(p: &Path) -> String {
-    p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| p.display().to_string())
+/// Dedups unless nothing changed since the last dedup (the data's
+/// generation and the settings' hash say so). A failure is reported in the
+/// result; only a database error is an error.
+fn dedup_step(store: &mut Store, project: &Project, opts: &RunOptions) -> Result<DedupResult> {
+    let failed = |e: anyhow::Error| DedupResult { failed: true, note: Some(format!("{e:#}")), ..DedupResult::default() };
+    let skipped = |why: &str| DedupResult { note: Some(why.into()), ..DedupResult::default() };
+    let text = match &project.dedup_config {
+        Some(p) => match std::fs::read_to_string(p) {
+            Ok(t) => t,
+            Err(e) => return Ok(failed(anyhow::Error::new(e).context(format!("cannot read the dedup settings {}", p.display())))),
+        },
+        None => String::new(),
+    };
+    let config = if project.dedup_config.is_some() {
+        match crate::dedup::score::Config::from_toml(&text) {
+            Ok(c) => c,
+            Err(e) => {
+                let shown = project.dedup_config.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+                return Ok(failed(e.context(format!("in dedup settings {shown}"))));
+            }
+        }
+    } else {
+        crate::dedup::score::Config::default()
+    };
+    let config_hash = crate::import::hex_digest(text.as_bytes());
+    let last = store::meta_get(&store.conn, "dedup_generation")?.and_then(|v| v.parse::<i64>().ok());
+    if last == Some(store::generation(&store.conn)?)
+        && store::meta_get(&store.conn, "dedup_config")?.as_deref() == Some(config_hash.as_str())
+    {
+        return Ok(skipped("nothing changed since the last dedup"));
+    }
+    if !store.conn.query_row("SELECT EXISTS (SELECT 1 FROM records WHERE status = 'active')", [], |r| r.get::<_, bool>(0))? {
+        return Ok(skipped("no records yet"));
+    }
+    let t = std::time::Instant::now();
+    let res = crate::dedup::run(&mut store.conn, &crate::dedup::Options { config, dry_run: false }, opts.stage);
+    opts.progress.finish();
+    let (d, _review) = match res {
+        Ok(done) => done,
+        Err(e) => return Ok(failed(e)),
+    };
+    store::meta_set(&store.conn, "dedup_config", &config_hash)?;
+    Ok(DedupResult {
+        ran: true,
+        note: None,
+        failed: false,
+        records: d.records,
+        candidate_pairs: d.candidate_pairs,
+        merged_pairs: d.merges,
+        records_moved: d.records_moved,
+        sent_to_review: d.sent_to_review,
+        customers_before: d.customers_before,
+        customers_after: d.customers_after,
+        seconds: t.elapsed().as_secs_f64(),
+    })
+}
+
+/// A file's size and modification time, to tell whether anyone changed it
+/// since karte wrote it. None when the file is not there.
+fn file_stamp(path: &Path) -> Option<String> {
+    let m = std::fs::metadata(path).ok()?;
+    let mtime = m.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
+    Some(format!("{}:{mtime}", m.len()))
 }
 
 /// What an export was written from: the data's generation and the file's
-/// size and modification time (a file changed or deleted since is written
-/// again). None when the file is not there.
+/// stamp (a file changed or deleted since is written again).
 fn export_token(generation: i64, path: &Path) -> Option<String> {
-    let m = std::fs::metadata(path).ok()?;
-    let mtime = m.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
-    Some(format!("{generation}:{}:{mtime}", m.len()))
+    file_stamp(path).map(|s| format!("{generation}:{s}"))
 }
 
 fn ensure_parent(p: &Path) -> Result<()> {
@@ -910,7 +917,7 @@ pub fn init(dir: &Path, force: bool) -> Result<Init> {
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.is_file())
             .filter(|p| {
-                let n = file_name(p);
+                let n = crate::import::file_name(p);
                 !n.starts_with("~$")
                     && !n.starts_with('.')
                     && p.extension().is_some_and(|e| DATA_EXTENSIONS.contains(&e.to_string_lossy().to_ascii_lowercase().as_str()))
@@ -941,8 +948,8 @@ pub fn init(dir: &Path, force: bool) -> Result<Init> {
                 }
                 sources.push_str(&format!(
                     "[[source]]\nfiles = [{}]   # the folder as written; * and ? in the file name\nmapping = {}\n\n",
-                    toml_str(&rel),
-                    toml_str(&format!("mappings/{name}.toml"))
+                    crate::mapping::draft::q(&rel),
+                    crate::mapping::draft::q(&format!("mappings/{name}.toml"))
                 ));
             }
             Err(e) => res.unreadable.push((f.clone(), e.to_string())),
@@ -960,10 +967,6 @@ pub fn init(dir: &Path, force: bool) -> Result<Init> {
     std::fs::write(&project_file, text).with_context(|| format!("cannot write {}", project_file.display()))?;
     res.written.insert(0, project_file);
     Ok(res)
-}
-
-fn toml_str(s: &str) -> String {
-    toml::Value::String(s.to_string()).to_string()
 }
 
 const PROJECT_HEAD: &str = r#"

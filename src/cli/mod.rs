@@ -250,5 +250,5 @@ pub(crate) fn open_writer(db: &std::path::Path, command: &str, wait: u64, create
 
 /// The file-name part of a path, for messages.
 pub(crate) fn file_name(p: &std::path::Path) -> String {
-    p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| p.display().to_string())
+    crate::import::file_name(p)
 }

@@ -355,7 +355,7 @@ fn read_report(path: &Path) -> Result<(Vec<Row>, Vec<String>)> {
     let (start_row, _) = range.start().unwrap_or((0, 0));
     let mut out: Vec<Row> = Vec::new();
     let mut errors = Vec::new();
-    let file = crate::cli::file_name(path);
+    let file = crate::import::file_name(path);
     for (i, r) in rows.enumerate() {
         let line = start_row + i as u32 + 2;
         let key = r.get(kcol).map(text).unwrap_or_default();
@@ -428,7 +428,7 @@ pub fn unapplied(conn: &Connection, path: &Path) -> Result<u64> {
 /// Applies a review report: all of it, or (on any problem) nothing.
 pub fn apply(conn: &mut Connection, path: &Path) -> Result<Applied> {
     let (rows, mut errors) = read_report(path)?;
-    let file = crate::cli::file_name(path);
+    let file = crate::import::file_name(path);
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let latest_run: Option<i64> = tx.query_row("SELECT max(run_id) FROM review_items", [], |r| r.get(0))?;
     let mut todo = Vec::new();

@@ -231,9 +231,14 @@ pub struct RawFile {
     pub hash: String,
 }
 
+/// The file-name part of a path (what lineage records and messages name).
+pub fn file_name(p: &Path) -> String {
+    p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| p.display().to_string())
+}
+
 impl RawFile {
     pub fn read(path: &Path) -> Result<RawFile, ReadError> {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
+        let name = file_name(path);
         let bytes = std::fs::read(path).map_err(|source| ReadError::Io { file: name.clone(), source })?;
         if bytes.is_empty() {
             return Err(ReadError::Empty { file: name });

@@ -295,7 +295,8 @@ pub fn write_draft(file: &SourceFile, name: &str) -> String {
 }
 
 /// A TOML basic string.
-fn q(s: &str) -> String {
+/// A TOML string literal.
+pub(crate) fn q(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }
 

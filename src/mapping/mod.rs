@@ -174,7 +174,7 @@ impl Mapping {
     pub fn parse(text: &str, path: &str) -> Result<Mapping, MappingError> {
         let invalid = |message: String| MappingError::Invalid { path: path.to_string(), message };
         let mut m: Mapping = toml::from_str(text).map_err(|e| invalid(e.to_string().trim().to_string()))?;
-        m.hash = Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+        m.hash = crate::import::hex_digest(text.as_bytes());
         m.path = path.to_string();
         if m.source.name.trim().is_empty() {
             return Err(invalid("[source] name is empty; give the source a short id such as \"store_ledger\"".into()));

@@ -679,6 +679,31 @@ impl RowOut {
     }
 }
 
+/// The statement that keeps a record's current version in
+/// `record_history` (?1 record, ?2 change, ?3 the changing import, ?4 when):
+/// built once, not per edited row.
+fn history_sql() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| {
+        let mut pairs: Vec<String> = ["customer_id", "status_reason", "natural_key"].iter().map(|c| format!("'{c}', r.{c}")).collect();
+        pairs.extend(RECORD_FIELDS.iter().map(|f| format!("'{0}', r.{0}", f.name())));
+        pairs.extend(KEY_FIELDS.iter().map(|f| format!("'{0}_key', r.{0}_key", f.name())));
+        pairs.extend(["raw_fields", "derived"].iter().map(|c| format!("'{c}', r.{c}")));
+        format!(
+            "INSERT INTO record_history (record_id, change, import_id, changed_by, changed_at, sheet, row, status, row_hash,
+                                     \"values\", events, attachments, raw)
+         SELECT r.id, ?2, r.import_id, ?3, ?4, r.sheet, r.row, r.status, r.row_hash, json_object({}),
+                (SELECT json_group_array(json_object('seq', seq, 'kind', kind, 'date', date, 'number', number, 'item', item,
+                        'quantity', quantity, 'amount', amount, 'staff', staff, 'note', note, 'line', line, 'raw_fields', raw_fields))
+                 FROM events WHERE record_id = r.id),
+                (SELECT json_group_array(json_object('path', path, 'column', column_name)) FROM attachments WHERE record_id = r.id),
+                r.raw
+         FROM records r WHERE r.id = ?1",
+            pairs.join(", ")
+        )
+    })
+}
+
 /// Writes one import inside a transaction: dropping it without `finish`
 /// rolls everything back.
 pub struct ImportWriter<'c> {
@@ -697,6 +722,8 @@ pub struct ImportWriter<'c> {
     priors: std::cell::RefCell<Priors>,
     changes: std::cell::Cell<Changes>,
     update_sql: String,
+    /// When the import started: the time of every change it makes.
+    started: String,
 }
 
 impl<'c> ImportWriter<'c> {
@@ -724,7 +751,7 @@ impl<'c> ImportWriter<'c> {
                 h.encoding,
                 h.encoding_confidence,
                 h.field_columns,
-                started,
+                &started,
                 h.priority,
                 h.mtime_ns
             ],
@@ -784,6 +811,7 @@ impl<'c> ImportWriter<'c> {
             priors: std::cell::RefCell::new(priors),
             changes: std::cell::Cell::new(Changes::default()),
             update_sql,
+            started,
         })
     }
 
@@ -911,23 +939,7 @@ impl<'c> ImportWriter<'c> {
 
     /// Keeps a record's current version in `record_history`.
     fn history(&self, record_id: i64, change: &str) -> Result<()> {
-        let mut pairs: Vec<String> = ["customer_id", "status_reason", "natural_key"].iter().map(|c| format!("'{c}', r.{c}")).collect();
-        pairs.extend(RECORD_FIELDS.iter().map(|f| format!("'{0}', r.{0}", f.name())));
-        pairs.extend(KEY_FIELDS.iter().map(|f| format!("'{0}_key', r.{0}_key", f.name())));
-        pairs.extend(["raw_fields", "derived"].iter().map(|c| format!("'{c}', r.{c}")));
-        let sql = format!(
-            "INSERT INTO record_history (record_id, change, import_id, changed_by, changed_at, sheet, row, status, row_hash,
-                                         \"values\", events, attachments, raw)
-             SELECT r.id, ?2, r.import_id, ?3, ?4, r.sheet, r.row, r.status, r.row_hash, json_object({}),
-                    (SELECT json_group_array(json_object('seq', seq, 'kind', kind, 'date', date, 'number', number, 'item', item,
-                            'quantity', quantity, 'amount', amount, 'staff', staff, 'note', note, 'line', line, 'raw_fields', raw_fields))
-                     FROM events WHERE record_id = r.id),
-                    (SELECT json_group_array(json_object('path', path, 'column', column_name)) FROM attachments WHERE record_id = r.id),
-                    r.raw
-             FROM records r WHERE r.id = ?1",
-            pairs.join(", ")
-        );
-        self.tx.prepare_cached(&sql)?.execute(params![record_id, change, self.import_id, now()])?;
+        self.tx.prepare_cached(history_sql())?.execute(params![record_id, change, self.import_id, self.started])?;
         Ok(())
     }
 
