@@ -25,6 +25,9 @@ pub struct KeyReport {
     pub records_in_oversized: u64,
 }
 
+/// How many earlier rows of one customer number each row is linked to.
+const CHAIN_REACH: usize = 2;
+
 fn pack(a: u32, b: u32) -> u64 {
     ((a as u64) << 32) | b as u64
 }
@@ -117,9 +120,13 @@ pub fn candidates(l: &Loaded, keys: &[String], max_block: usize) -> Candidates {
             if key == "customer_no" {
                 // One source's customer number: the rows of one identity
                 // (a POS customer's purchases) are chained in order, not
-                // paired all with all.
-                for w in block.windows(2) {
-                    all.push((pack(w[0].1, w[1].1), 1 << k));
+                // paired all with all. Each row is linked to the two before
+                // it, so one odd row (a name misspelt on one receipt, kept
+                // apart) does not cut the chain in two.
+                for (j, &(_, b)) in block.iter().enumerate().skip(1) {
+                    for &(_, a) in &block[j.saturating_sub(CHAIN_REACH)..j] {
+                        all.push((pack(a, b), 1 << k));
+                    }
                 }
                 continue;
             }

@@ -93,6 +93,11 @@ pub struct Comparison {
     /// Both given names are known and clearly different (not a variant, a
     /// confusion or a loose reading).
     pub given_differs: bool,
+    /// The shared mobile is a family's (records with clearly different
+    /// given names give it, see [`super::load::Loaded::family_mobiles`]),
+    /// and one of the two names is kanji whose reading was lent by other
+    /// records (a guess: 悠斗 is ユウト to most, ハルト to some).
+    pub family_mobile: bool,
     /// The phone level comes from a phone keyed with two neighbouring
     /// digits swapped, not from one number in both records.
     pub phone_slip: bool,
@@ -151,6 +156,16 @@ const CONFUSABLE: &[(char, char)] = &[
     ('沢', '澤'),
     ('辺', '邊'),
     ('博', '傅'),
+    // Homophones an IME lists together for a name's reading, picked in
+    // haste: 紀/記 (キ), 美/実 (ミ), 智/知 (トモ), 輔/介 (スケ), 恵/慧 (エ),
+    // and look-alikes 陽/揚, 藤/籐.
+    ('紀', '記'),
+    ('美', '実'),
+    ('智', '知'),
+    ('輔', '介'),
+    ('恵', '慧'),
+    ('陽', '揚'),
+    ('藤', '籐'),
 ];
 
 fn confusable(a: char, b: char) -> bool {
@@ -282,8 +297,23 @@ fn best(a: Rel, b: Rel) -> Rel {
     }
 }
 
+/// How two names compare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NameCmp {
+    /// See [`F::levels`].
+    pub level: u8,
+    /// The given names clearly differ (or the names differ altogether).
+    pub given_differs: bool,
+    /// See [`Comparison::reading_only`].
+    pub reading_only: bool,
+    /// Other kanji for the very same reading (広山美穂 and 広山実穂, both
+    /// ヒロヤマ ミホ): a slip at the keyboard, or two people who share a
+    /// reading. Counted as different unless personal facts settle it.
+    pub same_sound: bool,
+}
+
 /// The name level (see [`F::levels`]) and whether the given names differ.
-pub fn name_level(l: &Loaded, a: &Rec, b: &Rec) -> (u8, bool, bool) {
+pub fn name_level(l: &Loaded, a: &Rec, b: &Rec) -> NameCmp {
     let t = &l.tables;
     let kx = if a.name != 0 && a.name == b.name { Rel::Equal } else { rel_kanji(t.names.get(a.name), t.names.get(b.name)) };
     let rx = if a.reading != 0 && a.reading == b.reading {
@@ -315,7 +345,12 @@ pub fn name_level(l: &Loaded, a: &Rec, b: &Rec) -> (u8, bool, bool) {
     };
     // Names that differ altogether count as clearly different too.
     let some_kanji = a.name != 0 || b.name != 0;
-    (level, (given_differs && level > 2) || level == 6, some_kanji && !matches!(kx, Equal | Close))
+    NameCmp {
+        level,
+        given_differs: (given_differs && level > 2) || level == 6,
+        reading_only: some_kanji && !matches!(kx, Equal | Close),
+        same_sound: level == 6 && kx == Different && rx == Equal && !given_differs,
+    }
 }
 
 /// Birth dates (yyyymmdd numbers).
@@ -342,10 +377,11 @@ pub fn birth_level(a: u32, b: u32) -> u8 {
 /// Compares two records field by field.
 pub fn compare(l: &Loaded, a: &Rec, b: &Rec) -> Comparison {
     let mut c = Comparison::default();
-    let (nl, given_differs, reading_only) = name_level(l, a, b);
+    let n = name_level(l, a, b);
+    let nl = n.level;
     c.levels[F::Name as usize] = nl;
-    c.given_differs = given_differs;
-    c.reading_only = reading_only;
+    c.given_differs = n.given_differs;
+    c.reading_only = n.reading_only;
     if nl == 1 {
         c.tf[F::Name as usize] = if a.name != 0 && a.name == b.name { a.name } else { a.reading | READING_TAG };
     }
@@ -360,6 +396,7 @@ pub fn compare(l: &Loaded, a: &Rec, b: &Rec) -> Comparison {
         0
     } else if let Some(p) = shared(&a.mobiles, &b.mobiles) {
         c.tf[F::Phone as usize] = p;
+        c.family_mobile = (a.lent || b.lent) && l.family_mobiles.contains(&p);
         1
     } else if let Some(p) = shared(&a.landlines, &b.landlines) {
         c.tf[F::Phone as usize] = p;
@@ -389,6 +426,17 @@ pub fn compare(l: &Loaded, a: &Rec, b: &Rec) -> Comparison {
         }
         _ => 2,
     };
+    // The same reading in other kanji, the same birth date and a mobile or
+    // e-mail of their own in common: one person whose name was keyed with
+    // the wrong kanji (two people with one reading and one birthday, twins
+    // aside, do not share a mobile; twins are not named alike).
+    if n.same_sound
+        && c.levels[F::Birth as usize] == 1
+        && ((c.levels[F::Phone as usize] == 1 && !c.phone_slip) || c.levels[F::Email as usize] == 1)
+    {
+        c.levels[F::Name as usize] = 3;
+        c.given_differs = false;
+    }
     c.levels[F::Address as usize] = if a.address != 0 && a.address == b.address {
         c.tf[F::Address as usize] = a.address;
         1

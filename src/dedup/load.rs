@@ -82,6 +82,9 @@ pub struct Rec {
     pub reading: Sym,
     pub family_r: Sym,
     pub given_r: Sym,
+    /// The reading (whole or given name) was lent by other records, not
+    /// written in this one (see `lend_readings`).
+    pub lent: bool,
     /// yyyymmdd; 0 when unknown or not to the day.
     pub birth: u32,
     /// 0 unknown, 1 male, 2 female, 3 other.
@@ -117,6 +120,10 @@ pub struct Source {
 
 pub struct Loaded {
     pub recs: Vec<Rec>,
+    /// Mobiles given by records of clearly different given names: a
+    /// family's phone (a parent's mobile on the children's bookings), not
+    /// one person's.
+    pub family_mobiles: super::FastSet<Sym>,
     pub tables: Tables,
     pub sources: Vec<Source>,
 }
@@ -184,9 +191,11 @@ fn lend_readings(recs: &mut [Rec]) {
         }
         if r.given_r == 0 {
             r.given_r = given.get(&r.given).copied().unwrap_or(0);
+            r.lent |= r.given_r != 0;
         }
         if r.reading == 0 {
             r.reading = full.get(&r.name).copied().unwrap_or(0);
+            r.lent |= r.reading != 0;
         }
     }
 }
@@ -461,18 +470,69 @@ pub fn load(conn: &Connection) -> Result<Loaded> {
         rec.store = s(20)?.map_or(0, |v| tables.stores.intern(v.trim()));
         recs.push(rec);
     }
+    // Given names as written, before any unspaced name is split by guess.
+    let family_mobiles = family_mobiles(&recs, &tables);
     split_names(&mut recs, &tables.names);
     lend_readings(&mut recs);
     // A kanji name whose surname and given name each have a known reading
     // gets the whole reading (内田 → ウチダ and 真 → マコト: ウチダマコト).
     for r in recs.iter_mut() {
         if r.reading == 0 && r.name != 0 && r.family_r != 0 && r.given_r != 0 {
+            r.lent = true;
             let joined = format!("{}{}", tables.readings.get(r.family_r), tables.readings.get(r.given_r));
             r.reading = tables.readings.intern(&joined);
         }
     }
     rarity(&mut recs);
-    Ok(Loaded { recs, tables, sources })
+    Ok(Loaded { recs, family_mobiles, tables, sources })
+}
+
+/// Mobiles that records with clearly different given names give: two
+/// readings that differ beyond loose typing, or two kanji given names that
+/// are not a variant or a confusion of each other. Only the names as
+/// written count (a reading lent from other records is a guess: 悠斗 is
+/// ユウト to most, ハルト to some).
+fn family_mobiles(recs: &[Rec], t: &Tables) -> super::FastSet<Sym> {
+    use super::compare::{rel_kanji, Rel};
+    const READING: u64 = 1 << 32;
+    let mut seen: Vec<(Sym, u64)> = Vec::new();
+    for r in recs {
+        for &m in &r.mobiles {
+            if r.given_r != 0 {
+                seen.push((m, READING | r.given_r as u64));
+            }
+            if r.given != 0 {
+                seen.push((m, r.given as u64));
+            }
+        }
+    }
+    seen.sort_unstable();
+    seen.dedup();
+    let mut out = super::FastSet::default();
+    let mut loose: Vec<String> = Vec::new();
+    let mut kanji: Vec<&str> = Vec::new();
+    for group in seen.chunk_by(|x, y| x.0 == y.0) {
+        if group.len() < 2 {
+            continue;
+        }
+        loose.clear();
+        kanji.clear();
+        for &(_, v) in group {
+            if v & READING != 0 {
+                loose.push(crate::cleanse::kana::loose_kana_key(t.readings.get(v as Sym)));
+            } else {
+                kanji.push(t.names.get(v as Sym));
+            }
+        }
+        loose.sort_unstable();
+        loose.dedup();
+        let kanji_differ =
+            kanji.iter().enumerate().any(|(i, a)| kanji[i + 1..].iter().any(|b| matches!(rel_kanji(a, b), Rel::Different | Rel::Similar)));
+        if loose.len() >= 2 || kanji_differ {
+            out.insert(group[0].0);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

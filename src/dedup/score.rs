@@ -378,19 +378,21 @@ impl Model {
             verdict = Verdict::Merge;
             rule = Some("a rare name, the only two customers by it in one shop, nothing against: one person");
         }
-        // Two customer numbers of one source, and names that agree only by
-        // their reading (one in kana, or kanji that differ): the shop saw
-        // two customers, and two family members can share a reading
-        // (ユウト: 悠斗 and 優斗). Not without a person's decision, unless
-        // a birth date or an e-mail (personal facts) agrees too.
+        // Names that agree only by their reading (one in kana, or kanji
+        // that differ), and either two customer numbers of one source (the
+        // shop saw two customers) or a mobile the family shares (children's
+        // receipts on a parent's phone): two family members can share a
+        // reading, or seem to (ユウト: 悠斗 and 優斗; 悠斗 is also ハルト).
+        // Not without a person's decision, unless a birth date or an e-mail
+        // (personal facts) agrees too.
         if verdict == Verdict::Merge
             && c.reading_only
-            && c.levels[F::Number as usize] == 2
+            && (c.levels[F::Number as usize] == 2 || (c.family_mobile && c.levels[F::Number as usize] != 1))
             && c.levels[F::Birth as usize] != 1
             && c.levels[F::Email as usize] != 1
         {
             verdict = Verdict::Review;
-            rule = Some("the names agree only by their reading and the source gave two customer numbers: perhaps two family members");
+            rule = Some("the names agree only by their reading, and the source gave two customer numbers or the mobile is a family's: perhaps two family members");
         }
         if c.given_differs && verdict != Verdict::Separate {
             let birth = c.levels[F::Birth as usize];
