@@ -123,14 +123,18 @@ impl Clusters {
     }
 
     /// Whether the clusters of `a` and `b` may be joined.
-    pub fn check(&mut self, l: &Loaded, a: u32, b: u32) -> Result<(), Refusal> {
+    /// `given_ok`: the pair itself was judged one person despite different
+    /// given names (see [`super::score::SAME_NUMBER_AND_BIRTH`]), so given
+    /// names are not held against it; birth dates still are.
+    pub fn check(&mut self, l: &Loaded, a: u32, b: u32, given_ok: bool) -> Result<(), Refusal> {
+        let (a0, b0) = (a, b);
         let (ra, rb) = (self.find(a), self.find(b));
         if ra == rb {
             return Ok(());
         }
         // A separate decision between any record of one and any of the other.
         if self.cannot.is_empty() {
-            return self.check_facts(l, ra, rb);
+            return self.check_facts(l, (a0, b0), ra, rb, given_ok);
         }
         let (small, other) = if self.members[ra as usize].len() <= self.members[rb as usize].len() { (ra, rb) } else { (rb, ra) };
         let smalls = self.members[small as usize].clone();
@@ -141,17 +145,30 @@ impl Clusters {
                 }
             }
         }
-        self.check_facts(l, ra, rb)
+        self.check_facts(l, (a0, b0), ra, rb, given_ok)
     }
 
-    fn check_facts(&self, l: &Loaded, ra: u32, rb: u32) -> Result<(), Refusal> {
+    fn check_facts(&self, l: &Loaded, (a, b): (u32, u32), ra: u32, rb: u32, given_ok: bool) -> Result<(), Refusal> {
         let (fa, fb) = (&self.facts[ra as usize], &self.facts[rb as usize]);
         if fa.births.iter().any(|&x| fb.births.iter().any(|&y| birth_level(x, y) == 4)) {
             return Err(Refusal::Conflict("the merged customer would have two different birth dates"));
         }
+        if given_ok {
+            return Ok(());
+        }
         let t = &l.tables;
+        // The two records' own given names were weighed by the comparison
+        // that brought them here ("bea" and "beau" close within the whole
+        // name); the guard asks about the others'.
+        let own = |x: (Sym, Sym), y: (Sym, Sym)| {
+            let (ga, gb) = ((l.recs[a as usize].given, l.recs[a as usize].given_r), (l.recs[b as usize].given, l.recs[b as usize].given_r));
+            (x == ga && y == gb) || (x == gb && y == ga)
+        };
         for &(ka, ra_) in &fa.givens {
             for &(kb, rb_) in &fb.givens {
+                if own((ka, ra_), (kb, rb_)) {
+                    continue;
+                }
                 let k = rel_kanji(t.names.get(ka), t.names.get(kb));
                 let r = rel_reading(t.readings.get(ra_), t.readings.get(rb_));
                 let agree = matches!(k, Rel::Equal | Rel::Close) || matches!(r, Rel::Equal | Rel::Close);

@@ -323,6 +323,11 @@ pub fn name_level(l: &Loaded, a: &Rec, b: &Rec) -> NameCmp {
     };
     let (fam, giv, given_differs) = name_parts(l, a, b);
     use Rel::*;
+    if swapped(a, b) {
+        // Surname and given name entered the other way round (romaji and
+        // western forms: "dixon, breony" and "breony, dixon").
+        return NameCmp { level: 2, given_differs: false, reading_only: false, same_sound: false };
+    }
     let level = match (kx, rx) {
         // One name in kanji only, the other in kana only: the parts whose
         // readings the data taught (a given name's reading is learned from
@@ -339,6 +344,8 @@ pub fn name_level(l: &Loaded, a: &Rec, b: &Rec) -> NameCmp {
         (Equal, Equal | Close | None) | (None, Equal) => 1,
         (Equal, _) | (Close, Equal | Close | None) | (None, Close) | (Similar, Equal) => 2,
         _ if given_differs && matches!(fam, Equal | Close) => 5,
+        // One record without a surname, the given names alike.
+        _ if fam == None && matches!(giv, Equal | Close) && !given_differs => 3,
         _ if matches!(giv, Equal | Close) && matches!(fam, Different | Similar) => 4,
         _ if !given_differs && (kx == Similar || rx == Similar) => 3,
         _ => 6,
@@ -351,6 +358,14 @@ pub fn name_level(l: &Loaded, a: &Rec, b: &Rec) -> NameCmp {
         reading_only: some_kanji && !matches!(kx, Equal | Close),
         same_sound: level == 6 && kx == Different && rx == Equal && !given_differs,
     }
+}
+
+/// Whether one record's surname is the other's given name and the other
+/// way round (both parts known on both sides, and not one name twice).
+fn swapped(a: &Rec, b: &Rec) -> bool {
+    let kanji = a.family != 0 && a.given != 0 && a.family != a.given && a.family == b.given && a.given == b.family;
+    let reading = a.family_r != 0 && a.given_r != 0 && a.family_r != a.given_r && a.family_r == b.given_r && a.given_r == b.family_r;
+    kanji || reading
 }
 
 /// Birth dates (yyyymmdd numbers).
