@@ -68,26 +68,6 @@ fn keys_of(key: &str, r: &Rec, out: &mut Vec<u64>) {
     }
 }
 
-/// Keys that two phones one swap of neighbouring digits apart share: per
-/// position, the phone with the two digits there put in order (a swap at
-/// that position gives the same key, and nothing but a swap there does).
-pub fn slip_keys(phone: &str, out: &mut Vec<u64>) {
-    let b = phone.as_bytes();
-    for i in 0..b.len().saturating_sub(1) {
-        if b[i] == b[i + 1] {
-            continue;
-        }
-        let mut k = b.to_vec();
-        if k[i] > k[i + 1] {
-            k.swap(i, i + 1);
-        }
-        let mut h = super::Fx::default();
-        std::hash::Hasher::write_usize(&mut h, i);
-        std::hash::Hasher::write(&mut h, &k);
-        out.push(std::hash::Hasher::finish(&h));
-    }
-}
-
 /// The candidate pairs of every blocking key in `keys`.
 pub fn candidates(l: &Loaded, keys: &[String], max_block: usize) -> Candidates {
     let mut all: Vec<(u64, u16)> = Vec::new();

@@ -91,8 +91,9 @@ pub struct Rec {
     pub gender: u8,
     pub mobiles: Vec<Sym>,
     pub landlines: Vec<Sym>,
-    /// Blocking keys its phones share with the same phones keyed with two
-    /// neighbouring digits swapped (see [`super::block::slip_keys`]).
+    /// Blocking keys its phones share with the phones of the data that are
+    /// the same number keyed with two neighbouring digits swapped: one key
+    /// per such pair of numbers (see `slip_partners`).
     pub slips: Vec<u64>,
     pub email: Sym,
     pub address: Sym,
@@ -455,7 +456,6 @@ pub fn load(conn: &Connection) -> Result<Loaded> {
                 let list = if phone::kind_of(&p) == Some("mobile") { &mut rec.mobiles } else { &mut rec.landlines };
                 if !list.contains(&sym) {
                     list.push(sym);
-                    super::block::slip_keys(&p, &mut rec.slips);
                 }
             }
         }
@@ -474,6 +474,14 @@ pub fn load(conn: &Connection) -> Result<Loaded> {
     let family_mobiles = family_mobiles(&recs, &tables);
     split_names(&mut recs, &tables.names);
     lend_readings(&mut recs);
+    let partners = slip_partners(&tables.phones);
+    for r in recs.iter_mut() {
+        for &p in r.mobiles.iter().chain(&r.landlines) {
+            if let Some(qs) = partners.get(&p) {
+                r.slips.extend(qs.iter().map(|&q| ((p.min(q) as u64) << 32) | p.max(q) as u64));
+            }
+        }
+    }
     // A kanji name whose surname and given name each have a known reading
     // gets the whole reading (内田 → ウチダ and 真 → マコト: ウチダマコト).
     for r in recs.iter_mut() {
@@ -485,6 +493,36 @@ pub fn load(conn: &Connection) -> Result<Loaded> {
     }
     rarity(&mut recs);
     Ok(Loaded { recs, family_mobiles, tables, sources })
+}
+
+/// Phones of the data one swap of two neighbouring digits away from
+/// another phone of the data (09012345678 and 09012354678): each number
+/// with the others it is so near. Asked of each distinct number once, by
+/// looking its swaps up, instead of keying every record's phones by every
+/// position and sorting them all.
+fn slip_partners(phones: &Interner) -> super::FastMap<Sym, Vec<Sym>> {
+    let mut out: super::FastMap<Sym, Vec<Sym>> = super::FastMap::default();
+    let mut buf = [0u8; 32];
+    for (sym, p) in phones.strings.iter().enumerate().skip(1) {
+        let b = p.as_bytes();
+        if b.len() > buf.len() {
+            continue;
+        }
+        let k = &mut buf[..b.len()];
+        k.copy_from_slice(b);
+        for i in 0..b.len().saturating_sub(1) {
+            if b[i] == b[i + 1] {
+                continue;
+            }
+            k.swap(i, i + 1);
+            // Only ever digits swapped in a string of digits: still UTF-8.
+            if let Some(q) = std::str::from_utf8(k).ok().and_then(|q| phones.find(q)) {
+                out.entry(sym as Sym).or_default().push(q);
+            }
+            k.swap(i, i + 1);
+        }
+    }
+    out
 }
 
 /// Mobiles that records with clearly different given names give: two
