@@ -123,10 +123,7 @@ impl Clusters {
     }
 
     /// Whether the clusters of `a` and `b` may be joined.
-    /// `given_ok`: the pair itself was judged one person despite different
-    /// given names (see [`super::score::SAME_NUMBER_AND_BIRTH`]), so given
-    /// names are not held against it; birth dates still are.
-    pub fn check(&mut self, l: &Loaded, a: u32, b: u32, given_ok: bool) -> Result<(), Refusal> {
+    pub fn check(&mut self, l: &Loaded, a: u32, b: u32) -> Result<(), Refusal> {
         let (a0, b0) = (a, b);
         let (ra, rb) = (self.find(a), self.find(b));
         if ra == rb {
@@ -134,7 +131,7 @@ impl Clusters {
         }
         // A separate decision between any record of one and any of the other.
         if self.cannot.is_empty() {
-            return self.check_facts(l, (a0, b0), ra, rb, given_ok);
+            return self.check_facts(l, (a0, b0), ra, rb);
         }
         let (small, other) = if self.members[ra as usize].len() <= self.members[rb as usize].len() { (ra, rb) } else { (rb, ra) };
         let smalls = self.members[small as usize].clone();
@@ -145,16 +142,13 @@ impl Clusters {
                 }
             }
         }
-        self.check_facts(l, (a0, b0), ra, rb, given_ok)
+        self.check_facts(l, (a0, b0), ra, rb)
     }
 
-    fn check_facts(&self, l: &Loaded, (a, b): (u32, u32), ra: u32, rb: u32, given_ok: bool) -> Result<(), Refusal> {
+    fn check_facts(&self, l: &Loaded, (a, b): (u32, u32), ra: u32, rb: u32) -> Result<(), Refusal> {
         let (fa, fb) = (&self.facts[ra as usize], &self.facts[rb as usize]);
         if fa.births.iter().any(|&x| fb.births.iter().any(|&y| birth_level(x, y) == 4)) {
             return Err(Refusal::Conflict("the merged customer would have two different birth dates"));
-        }
-        if given_ok {
-            return Ok(());
         }
         let t = &l.tables;
         // The two records' own given names were weighed by the comparison

@@ -156,16 +156,6 @@ const CONFUSABLE: &[(char, char)] = &[
     ('沢', '澤'),
     ('辺', '邊'),
     ('博', '傅'),
-    // Homophones an IME lists together for a name's reading, picked in
-    // haste: 紀/記 (キ), 美/実 (ミ), 智/知 (トモ), 輔/介 (スケ), 恵/慧 (エ),
-    // and look-alikes 陽/揚, 藤/籐.
-    ('紀', '記'),
-    ('美', '実'),
-    ('智', '知'),
-    ('輔', '介'),
-    ('恵', '慧'),
-    ('陽', '揚'),
-    ('藤', '籐'),
 ];
 
 fn confusable(a: char, b: char) -> bool {

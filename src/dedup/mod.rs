@@ -390,7 +390,7 @@ pub fn run(conn: &mut Connection, opts: &Options, progress: &dyn Fn(&str)) -> Re
             continue;
         }
         let s = &scored[i];
-        match clusters.check(&l, a, b, s.rule == Some(score::SAME_NUMBER_AND_BIRTH)) {
+        match clusters.check(&l, a, b) {
             Err(Refusal::Separated) => {
                 sum.kept_apart_by_decision += 1;
                 continue;

@@ -272,10 +272,6 @@ pub struct Evidence {
     pub weight: f64,
 }
 
-/// The rule that lets a different given name merge (see [`Model::score`]);
-/// the cluster guard lets such a pair through too.
-pub const SAME_NUMBER_AND_BIRTH: &str = "different given name, but the same customer number and birth date: one person";
-
 /// What the rules make of a score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -403,12 +399,7 @@ impl Model {
             // A shared mobile is not personal enough here: a child's booking
             // often gives a parent's mobile.
             let personal = birth == 1 || c.levels[F::Email as usize] == 1;
-            if birth == 1 && c.levels[F::Number as usize] == 1 {
-                // The shop's own number for one customer and the same birth
-                // date: a given name entered wrongly, not a family member
-                // (twins get a number each).
-                rule = Some("different given name, but the same customer number and birth date: one person");
-            } else if birth == 4 {
+            if birth == 4 {
                 verdict = Verdict::Separate;
                 rule = Some("different given name and different birth date: two people");
             } else if c.levels[F::Gender as usize] == 2 || c.levels[F::Number as usize] == 2 {
