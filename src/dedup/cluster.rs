@@ -124,14 +124,13 @@ impl Clusters {
 
     /// Whether the clusters of `a` and `b` may be joined.
     pub fn check(&mut self, l: &Loaded, a: u32, b: u32) -> Result<(), Refusal> {
-        let (a0, b0) = (a, b);
         let (ra, rb) = (self.find(a), self.find(b));
         if ra == rb {
             return Ok(());
         }
         // A separate decision between any record of one and any of the other.
         if self.cannot.is_empty() {
-            return self.check_facts(l, (a0, b0), ra, rb);
+            return self.check_facts(l, (a, b), ra, rb);
         }
         let (small, other) = if self.members[ra as usize].len() <= self.members[rb as usize].len() { (ra, rb) } else { (rb, ra) };
         let smalls = self.members[small as usize].clone();
@@ -142,7 +141,7 @@ impl Clusters {
                 }
             }
         }
-        self.check_facts(l, (a0, b0), ra, rb)
+        self.check_facts(l, (a, b), ra, rb)
     }
 
     fn check_facts(&self, l: &Loaded, (a, b): (u32, u32), ra: u32, rb: u32) -> Result<(), Refusal> {
@@ -154,10 +153,8 @@ impl Clusters {
         // The two records' own given names were weighed by the comparison
         // that brought them here ("bea" and "beau" close within the whole
         // name); the guard asks about the others'.
-        let own = |x: (Sym, Sym), y: (Sym, Sym)| {
-            let (ga, gb) = ((l.recs[a as usize].given, l.recs[a as usize].given_r), (l.recs[b as usize].given, l.recs[b as usize].given_r));
-            (x == ga && y == gb) || (x == gb && y == ga)
-        };
+        let (ga, gb) = ((l.recs[a as usize].given, l.recs[a as usize].given_r), (l.recs[b as usize].given, l.recs[b as usize].given_r));
+        let own = |x: (Sym, Sym), y: (Sym, Sym)| (x == ga && y == gb) || (x == gb && y == ga);
         for &(ka, ra_) in &fa.givens {
             for &(kb, rb_) in &fb.givens {
                 if own((ka, ra_), (kb, rb_)) {

@@ -304,6 +304,11 @@ pub struct NameCmp {
 
 /// The name level (see [`F::levels`]) and whether the given names differ.
 pub fn name_level(l: &Loaded, a: &Rec, b: &Rec) -> NameCmp {
+    if swapped(a, b) {
+        // Surname and given name entered the other way round (romaji and
+        // western forms: "dixon, breony" and "breony, dixon").
+        return NameCmp { level: 2, given_differs: false, reading_only: false, same_sound: false };
+    }
     let t = &l.tables;
     let kx = if a.name != 0 && a.name == b.name { Rel::Equal } else { rel_kanji(t.names.get(a.name), t.names.get(b.name)) };
     let rx = if a.reading != 0 && a.reading == b.reading {
@@ -313,11 +318,6 @@ pub fn name_level(l: &Loaded, a: &Rec, b: &Rec) -> NameCmp {
     };
     let (fam, giv, given_differs) = name_parts(l, a, b);
     use Rel::*;
-    if swapped(a, b) {
-        // Surname and given name entered the other way round (romaji and
-        // western forms: "dixon, breony" and "breony, dixon").
-        return NameCmp { level: 2, given_differs: false, reading_only: false, same_sound: false };
-    }
     let level = match (kx, rx) {
         // One name in kanji only, the other in kana only: the parts whose
         // readings the data taught (a given name's reading is learned from
@@ -352,10 +352,14 @@ pub fn name_level(l: &Loaded, a: &Rec, b: &Rec) -> NameCmp {
 
 /// Whether one record's surname is the other's given name and the other
 /// way round (both parts known on both sides, and not one name twice).
+/// Readings alone decide only when the two do not both have kanji parts:
+/// a reading may be lent by other records, the kanji are what was written.
 fn swapped(a: &Rec, b: &Rec) -> bool {
-    let kanji = a.family != 0 && a.given != 0 && a.family != a.given && a.family == b.given && a.given == b.family;
-    let reading = a.family_r != 0 && a.given_r != 0 && a.family_r != a.given_r && a.family_r == b.given_r && a.given_r == b.family_r;
-    kanji || reading
+    let kanji_parts = a.family != 0 && a.given != 0 && b.family != 0 && b.given != 0;
+    if kanji_parts {
+        return a.family != a.given && a.family == b.given && a.given == b.family;
+    }
+    a.family_r != 0 && a.given_r != 0 && a.family_r != a.given_r && a.family_r == b.given_r && a.given_r == b.family_r
 }
 
 /// Birth dates (yyyymmdd numbers).

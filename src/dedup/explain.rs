@@ -137,7 +137,13 @@ pub fn explain_records(conn: &Connection, config: &Config, a: i64, b: i64) -> Re
     if keys.is_empty() {
         writeln!(out, "blocking: the two share no blocking key, so dedup never compares them")?;
     } else {
-        writeln!(out, "blocking: compared through {}", keys.join(", "))?;
+        // Sharing a key is not always being paired by it: a customer
+        // number's rows are linked in file order, each to the two before it,
+        // and the other keys take one row per customer number.
+        writeln!(out, "blocking: they share {}", keys.join(", "))?;
+        if keys.iter().any(|k| k == "customer_no") {
+            writeln!(out, "  (rows of one customer number are compared in file order, each with the two rows before it)")?;
+        }
     }
     // What happened.
     let (lo, hi) = (a.min(b), a.max(b));
