@@ -10,7 +10,7 @@
 //!   names. Such a pair goes to review instead of chaining two people into
 //!   one customer.
 
-use super::compare::{birth_level, rel_kanji, rel_reading, Rel};
+use super::compare::{birth_level, rel_part, rel_reading, Rel};
 use super::load::{Loaded, Sym};
 
 /// What a cluster's records say about the person, for the guard.
@@ -160,8 +160,8 @@ impl Clusters {
                 if own((ka, ra_), (kb, rb_)) {
                     continue;
                 }
-                let k = rel_kanji(t.names.get(ka), t.names.get(kb));
                 let r = rel_reading(t.readings.get(ra_), t.readings.get(rb_));
+                let k = rel_part(t.names.get(ka), t.names.get(kb), r);
                 let agree = matches!(k, Rel::Equal | Rel::Close) || matches!(r, Rel::Equal | Rel::Close);
                 let differ = matches!(r, Rel::Different | Rel::Similar) || (r == Rel::None && matches!(k, Rel::Different | Rel::Similar));
                 if differ && !agree {

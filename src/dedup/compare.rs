@@ -158,6 +158,42 @@ const CONFUSABLE: &[(char, char)] = &[
     ('博', '傅'),
 ];
 
+/// Kanji an IME lists together for one sound, picked in haste (紀/記 キ,
+/// 美/実 ミ, 智/知 トモ, 輔/介 スケ, 恵/慧 ケイ), and look-alikes (陽/揚,
+/// 藤/籐). Unlike [`CONFUSABLE`], only within a name part of two characters
+/// or more whose readings do not disagree (see [`rel_part`]): a one-kanji
+/// given name is a whole name, and 恵 (メグミ) and 慧 (サトシ), 美 and 実,
+/// are two siblings.
+const HOMOPHONE: &[(char, char)] = &[('紀', '記'), ('美', '実'), ('智', '知'), ('輔', '介'), ('恵', '慧'), ('陽', '揚'), ('藤', '籐')];
+
+/// Whether two name parts differ in one [`HOMOPHONE`] slip, the parts two
+/// characters or more.
+fn homophone_slip(a: &str, b: &str) -> bool {
+    let (ca, cb): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if ca.len() != cb.len() || ca.len() < 2 {
+        return false;
+    }
+    let mut diffs = ca.iter().zip(&cb).filter(|(x, y)| x != y);
+    match (diffs.next(), diffs.next()) {
+        (Some((&x, &y)), None) => HOMOPHONE.iter().any(|&(p, q)| (p == x && q == y) || (p == y && q == x)),
+        _ => false,
+    }
+}
+
+/// One name part (a surname or a given name) in kanji, knowing how the
+/// part's readings compare: as [`rel_kanji`], and a [`HOMOPHONE`] slip in a
+/// part of two characters or more is close unless the readings disagree.
+/// Parents do not give two children names that sound alike, so such a pair
+/// is one name keyed in haste (佐々木友紀 and 佐々木友記, both ユキ).
+pub fn rel_part(a: &str, b: &str, reading: Rel) -> Rel {
+    let k = rel_kanji(a, b);
+    if matches!(k, Rel::Different | Rel::Similar) && !matches!(reading, Rel::Different | Rel::Similar) && homophone_slip(a, b) {
+        Rel::Close
+    } else {
+        k
+    }
+}
+
 fn confusable(a: char, b: char) -> bool {
     CONFUSABLE.iter().any(|&(x, y)| (x == a && y == b) || (x == b && y == a)) || itaiji::is_variant_pair(a, b)
 }
@@ -242,7 +278,9 @@ fn parts(full: &str, family: &str, given: &str, other_family: &str, other_given:
 
 /// Name parts compared: (family relation, given relation), each the better
 /// of kanji and reading, and whether the given names clearly differ.
-fn name_parts(l: &Loaded, a: &Rec, b: &Rec) -> (Rel, Rel, bool) {
+/// Also whether the kanji parts are one name with one slip (see
+/// [`rel_part`]).
+fn name_parts(l: &Loaded, a: &Rec, b: &Rec) -> (Rel, Rel, bool, bool) {
     let t = &l.tables;
     let (af, ag) = parts(t.names.get(a.name), t.names.get(a.family), t.names.get(a.given), t.names.get(b.family), t.names.get(b.given));
     let (bf, bg) = parts(t.names.get(b.name), t.names.get(b.family), t.names.get(b.given), &af, &ag);
@@ -254,9 +292,11 @@ fn name_parts(l: &Loaded, a: &Rec, b: &Rec) -> (Rel, Rel, bool) {
         t.readings.get(b.given_r),
     );
     let (brf, brg) = parts(t.readings.get(b.reading), t.readings.get(b.family_r), t.readings.get(b.given_r), &arf, &arg);
-    let fam = best(rel_kanji(&af, &bf), rel_reading(&arf, &brf));
-    let gk = rel_kanji(&ag, &bg);
+    let fr = rel_reading(&arf, &brf);
+    let fk = rel_part(&af, &bf, fr);
+    let fam = best(fk, fr);
     let gr = rel_reading(&arg, &brg);
+    let gk = rel_part(&ag, &bg, gr);
     let giv = best(gk, gr);
     // Clearly different: the readings differ beyond loose typing, or (with
     // no readings to ask) the kanji differ beyond a variant or confusion.
@@ -269,7 +309,8 @@ fn name_parts(l: &Loaded, a: &Rec, b: &Rec) -> (Rel, Rel, bool) {
         (Rel::Different | Rel::Similar, Rel::None) => true,
         _ => false,
     };
-    (fam, giv, differs)
+    let one_slip = matches!((fk, gk), (Rel::Equal, Rel::Close) | (Rel::Close, Rel::Equal));
+    (fam, giv, differs, one_slip)
 }
 
 fn best(a: Rel, b: Rel) -> Rel {
@@ -316,8 +357,11 @@ pub fn name_level(l: &Loaded, a: &Rec, b: &Rec) -> NameCmp {
     } else {
         rel_reading(t.readings.get(a.reading), t.readings.get(b.reading))
     };
-    let (fam, giv, given_differs) = name_parts(l, a, b);
+    let (fam, giv, given_differs, one_slip) = name_parts(l, a, b);
     use Rel::*;
+    // A slip within one part that the whole name hides (a homophone in a
+    // given name of two characters: 佐々木友紀 and 佐々木友記).
+    let kx = if matches!(kx, Different | Similar) && one_slip { Close } else { kx };
     let level = match (kx, rx) {
         // One name in kanji only, the other in kana only: the parts whose
         // readings the data taught (a given name's reading is learned from
@@ -506,6 +550,23 @@ mod tests {
         // Latin names: a typo is close, another name is not.
         assert_eq!(rel_kanji("annabelle", "annabdlle"), Rel::Close);
         assert_eq!(rel_kanji("monique", "jecob"), Rel::Different);
+    }
+
+    #[test]
+    fn a_homophone_slip_is_close_only_in_a_part_of_two_characters() {
+        // 友紀/友記 (both ユキ): one name keyed in haste.
+        assert_eq!(rel_part("友紀", "友記", Rel::None), Rel::Close);
+        assert_eq!(rel_part("友紀", "友記", Rel::Equal), Rel::Close);
+        assert_eq!(rel_part("佐藤", "佐籐", Rel::None), Rel::Close);
+        // The readings say two names: 智美 トモミ and 知美 チミ do not agree.
+        assert_eq!(rel_part("智美", "知美", Rel::Different), Rel::Different);
+        // A one-kanji given name is a whole name: 恵 and 慧 are two siblings.
+        assert_eq!(rel_part("恵", "慧", Rel::None), Rel::Different);
+        assert_eq!(rel_part("美", "実", Rel::Equal), Rel::Different);
+        // Two slips are not one.
+        assert_eq!(rel_part("美紀", "実記", Rel::None), Rel::Different);
+        // Not in the whole-name comparison, which cannot tell the parts.
+        assert_eq!(rel_kanji("森岡恵", "森岡慧"), Rel::Different);
     }
 
     #[test]

@@ -593,6 +593,29 @@ fn other_kanji_for_one_reading_with_personal_facts_are_one_name() {
 }
 
 #[test]
+fn a_homophone_slip_in_a_two_character_given_name_is_one_name_but_one_kanji_names_are_siblings() {
+    // 友紀 and 友記 (both ユキ) under one POS number and mobile: the clerk
+    // picked the wrong kanji the IME offered. 恵 and 慧 on their mother's
+    // mobile are a sister and a brother (メグミ, サトシ), and 智美 (トモミ)
+    // and 知美 (チミ) are two names by their readings.
+    let w = Workdir::new();
+    let c = dedup_extra(
+        &w,
+        &[
+            "M0200001,佐々木 友紀,,,080-3757-3887,浦和店",
+            "M0200001,佐々木 友記,,,080-3757-3887,浦和店",
+            ",森岡 恵,,,090-5555-0101,中野店",
+            ",森岡 慧,,,090-5555-0101,中野店",
+            ",野口 智美,ノグチ トモミ,,070-1234-0001,",
+            ",野口 知美,ノグチ チミ,,070-1234-0001,",
+        ],
+    );
+    assert_eq!(c[&2], c[&3], "{c:?}");
+    assert_ne!(c[&4], c[&5], "{c:?}");
+    assert_ne!(c[&6], c[&7], "{c:?}");
+}
+
+#[test]
 fn a_guessed_reading_on_a_family_mobile_goes_to_review() {
     // A family's receipts all give the mother's mobile. 須畑 悠斗 (kanji
     // only) reads ユウト to most (taught by 田中 悠斗 and 木村 悠斗), but the
