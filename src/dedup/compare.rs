@@ -261,8 +261,19 @@ fn similar(a: &Vec<char>, b: &Vec<char>) -> bool {
 /// A surname and a given name of a record, splitting an unspaced name by
 /// the other record's split when it can (`山田花子` against `山田 / 太郎`).
 fn parts(full: &str, family: &str, given: &str, other_family: &str, other_given: &str) -> (String, String) {
-    if !family.is_empty() || !given.is_empty() {
+    if !family.is_empty() && !given.is_empty() {
         return (family.to_string(), given.to_string());
+    }
+    // One part known (a surname's reading learned from other records, the
+    // given name's not: 悠斗 is ユウト or ハルト): the whole name gives the
+    // other part (クロヅカユウト less クロヅカ is ユウト).
+    if !family.is_empty() {
+        let rest = full.strip_prefix(family).unwrap_or_default();
+        return (family.to_string(), rest.to_string());
+    }
+    if !given.is_empty() {
+        let rest = full.strip_suffix(given).unwrap_or_default();
+        return (rest.to_string(), given.to_string());
     }
     if full.is_empty() {
         return (String::new(), String::new());
@@ -601,6 +612,10 @@ mod tests {
     fn unspaced_names_split_by_the_other() {
         assert_eq!(parts("山田花子", "", "", "山田", "太郎"), ("山田".to_string(), "花子".to_string()));
         assert_eq!(parts("佐藤花子", "", "", "山田", "花子"), ("佐藤".to_string(), "花子".to_string()));
+        // One part known: the whole name gives the other.
+        assert_eq!(parts("クロズカユウト", "クロズカ", "", "", ""), ("クロズカ".to_string(), "ユウト".to_string()));
+        assert_eq!(parts("クロズカユウト", "", "ユウト", "", ""), ("クロズカ".to_string(), "ユウト".to_string()));
+        assert_eq!(parts("ヤマダユウト", "クロズカ", "", "", ""), ("クロズカ".to_string(), String::new()));
         assert_eq!(parts("佐藤花子", "", "", "", ""), (String::new(), String::new()));
     }
 }

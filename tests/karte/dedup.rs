@@ -616,6 +616,29 @@ fn a_homophone_slip_in_a_two_character_given_name_is_one_name_but_one_kanji_name
 }
 
 #[test]
+fn brothers_on_their_mothers_mobile_are_two_even_when_one_given_name_has_no_known_reading() {
+    // 黒塚 悠斗's web booking gives the whole reading unspaced; 悠斗 is
+    // ユウト to some and ハルト to others, so no given-name reading is lent,
+    // but the surname's is (黒塚 クロヅカ). His brother's receipt is in kana.
+    // The whole readings are alike (クロヅカリュウジ / クロヅカユウト), the
+    // given names are not: two people, whatever the shared mobile says.
+    let w = Workdir::new();
+    let c = dedup_extra(
+        &w,
+        &[
+            ",田中 悠斗,タナカ ハルト,1990-01-01,090-0000-1111,",
+            ",木村 悠斗,キムラ ユウト,1991-02-02,090-0000-2222,",
+            ",黒塚 葵,クロヅカ アオイ,1966-05-05,080-2881-3392,三軒茶屋店",
+            ",クロヅカ リュウジ,,,080-2881-3392,三軒茶屋店",
+            ",黒塚 悠斗,クロヅカユウト,,080-2881-3392,三軒茶屋店",
+        ],
+    );
+    assert_ne!(c[&5], c[&6], "{c:?}");
+    assert_ne!(c[&4], c[&5], "{c:?}");
+    assert_ne!(c[&4], c[&6], "{c:?}");
+}
+
+#[test]
 fn a_guessed_reading_on_a_family_mobile_goes_to_review() {
     // A family's receipts all give the mother's mobile. 須畑 悠斗 (kanji
     // only) reads ユウト to most (taught by 田中 悠斗 and 木村 悠斗), but the
