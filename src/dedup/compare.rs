@@ -289,8 +289,9 @@ fn parts(full: &str, family: &str, given: &str, other_family: &str, other_given:
 
 /// Name parts compared: (family relation, given relation), each the better
 /// of kanji and reading, and whether the given names clearly differ.
-/// Also whether the kanji parts are one name with one slip (see
-/// [`rel_part`]).
+/// Also whether the kanji differ by one [`HOMOPHONE`] slip in a part of two
+/// characters or more, the other part the same and the readings not
+/// disagreeing (see [`compare`] for when that makes one name).
 fn name_parts(l: &Loaded, a: &Rec, b: &Rec) -> (Rel, Rel, bool, bool) {
     let t = &l.tables;
     let (af, ag) = parts(t.names.get(a.name), t.names.get(a.family), t.names.get(a.given), t.names.get(b.family), t.names.get(b.given));
@@ -304,10 +305,10 @@ fn name_parts(l: &Loaded, a: &Rec, b: &Rec) -> (Rel, Rel, bool, bool) {
     );
     let (brf, brg) = parts(t.readings.get(b.reading), t.readings.get(b.family_r), t.readings.get(b.given_r), &arf, &arg);
     let fr = rel_reading(&arf, &brf);
-    let fk = rel_part(&af, &bf, fr);
+    let fk = rel_kanji(&af, &bf);
     let fam = best(fk, fr);
     let gr = rel_reading(&arg, &brg);
-    let gk = rel_part(&ag, &bg, gr);
+    let gk = rel_kanji(&ag, &bg);
     let giv = best(gk, gr);
     // Clearly different: the readings differ beyond loose typing, or (with
     // no readings to ask) the kanji differ beyond a variant or confusion.
@@ -320,8 +321,9 @@ fn name_parts(l: &Loaded, a: &Rec, b: &Rec) -> (Rel, Rel, bool, bool) {
         (Rel::Different | Rel::Similar, Rel::None) => true,
         _ => false,
     };
-    let one_slip = matches!((fk, gk), (Rel::Equal, Rel::Close) | (Rel::Close, Rel::Equal));
-    (fam, giv, differs, one_slip)
+    let agree = |r: Rel| !matches!(r, Rel::Different | Rel::Similar);
+    let slip = (fk == Rel::Equal && agree(gr) && homophone_slip(&ag, &bg)) || (gk == Rel::Equal && agree(fr) && homophone_slip(&af, &bf));
+    (fam, giv, differs, slip)
 }
 
 fn best(a: Rel, b: Rel) -> Rel {
@@ -352,6 +354,11 @@ pub struct NameCmp {
     /// ヒロヤマ ミホ): a slip at the keyboard, or two people who share a
     /// reading. Counted as different unless personal facts settle it.
     pub same_sound: bool,
+    /// Kanji one [`HOMOPHONE`] slip apart (佐々木友紀 and 佐々木友記). Also
+    /// counted as different unless personal facts settle it: 智子 and 知子
+    /// (both トモコ) are two common names, a mother-in-law's and a
+    /// daughter-in-law's.
+    pub slip: bool,
 }
 
 /// The name level (see [`F::levels`]) and whether the given names differ.
@@ -359,7 +366,7 @@ pub fn name_level(l: &Loaded, a: &Rec, b: &Rec) -> NameCmp {
     if swapped(a, b) {
         // Surname and given name entered the other way round (romaji and
         // western forms: "dixon, breony" and "breony, dixon").
-        return NameCmp { level: 2, given_differs: false, reading_only: false, same_sound: false };
+        return NameCmp { level: 2, given_differs: false, reading_only: false, same_sound: false, slip: false };
     }
     let t = &l.tables;
     let kx = if a.name != 0 && a.name == b.name { Rel::Equal } else { rel_kanji(t.names.get(a.name), t.names.get(b.name)) };
@@ -368,11 +375,8 @@ pub fn name_level(l: &Loaded, a: &Rec, b: &Rec) -> NameCmp {
     } else {
         rel_reading(t.readings.get(a.reading), t.readings.get(b.reading))
     };
-    let (fam, giv, given_differs, one_slip) = name_parts(l, a, b);
+    let (fam, giv, given_differs, slip) = name_parts(l, a, b);
     use Rel::*;
-    // A slip within one part that the whole name hides (a homophone in a
-    // given name of two characters: 佐々木友紀 and 佐々木友記).
-    let kx = if matches!(kx, Different | Similar) && one_slip { Close } else { kx };
     let level = match (kx, rx) {
         // One name in kanji only, the other in kana only: the parts whose
         // readings the data taught (a given name's reading is learned from
@@ -392,7 +396,7 @@ pub fn name_level(l: &Loaded, a: &Rec, b: &Rec) -> NameCmp {
         // One record without a surname, the given names alike.
         _ if fam == None && matches!(giv, Equal | Close) && !given_differs => 3,
         _ if matches!(giv, Equal | Close) && matches!(fam, Different | Similar) => 4,
-        _ if !given_differs && (kx == Similar || rx == Similar) => 3,
+        _ if !given_differs && giv != None && (kx == Similar || rx == Similar) => 3,
         _ => 6,
     };
     // Names that differ altogether count as clearly different too.
@@ -402,6 +406,7 @@ pub fn name_level(l: &Loaded, a: &Rec, b: &Rec) -> NameCmp {
         given_differs: (given_differs && level > 2) || level == 6,
         reading_only: some_kanji && !matches!(kx, Equal | Close),
         same_sound: level == 6 && kx == Different && rx == Equal && !given_differs,
+        slip: matches!(level, 5 | 6) && slip,
     }
 }
 
@@ -490,17 +495,6 @@ pub fn compare(l: &Loaded, a: &Rec, b: &Rec) -> Comparison {
         }
         _ => 2,
     };
-    // The same reading in other kanji, the same birth date and a mobile or
-    // e-mail of their own in common: one person whose name was keyed with
-    // the wrong kanji (two people with one reading and one birthday, twins
-    // aside, do not share a mobile; twins are not named alike).
-    if n.same_sound
-        && c.levels[F::Birth as usize] == 1
-        && ((c.levels[F::Phone as usize] == 1 && !c.phone_slip) || c.levels[F::Email as usize] == 1)
-    {
-        c.levels[F::Name as usize] = 3;
-        c.given_differs = false;
-    }
     c.levels[F::Address as usize] = if a.address != 0 && a.address == b.address {
         c.tf[F::Address as usize] = a.address;
         1
@@ -523,6 +517,29 @@ pub fn compare(l: &Loaded, a: &Rec, b: &Rec) -> Comparison {
     } else {
         2
     };
+    // The same reading in other kanji, the same birth date and a mobile or
+    // e-mail of their own in common: one person whose name was keyed with
+    // the wrong kanji (two people with one reading and one birthday, twins
+    // aside, do not share a mobile; twins are not named alike).
+    if n.same_sound
+        && c.levels[F::Birth as usize] == 1
+        && ((c.levels[F::Phone as usize] == 1 && !c.phone_slip) || c.levels[F::Email as usize] == 1)
+    {
+        c.levels[F::Name as usize] = 3;
+        c.given_differs = false;
+    }
+    // A homophone slip (佐々木友紀 / 佐々木友記) under one customer number of
+    // one source with a mobile or e-mail of their own in common (the shop's
+    // own record of one person), or with the same birth date and e-mail:
+    // the clerk picked the wrong kanji the IME offered. Without such facts
+    // the two are two names (智子 and 知子 in one household).
+    let own_contact = (c.levels[F::Phone as usize] == 1 && !c.phone_slip) || c.levels[F::Email as usize] == 1;
+    if n.slip
+        && ((c.levels[F::Number as usize] == 1 && own_contact) || (c.levels[F::Birth as usize] == 1 && c.levels[F::Email as usize] == 1))
+    {
+        c.levels[F::Name as usize] = 3;
+        c.given_differs = false;
+    }
     c
 }
 

@@ -639,6 +639,17 @@ fn brothers_on_their_mothers_mobile_are_two_even_when_one_given_name_has_no_know
 }
 
 #[test]
+fn unspaced_kana_names_alike_only_by_a_shared_surname_are_not_one_name() {
+    // Two receipts typed in kana without a space, on the mother's mobile:
+    // サトウユウキ and サトウユウト are alike as whole strings (a shared
+    // surname makes any two given names so), but nothing says where the
+    // surname ends, so nothing says the given names agree: brothers.
+    let w = Workdir::new();
+    let c = dedup_extra(&w, &[",ハスモリユウキ,,,080-1111-2299,中野店", ",ハスモリユウト,,,080-1111-2299,中野店"]);
+    assert_ne!(c[&2], c[&3], "{c:?}");
+}
+
+#[test]
 fn a_guessed_reading_on_a_family_mobile_goes_to_review() {
     // A family's receipts all give the mother's mobile. 須畑 悠斗 (kanji
     // only) reads ユウト to most (taught by 田中 悠斗 and 木村 悠斗), but the
@@ -688,4 +699,83 @@ fn swapped_name_parts_are_one_name_and_twins_on_one_number_are_not() {
     assert_eq!(c[&2], c[&3], "{c:?}");
     assert_ne!(c[&4], c[&5], "{c:?}");
     assert_ne!(c[&5], c[&6], "{c:?}");
+}
+
+/// Ten other 佐藤 and ten other 智美 elsewhere: 佐藤 智美 is a common name.
+const COMMON_SATO_TOMOMI: &[&str] = &[
+    ",佐藤 花子,,,090-6000-1000,池袋店",
+    ",佐藤 陽子,,,090-6001-1001,池袋店",
+    ",佐藤 真由美,,,090-6002-1002,池袋店",
+    ",佐藤 由美,,,090-6003-1003,池袋店",
+    ",佐藤 恵子,,,090-6004-1004,池袋店",
+    ",佐藤 裕子,,,090-6005-1005,池袋店",
+    ",佐藤 直美,,,090-6006-1006,池袋店",
+    ",佐藤 明美,,,090-6007-1007,池袋店",
+    ",佐藤 久美子,,,090-6008-1008,池袋店",
+    ",佐藤 千尋,,,090-6009-1009,池袋店",
+    ",鈴木 智美,,,080-6000-2000,池袋店",
+    ",高橋 智美,,,080-6001-2001,池袋店",
+    ",渡辺 智美,,,080-6002-2002,池袋店",
+    ",伊藤 智美,,,080-6003-2003,池袋店",
+    ",中村 智美,,,080-6004-2004,池袋店",
+    ",小林 智美,,,080-6005-2005,池袋店",
+    ",加藤 智美,,,080-6006-2006,池袋店",
+    ",吉田 智美,,,080-6007-2007,池袋店",
+    ",山田 智美,,,080-6008-2008,池袋店",
+    ",松本 智美,,,080-6009-2009,池袋店",
+];
+
+#[test]
+fn a_homophone_of_a_common_name_is_no_stronger_than_the_name_itself() {
+    // Two 佐藤 智美 (サトウ トモミ) in one shop with nothing else in common go
+    // to review at most: the name is common. 智美 and 知美 are both common
+    // spellings of トモミ; two women so named cannot be more alike than two
+    // women with one spelling.
+    let w = Workdir::new();
+    let mut rows = vec![",佐藤 智美,サトウ トモミ,,,浦和店", ",佐藤 智美,サトウ トモミ,,,浦和店"];
+    rows.extend_from_slice(COMMON_SATO_TOMOMI);
+    let exact = dedup_extra(&w, &rows);
+    let w = Workdir::new();
+    let mut rows = vec![",佐藤 智美,サトウ トモミ,,,浦和店", ",佐藤 知美,サトウ トモミ,,,浦和店"];
+    rows.extend_from_slice(COMMON_SATO_TOMOMI);
+    let homophone = dedup_extra(&w, &rows);
+    assert!(exact[&2] != exact[&3] || homophone[&2] == homophone[&3], "exact {exact:?}");
+    assert_ne!(homophone[&2], homophone[&3], "{homophone:?}");
+}
+
+#[test]
+fn two_women_of_one_household_with_one_reading_in_other_kanji_are_two_people() {
+    // A mother-in-law 智子 and her son's wife 知子, both ヤマモト トモコ, on
+    // the house landline (no birth dates): two people, as before.
+    let w = Workdir::new();
+    let c = dedup_extra(&w, &[",山本 智子,ヤマモト トモコ,,03-3333-4444,", ",山本 知子,ヤマモト トモコ,,03-3333-4444,"]);
+    assert_ne!(c[&2], c[&3], "{c:?}");
+}
+
+#[test]
+fn other_kanji_under_two_customer_numbers_on_one_mobile_are_not_merged_unasked() {
+    // Two POS customer numbers, one family mobile, kanji only: 智子 and 知子
+    // may be two sisters (サトコ, トモコ) — the readings are not there to say.
+    // And with one reading, 悠斗/優斗-style: the names agree only by sound.
+    let w = Workdir::new();
+    let c = dedup_extra(
+        &w,
+        &[
+            "M0300001,佐藤 智子,,,090-1111-2222,中野店",
+            "M0300002,佐藤 知子,,,090-1111-2222,中野店",
+            "M0300003,田中 大輔,タナカ ダイスケ,,090-3333-2222,中野店",
+            "M0300004,田中 大介,タナカ ダイスケ,,090-3333-2222,中野店",
+        ],
+    );
+    assert_ne!(c[&2], c[&3], "{c:?}");
+    assert_ne!(c[&4], c[&5], "{c:?}");
+}
+
+#[test]
+fn twins_in_kanji_only_on_their_mothers_mobile_stay_apart() {
+    // Twins (one birth date) 美紀 (ミキ) and 実紀 (ミノリ), POS rows without
+    // readings, on their mother's mobile.
+    let w = Workdir::new();
+    let c = dedup_extra(&w, &[",佐藤 美紀,,2015-04-01,090-1212-2323,中野店", ",佐藤 実紀,,2015-04-01,090-1212-2323,中野店"]);
+    assert_ne!(c[&2], c[&3], "{c:?}");
 }
