@@ -133,6 +133,16 @@ pub fn explain_records(conn: &Connection, config: &Config, a: i64, b: i64) -> Re
     if let Some(rule) = s.rule {
         writeln!(out, "rule: {rule}")?;
     }
+    if c.levels[F::Name as usize] == 1 && c.alone_in_shop && s.rule.is_none() {
+        // The rare-name rule was in reach: say why it did not decide.
+        writeln!(
+            out,
+            "rare name in one shop: {:.2} namesakes expected by chance (the rule needs under {}), {}",
+            c.namesakes,
+            super::score::RARE_NAME,
+            if c.namesakes < super::score::RARE_NAME { "but a field is against" } else { "too common" }
+        )?;
+    }
     let keys = super::block::shared_keys(&config.blocking, ra, rb);
     if keys.is_empty() {
         writeln!(out, "blocking: the two share no blocking key, so dedup never compares them")?;

@@ -277,7 +277,25 @@ fn rarity(recs: &mut [Rec]) {
             }
         }
         let components = (0..group.len()).filter(|&i| root(&mut parent, i) == i).count();
-        if components == 2 {
+        // The two identities must have no personal fact against each other,
+        // record for record: a card with one landline beside a ledger row
+        // with another are two people, even though the card and that
+        // person's kana receipt have nothing to compare. (An address is not
+        // such a fact: people move.)
+        let against = |a: &Rec, b: &Rec| {
+            let differ = |x: &[Sym], y: &[Sym]| !x.is_empty() && !y.is_empty() && !x.iter().any(|p| y.contains(p));
+            (a.birth != 0 && b.birth != 0 && a.birth != b.birth)
+                || (a.email != 0 && b.email != 0 && a.email != b.email)
+                || differ(&a.mobiles, &b.mobiles)
+                || differ(&a.landlines, &b.landlines)
+        };
+        let roots: Vec<usize> = (0..group.len()).map(|i| root(&mut parent, i)).collect();
+        let conflict = || {
+            (0..group.len()).any(|i| {
+                (i + 1..group.len()).any(|j| roots[i] != roots[j] && against(&recs[group[i].1 as usize], &recs[group[j].1 as usize]))
+            })
+        };
+        if components == 2 && !conflict() {
             alone.extend(group.iter().map(|g| g.1));
         }
     }
@@ -285,17 +303,40 @@ fn rarity(recs: &mut [Rec]) {
         let r = &mut recs[i as usize];
         r.alone = key(r);
     }
-    // Shares of surnames and given names, kanji and readings apart.
+    // Shares of surnames and given names, kanji and readings apart, among
+    // people rather than records: a customer with forty receipts is one
+    // bearer of the name. A person here is a name with one contact (a
+    // phone, else the birth date, e-mail or customer number); records with
+    // none count one each.
     let mut parts: super::FastMap<u64, u32> = super::FastMap::default();
     let tag = |kind: u64, s: Sym| (kind << 32) | s as u64;
-    for r in recs.iter() {
+    let contact = |i: usize, r: &Rec| -> u64 {
+        let (kind, v) = if let Some(&m) = r.mobiles.first().or(r.landlines.first()) {
+            (1, m)
+        } else if r.birth != 0 {
+            (2, r.birth)
+        } else if r.email != 0 {
+            (3, r.email)
+        } else if r.number != 0 {
+            (4, r.number)
+        } else {
+            (5, i as u32)
+        };
+        (kind << 32) | v as u64
+    };
+    let mut people: Vec<(u64, u64, u32)> =
+        recs.iter().enumerate().map(|(i, r)| (((r.name as u64) << 32) | r.reading as u64, contact(i, r), i as u32)).collect();
+    people.sort_unstable();
+    people.dedup_by(|x, y| x.0 == y.0 && x.1 == y.1);
+    for &(_, _, i) in &people {
+        let r = &recs[i as usize];
         for (kind, s) in [(0, r.family), (1, r.given), (2, r.family_r), (3, r.given_r)] {
             if s != 0 {
                 *parts.entry(tag(kind, s)).or_default() += 1;
             }
         }
     }
-    let n = recs.len() as f64;
+    let n = people.len() as f64;
     let share = |kind: u64, s: Sym| parts.get(&tag(kind, s)).map_or(1.0, |&c| c as f64 / n);
     for r in recs.iter_mut() {
         // The commoner of the two writings decides (a reading is shared by

@@ -196,7 +196,7 @@ impl Config {
 
 /// Expected namesakes below which a full name is rare (see
 /// [`Model::score`]).
-const RARE_NAME: f32 = 0.1;
+pub const RARE_NAME: f32 = 0.1;
 
 /// The levels of each field (in [`F::ALL`] order) that are evidence
 /// against a match.

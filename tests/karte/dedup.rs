@@ -532,9 +532,16 @@ fn names_with_undecodable_bytes_are_not_evidence() {
 /// samples (so the weights are estimated on a real store), dedups, and
 /// returns the customer of each row (row 2 is the first data row).
 fn dedup_extra(w: &Workdir, rows: &[&str]) -> BTreeMap<i64, i64> {
+    dedup_extra_with(w, "", rows)
+}
+
+/// As [`dedup_extra`], with an extra last column 電話 (a landline) when
+/// `phone` is "電話".
+fn dedup_extra_with(w: &Workdir, phone: &str, rows: &[&str]) -> BTreeMap<i64, i64> {
     import(w, &ALL);
     let csv = w.path("extra.csv");
-    let mut text = String::from("番号,氏名,フリガナ,生年月日,携帯,店舗\n");
+    let mut text = String::from("番号,氏名,フリガナ,生年月日,携帯,店舗");
+    text.push_str(if phone.is_empty() { "\n" } else { ",電話\n" });
     for r in rows {
         text.push_str(r);
         text.push('\n');
@@ -543,7 +550,10 @@ fn dedup_extra(w: &Workdir, rows: &[&str]) -> BTreeMap<i64, i64> {
     let mapping = w.path("extra.toml");
     std::fs::write(
         &mapping,
-        "[source]\nname = \"x\"\nfiles = [\"extra.csv\"]\nencoding = \"utf-8\"\n\n[fields]\ncustomer_no = \"番号\"\nname = \"氏名\"\nkana = \"フリガナ\"\nbirth_date = \"生年月日\"\nmobile = \"携帯\"\nstore = \"店舗\"\n",
+        format!(
+            "[source]\nname = \"x\"\nfiles = [\"extra.csv\"]\nencoding = \"utf-8\"\n\n[fields]\ncustomer_no = \"番号\"\nname = \"氏名\"\nkana = \"フリガナ\"\nbirth_date = \"生年月日\"\nmobile = \"携帯\"\nstore = \"店舗\"\n{}",
+            if phone.is_empty() { "" } else { "phone = \"電話\"\n" }
+        ),
     )
     .unwrap();
     w.import_with(&mapping, &csv, &[]).ok();
@@ -778,4 +788,31 @@ fn twins_in_kanji_only_on_their_mothers_mobile_stay_apart() {
     let w = Workdir::new();
     let c = dedup_extra(&w, &[",佐藤 美紀,,2015-04-01,090-1212-2323,中野店", ",佐藤 実紀,,2015-04-01,090-1212-2323,中野店"]);
     assert_ne!(c[&2], c[&3], "{c:?}");
+}
+
+#[test]
+fn a_rare_name_in_one_shop_is_not_one_person_when_the_other_bearer_has_another_landline() {
+    // Two ツルイ フミコ in one shop: one on a card with her landline; the
+    // other in the ledger with her own landline and mobile, and on kana
+    // receipts with that mobile. The card and a receipt have nothing to
+    // compare but the name; the ledger row says the receipts' customer has
+    // another landline: two people. A third customer, alone with her rare
+    // name, still merges.
+    let w = Workdir::new();
+    let c = dedup_extra_with(
+        &w,
+        "電話",
+        &[
+            ",鶴井 文子,ツルイ フミコ,1942-11-29,,梅田店,06-6441-4002",
+            ",鶴井 文子,ツルイ フミコ,,080-3229-2050,梅田店,06-4417-3099",
+            ",ツルイ フミコ,,,080-3229-2050,梅田店,",
+            ",ツルイ フミコ,,,080-3229-2050,梅田店,",
+            ",蓮森 亜矢,ハスモリ アヤ,1988-03-03,,梅田店,06-6555-1234",
+            ",ハスモリ アヤ,,,080-7777-1212,梅田店,",
+        ],
+    );
+    assert_eq!(c[&3], c[&4], "{c:?}");
+    assert_eq!(c[&4], c[&5], "{c:?}");
+    assert_ne!(c[&2], c[&4], "{c:?}");
+    assert_eq!(c[&6], c[&7], "{c:?}");
 }
