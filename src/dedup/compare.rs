@@ -106,6 +106,9 @@ pub struct Comparison {
     pub alone_in_shop: bool,
     /// The larger of the two records' expected namesakes.
     pub namesakes: f32,
+    /// Both records name the same staff member as the one who served them
+    /// most (see [`super::load::Rec::staff`]).
+    pub same_staff: bool,
     /// The phones differ only because one record gives a landline and the
     /// other a mobile (nothing of one kind in both to compare).
     pub phone_kinds_differ: bool,
@@ -456,6 +459,7 @@ pub fn compare(l: &Loaded, a: &Rec, b: &Rec) -> Comparison {
     }
     c.alone_in_shop = a.alone != 0 && a.alone == b.alone;
     c.namesakes = a.namesakes.max(b.namesakes);
+    c.same_staff = a.staff != 0 && a.staff == b.staff;
     c.levels[F::Birth as usize] = birth_level(a.birth, b.birth);
     // Phones: any of one equal to any of the other; a mobile is a person's,
     // a landline a household's.

@@ -63,6 +63,8 @@ pub struct Tables {
     pub numbers: Interner,
     /// The shop (branch) a record was made in.
     pub stores: Interner,
+    /// Staff who served a customer (events' 担当).
+    pub staff: Interner,
 }
 
 /// One active record, as matching sees it.
@@ -103,6 +105,9 @@ pub struct Rec {
     /// first visit); 0 when it has none.
     pub date: u32,
     pub store: Sym,
+    /// The staff member on most of the record's events (its stylist); 0
+    /// when none is named.
+    pub staff: Sym,
     /// The name (its reading when known) and the shop, when exactly one
     /// other customer identity has that name in that shop; else 0.
     pub alone: u64,
@@ -406,6 +411,7 @@ pub fn load(conn: &Connection) -> Result<Loaded> {
         postals: Interner::new(),
         numbers: Interner::new(),
         stores: Interner::new(),
+        staff: Interner::new(),
     };
     let mut sources: Vec<Source> = Vec::new();
     let mut import_source: super::FastMap<i64, u16> = super::FastMap::default();
@@ -434,6 +440,23 @@ pub fn load(conn: &Connection) -> Result<Loaded> {
             let (id, d) = row?;
             if let Some(d) = d {
                 latest.insert(id, date_num(&d));
+            }
+        }
+    }
+    // The staff member on most of each record's events (ties: the first by
+    // name, so the choice is stable).
+    let mut staff: super::FastMap<i64, Sym> = super::FastMap::default();
+    {
+        let mut st = conn.prepare(
+            "SELECT record_id, staff, count(*) FROM events WHERE staff IS NOT NULL AND trim(staff) <> ''
+             GROUP BY record_id, staff ORDER BY record_id, count(*) DESC, staff",
+        )?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            if let std::collections::hash_map::Entry::Vacant(e) = staff.entry(id) {
+                let name: String = r.get(1)?;
+                e.insert(tables.staff.intern(name.trim()));
             }
         }
     }
@@ -509,6 +532,7 @@ pub fn load(conn: &Connection) -> Result<Loaded> {
         let first_visit = s(18)?.map_or(0, |v| date_num(&v));
         rec.date = latest.get(&id).copied().unwrap_or(0).max(first_visit);
         rec.store = s(20)?.map_or(0, |v| tables.stores.intern(v.trim()));
+        rec.staff = staff.get(&id).copied().unwrap_or(0);
         recs.push(rec);
     }
     // Given names as written, before any unspaced name is split by guess.

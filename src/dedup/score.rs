@@ -14,7 +14,15 @@
 //!   is two people, whatever else agrees (a family member);
 //! - a clearly different given name with no personal evidence (a mobile,
 //!   an e-mail, the birth date) shared is two people too; with some, the
-//!   pair goes to review at most.
+//!   pair goes to review at most;
+//! - the same given name with a shared mobile or e-mail is a change of
+//!   surname (merge);
+//! - the same full name, the only two identities by it in one shop, with
+//!   nothing against, is one person when the name is rare (fewer than 0.1
+//!   namesakes expected), or uncommon (under 0.3) and one stylist served
+//!   both;
+//! - names that agree only by their reading go to review when the source
+//!   gave two customer numbers or the mobile is a family's.
 
 use serde::{Deserialize, Serialize};
 
@@ -198,6 +206,11 @@ impl Config {
 /// [`Model::score`]).
 pub const RARE_NAME: f32 = 0.1;
 
+/// The same, when both records name one stylist as the one who served them
+/// most: a customer keeps a stylist (four visits in five), two namesakes
+/// pick the same one of a shop's dozen about one time in ten.
+pub const RARE_NAME_SAME_STAFF: f32 = 0.3;
+
 /// The levels of each field (in [`F::ALL`] order) that are evidence
 /// against a match.
 const DISAGREE: [&[u8]; F::N] = [&[5, 6], &[4], &[3, 4], &[2], &[3], &[2], &[2]];
@@ -374,9 +387,14 @@ impl Model {
         // disagreement.)
         let nothing_against =
             F::ALL.iter().all(|&f| !DISAGREE[f as usize].contains(&c.levels[f as usize]) || (f == F::Phone && c.phone_kinds_differ));
-        if c.levels[F::Name as usize] == 1 && c.alone_in_shop && c.namesakes < RARE_NAME && nothing_against && verdict != Verdict::Merge {
-            verdict = Verdict::Merge;
-            rule = Some("a rare name, the only two customers by it in one shop, nothing against: one person");
+        if c.levels[F::Name as usize] == 1 && c.alone_in_shop && nothing_against && verdict != Verdict::Merge {
+            if c.namesakes < RARE_NAME {
+                verdict = Verdict::Merge;
+                rule = Some("a rare name, the only two customers by it in one shop, nothing against: one person");
+            } else if c.same_staff && c.namesakes < RARE_NAME_SAME_STAFF {
+                verdict = Verdict::Merge;
+                rule = Some("an uncommon name, the only two customers by it in one shop, the same stylist, nothing against: one person");
+            }
         }
         // Names that agree only by their reading (one in kana, or kanji
         // that differ), and either two customer numbers of one source (the
