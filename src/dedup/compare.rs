@@ -362,6 +362,9 @@ pub struct NameCmp {
     /// (both トモコ) are two common names, a mother-in-law's and a
     /// daughter-in-law's.
     pub slip: bool,
+    /// The names agree by their whole readings, each as written (none
+    /// lent by other records).
+    pub by_written_readings: bool,
 }
 
 /// The name level (see [`F::levels`]) and whether the given names differ.
@@ -369,7 +372,7 @@ pub fn name_level(l: &Loaded, a: &Rec, b: &Rec) -> NameCmp {
     if swapped(a, b) {
         // Surname and given name entered the other way round (romaji and
         // western forms: "dixon, breony" and "breony, dixon").
-        return NameCmp { level: 2, given_differs: false, reading_only: false, same_sound: false, slip: false };
+        return NameCmp { level: 2, given_differs: false, reading_only: false, same_sound: false, slip: false, by_written_readings: false };
     }
     let t = &l.tables;
     let kx = if a.name != 0 && a.name == b.name { Rel::Equal } else { rel_kanji(t.names.get(a.name), t.names.get(b.name)) };
@@ -410,6 +413,7 @@ pub fn name_level(l: &Loaded, a: &Rec, b: &Rec) -> NameCmp {
         reading_only: some_kanji && !matches!(kx, Equal | Close),
         same_sound: level == 6 && kx == Different && rx == Equal && !given_differs,
         slip: matches!(level, 5 | 6) && slip,
+        by_written_readings: rx == Equal && !a.lent_full && !b.lent_full,
     }
 }
 
@@ -469,7 +473,10 @@ pub fn compare(l: &Loaded, a: &Rec, b: &Rec) -> Comparison {
         0
     } else if let Some(p) = shared(&a.mobiles, &b.mobiles) {
         c.tf[F::Phone as usize] = p;
-        c.family_mobile = (a.lent || b.lent) && l.family_mobiles.contains(&p);
+        // Names matched on two whole readings as given depend on no guess;
+        // otherwise a reading lent to one of them may be the guess.
+        let guessed = if n.by_written_readings { false } else { a.lent || b.lent };
+        c.family_mobile = guessed && l.family_mobiles.contains(&p);
         1
     } else if let Some(p) = shared(&a.landlines, &b.landlines) {
         c.tf[F::Phone as usize] = p;

@@ -87,6 +87,8 @@ pub struct Rec {
     /// The reading (whole or given name) was lent by other records, not
     /// written in this one (see `lend_readings`).
     pub lent: bool,
+    /// The whole reading was lent (or joined from lent parts), not given.
+    pub lent_full: bool,
     /// yyyymmdd; 0 when unknown or not to the day.
     pub birth: u32,
     /// 0 unknown, 1 male, 2 female, 3 other.
@@ -202,6 +204,7 @@ fn lend_readings(recs: &mut [Rec]) {
         if r.reading == 0 {
             r.reading = full.get(&r.name).copied().unwrap_or(0);
             r.lent |= r.reading != 0;
+            r.lent_full = r.reading != 0;
         }
     }
 }
@@ -552,6 +555,7 @@ pub fn load(conn: &Connection) -> Result<Loaded> {
     for r in recs.iter_mut() {
         if r.reading == 0 && r.name != 0 && r.family_r != 0 && r.given_r != 0 {
             r.lent = true;
+            r.lent_full = true;
             let joined = format!("{}{}", tables.readings.get(r.family_r), tables.readings.get(r.given_r));
             r.reading = tables.readings.intern(&joined);
         }
