@@ -368,11 +368,12 @@ impl Model {
         // given name); a mother and a daughter with one given name is rare
         // in Japan. A phone one digit swap away is not enough here: among
         // a million phones such near misses between strangers are common.
+        // Two customer numbers of one source do not stand against it: a shop
+        // often opens a new card under the new surname.
         let marriage = c.levels[F::Name as usize] == 4
             && (c.levels[F::Phone as usize] == 1 || c.levels[F::Email as usize] == 1)
             && !matches!(c.levels[F::Birth as usize], 4)
             && c.levels[F::Gender as usize] != 2
-            && c.levels[F::Number as usize] != 2
             && !c.phone_slip;
         if marriage && verdict != Verdict::Merge {
             verdict = Verdict::Merge;

@@ -885,3 +885,22 @@ fn a_reading_written_on_both_records_is_no_guess_on_a_family_mobile() {
     assert_eq!(c[&2], c[&4], "{c:?}");
     assert_ne!(c[&3], c[&4], "{c:?}");
 }
+
+#[test]
+fn a_new_customer_number_under_a_new_surname_is_a_marriage() {
+    // The POS opened a second card when ハルオカ ユイ married: ヨコヤマ ユイ,
+    // another customer number, the same mobile. One person. A sister-in-law
+    // with another given name on that mobile stays apart.
+    let w = Workdir::new();
+    let c = dedup_extra(
+        &w,
+        &[
+            "M0002474,ハルオカ ユイ,,,090-5521-2880,仙台店",
+            "M0002474,ハルオカ ユイ,,,090-5521-2880,仙台店",
+            "M0002477,ヨコヤマ ユイ,,,090-5521-2880,仙台店",
+            "M0002478,ヨコヤマ ミカ,,,090-5521-2880,仙台店",
+        ],
+    );
+    assert_eq!(c[&2], c[&4], "{c:?}");
+    assert_ne!(c[&4], c[&5], "{c:?}");
+}
