@@ -19,6 +19,8 @@ struct Facts {
     births: Vec<u32>,
     /// (given kanji, given reading)
     givens: Vec<(Sym, Sym)>,
+    /// Genders seen: bit 1 male, bit 2 female.
+    genders: u8,
 }
 
 pub struct Clusters {
@@ -52,6 +54,7 @@ impl Clusters {
                 .map(|r| Facts {
                     births: if r.birth != 0 { vec![r.birth] } else { vec![] },
                     givens: if r.given != 0 || r.given_r != 0 { vec![(r.given, r.given_r)] } else { vec![] },
+                    genders: if matches!(r.gender, 1 | 2) { 1 << r.gender } else { 0 },
                 })
                 .collect(),
             customer: l.recs.iter().map(|r| r.customer).collect(),
@@ -119,6 +122,7 @@ impl Clusters {
                 into.givens.push(g);
             }
         }
+        into.genders |= f.genders;
         big
     }
 
@@ -148,6 +152,9 @@ impl Clusters {
         let (fa, fb) = (&self.facts[ra as usize], &self.facts[rb as usize]);
         if fa.births.iter().any(|&x| fb.births.iter().any(|&y| birth_level(x, y) == 4)) {
             return Err(Refusal::Conflict("the merged customer would have two different birth dates"));
+        }
+        if fa.genders | fb.genders == 0b110 {
+            return Err(Refusal::Conflict("the merged customer would be both a man and a woman"));
         }
         let t = &l.tables;
         // The two records' own given names were weighed by the comparison

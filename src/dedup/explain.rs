@@ -133,14 +133,15 @@ pub fn explain_records(conn: &Connection, config: &Config, a: i64, b: i64) -> Re
     if let Some(rule) = s.rule {
         writeln!(out, "rule: {rule}")?;
     }
-    if c.levels[F::Name as usize] == 1 && c.alone_in_shop && s.rule.is_none() {
+    if c.levels[F::Name as usize] == 1 && c.alone_in_shop && s.rule.is_none() && s.verdict != Verdict::Merge {
         // The rare-name rule was in reach: say why it did not decide.
+        use super::score::{RARE_NAME, RARE_NAME_SAME_STAFF};
+        let (limit, staff) = if c.same_staff { (RARE_NAME_SAME_STAFF, ", one stylist on both") } else { (RARE_NAME, "") };
+        let why = if c.namesakes >= limit { "too common" } else { "but a field is against (see the levels above)" };
         writeln!(
             out,
-            "rare name in one shop: {:.2} namesakes expected by chance (the rule needs under {}), {}",
-            c.namesakes,
-            super::score::RARE_NAME,
-            if c.namesakes < super::score::RARE_NAME { "but a field is against" } else { "too common" }
+            "rare name in one shop: {:.2} namesakes expected by chance (the rule needs under {limit}{staff}), {why}",
+            c.namesakes
         )?;
     }
     let keys = super::block::shared_keys(&config.blocking, ra, rb);

@@ -243,6 +243,56 @@ fn split_names(recs: &mut [Rec], names: &Interner) {
     }
 }
 
+/// Staff values that name no one: nobody was asked for (フリー, 指名なし),
+/// not known, a dash.
+fn placeholder_staff(s: &str) -> bool {
+    use unicode_normalization::UnicodeNormalization;
+    let k: String = s.nfkc().flat_map(char::to_lowercase).filter(|c| !c.is_whitespace()).collect();
+    matches!(
+        k.as_str(),
+        "フリー"
+            | "ふりー"
+            | "フリ-"
+            | "指名なし"
+            | "指名無し"
+            | "指名無"
+            | "なし"
+            | "無し"
+            | "無"
+            | "未定"
+            | "不明"
+            | "担当なし"
+            | "担当無し"
+            | "-"
+            | "ー"
+            | "―"
+            | "—"
+            | "0"
+            | "free"
+            | "none"
+            | "n/a"
+            | "na"
+    ) || k.chars().all(|c| matches!(c, '-' | 'ー' | '―' | '—' | '*' | '?' | '？' | '・'))
+}
+
+/// Staff is evidence only where customers have a choice: a stylist on more
+/// than a quarter of a shop's records (the one stylist of a small salon)
+/// says nothing of who the customer is, and is dropped.
+fn common_staff(recs: &mut [Rec]) {
+    const MAX_SHARE: f64 = 0.25;
+    let mut per: super::FastMap<(Sym, Sym), u32> = super::FastMap::default();
+    let mut total: super::FastMap<Sym, u32> = super::FastMap::default();
+    for r in recs.iter().filter(|r| r.staff != 0) {
+        *per.entry((r.store, r.staff)).or_default() += 1;
+        *total.entry(r.store).or_default() += 1;
+    }
+    for r in recs.iter_mut().filter(|r| r.staff != 0) {
+        if per[&(r.store, r.staff)] as f64 > MAX_SHARE * total[&r.store] as f64 {
+            r.staff = 0;
+        }
+    }
+}
+
 /// The name-and-shop key of each record, kept when the records with that
 /// name in that shop are two customers' at most: records that share a
 /// source's customer number, a phone, a birth date or an e-mail count as
@@ -285,15 +335,18 @@ fn rarity(recs: &mut [Rec]) {
             }
         }
         let components = (0..group.len()).filter(|&i| root(&mut parent, i) == i).count();
-        // The two identities must have no personal fact against each other,
-        // record for record: a card with one landline beside a ledger row
+        // The two identities must have no personal fact (a birth date beyond
+        // a typo, a phone, an e-mail, the gender, another customer number of
+        // one source) against each other, record for record: a card with one landline beside a ledger row
         // with another are two people, even though the card and that
         // person's kana receipt have nothing to compare. (An address is not
         // such a fact: people move.)
         let against = |a: &Rec, b: &Rec| {
             let differ = |x: &[Sym], y: &[Sym]| !x.is_empty() && !y.is_empty() && !x.iter().any(|p| y.contains(p));
-            (a.birth != 0 && b.birth != 0 && a.birth != b.birth)
+            super::compare::birth_level(a.birth, b.birth) == 4
                 || (a.email != 0 && b.email != 0 && a.email != b.email)
+                || (a.gender != 0 && b.gender != 0 && a.gender != b.gender)
+                || (a.number != 0 && b.number != 0 && a.source == b.source && a.number != b.number)
                 || differ(&a.mobiles, &b.mobiles)
                 || differ(&a.landlines, &b.landlines)
         };
@@ -447,7 +500,8 @@ pub fn load(conn: &Connection) -> Result<Loaded> {
         }
     }
     // The staff member on most of each record's events (ties: the first by
-    // name, so the choice is stable).
+    // name, so the choice is stable); a placeholder (フリー, 指名なし) is no
+    // staff member.
     let mut staff: super::FastMap<i64, Sym> = super::FastMap::default();
     {
         let mut st = conn.prepare(
@@ -459,7 +513,9 @@ pub fn load(conn: &Connection) -> Result<Loaded> {
             let id: i64 = r.get(0)?;
             if let std::collections::hash_map::Entry::Vacant(e) = staff.entry(id) {
                 let name: String = r.get(1)?;
-                e.insert(tables.staff.intern(name.trim()));
+                if !placeholder_staff(&name) {
+                    e.insert(tables.staff.intern(name.trim()));
+                }
             }
         }
     }
@@ -560,6 +616,7 @@ pub fn load(conn: &Connection) -> Result<Loaded> {
             r.reading = tables.readings.intern(&joined);
         }
     }
+    common_staff(&mut recs);
     rarity(&mut recs);
     Ok(Loaded { recs, family_mobiles, tables, sources })
 }
