@@ -382,6 +382,7 @@ pub fn name_level(l: &Loaded, a: &Rec, b: &Rec) -> NameCmp {
         rel_reading(t.readings.get(a.reading), t.readings.get(b.reading))
     };
     let (fam, giv, given_differs, slip) = name_parts(l, a, b);
+    let latin = t.names.get(a.name).is_ascii() && t.names.get(b.name).is_ascii() && a.name != 0 && b.name != 0;
     use Rel::*;
     let level = match (kx, rx) {
         // One name in kanji only, the other in kana only: the parts whose
@@ -402,7 +403,11 @@ pub fn name_level(l: &Loaded, a: &Rec, b: &Rec) -> NameCmp {
         // One record without a surname, the given names alike.
         _ if fam == None && matches!(giv, Equal | Close) && !given_differs => 3,
         _ if matches!(giv, Equal | Close) && matches!(fam, Different | Similar) => 4,
-        _ if !given_differs && giv != None && (kx == Similar || rx == Similar) => 3,
+        // Whole names alike. In kanji or kana that says nothing when the
+        // given names could not be told apart: a shared surname makes any
+        // two unspaced names alike (サトウユウキ / サトウユウト are brothers).
+        // Latin names are not written unspaced by family.
+        _ if !given_differs && (giv != None || latin) && (kx == Similar || rx == Similar) => 3,
         _ => 6,
     };
     // Names that differ altogether count as clearly different too.
