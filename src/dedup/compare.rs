@@ -98,9 +98,6 @@ pub struct Comparison {
     /// and one of the two names is kanji whose reading was lent by other
     /// records (a guess: 悠斗 is ユウト to most, ハルト to some).
     pub family_mobile: bool,
-    /// The shared mobile is one that records with other given names give
-    /// (whether or not a reading was lent).
-    pub family_phone: bool,
     /// The phone level comes from a phone keyed with two neighbouring
     /// digits swapped, not from one number in both records.
     pub phone_slip: bool,
@@ -298,7 +295,7 @@ fn parts(full: &str, family: &str, given: &str, other_family: &str, other_given:
 /// Also whether the kanji differ by one [`HOMOPHONE`] slip in a part of two
 /// characters or more, the other part the same and the readings not
 /// disagreeing (see [`compare`] for when that makes one name).
-fn name_parts(l: &Loaded, a: &Rec, b: &Rec) -> (Rel, Rel, bool, Slip) {
+fn name_parts(l: &Loaded, a: &Rec, b: &Rec) -> (Rel, Rel, bool, bool) {
     let t = &l.tables;
     let (af, ag) = parts(t.names.get(a.name), t.names.get(a.family), t.names.get(a.given), t.names.get(b.family), t.names.get(b.given));
     let (bf, bg) = parts(t.names.get(b.name), t.names.get(b.family), t.names.get(b.given), &af, &ag);
@@ -328,38 +325,8 @@ fn name_parts(l: &Loaded, a: &Rec, b: &Rec) -> (Rel, Rel, bool, Slip) {
         _ => false,
     };
     let agree = |r: Rel| !matches!(r, Rel::Different | Rel::Similar);
-    let slipped = if fk == Rel::Equal && agree(gr) && homophone_slip(&ag, &bg) {
-        Some((&ag, &bg))
-    } else if gk == Rel::Equal && agree(fr) && homophone_slip(&af, &bf) {
-        Some((&af, &bf))
-    } else {
-        None
-    };
-    let slip = match slipped {
-        None => Slip::None,
-        Some((x, y)) => {
-            // A clerk's slip leaves a spelling few people have beside one
-            // many have (利慧 beside 利恵); two spellings both in common use
-            // (智子, 知子) are two names.
-            let (nx, ny) = (l.bearers(x), l.bearers(y));
-            if nx.max(ny) >= 5 && nx.min(ny) * 10 <= nx.max(ny) {
-                Slip::RareSpelling
-            } else {
-                Slip::Slip
-            }
-        }
-    };
+    let slip = (fk == Rel::Equal && agree(gr) && homophone_slip(&ag, &bg)) || (gk == Rel::Equal && agree(fr) && homophone_slip(&af, &bf));
     (fam, giv, differs, slip)
-}
-
-/// Kanji one [`HOMOPHONE`] slip apart (see [`name_parts`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Slip {
-    None,
-    /// Both spellings in use.
-    Slip,
-    /// One spelling ten times rarer than the other among the data's people.
-    RareSpelling,
 }
 
 fn best(a: Rel, b: Rel) -> Rel {
@@ -394,7 +361,7 @@ pub struct NameCmp {
     /// counted as different unless personal facts settle it: 智子 and 知子
     /// (both トモコ) are two common names, a mother-in-law's and a
     /// daughter-in-law's.
-    pub slip: Slip,
+    pub slip: bool,
     /// The names agree by their whole readings, each as written (none
     /// lent by other records).
     pub by_written_readings: bool,
@@ -405,14 +372,7 @@ pub fn name_level(l: &Loaded, a: &Rec, b: &Rec) -> NameCmp {
     if swapped(a, b) {
         // Surname and given name entered the other way round (romaji and
         // western forms: "dixon, breony" and "breony, dixon").
-        return NameCmp {
-            level: 2,
-            given_differs: false,
-            reading_only: false,
-            same_sound: false,
-            slip: Slip::None,
-            by_written_readings: false,
-        };
+        return NameCmp { level: 2, given_differs: false, reading_only: false, same_sound: false, slip: false, by_written_readings: false };
     }
     let t = &l.tables;
     let kx = if a.name != 0 && a.name == b.name { Rel::Equal } else { rel_kanji(t.names.get(a.name), t.names.get(b.name)) };
@@ -457,7 +417,7 @@ pub fn name_level(l: &Loaded, a: &Rec, b: &Rec) -> NameCmp {
         given_differs: (given_differs && level > 2) || level == 6,
         reading_only: some_kanji && !matches!(kx, Equal | Close),
         same_sound: level == 6 && kx == Different && rx == Equal && !given_differs,
-        slip: if matches!(level, 5 | 6) { slip } else { Slip::None },
+        slip: matches!(level, 5 | 6) && slip,
         by_written_readings: rx == Equal && !a.lent_full && !b.lent_full,
     }
 }
@@ -521,8 +481,7 @@ pub fn compare(l: &Loaded, a: &Rec, b: &Rec) -> Comparison {
         // Names matched on two whole readings as given depend on no guess;
         // otherwise a reading lent to one of them may be the guess.
         let guessed = if n.by_written_readings { false } else { a.lent || b.lent };
-        c.family_phone = l.family_mobiles.contains(&p);
-        c.family_mobile = guessed && c.family_phone;
+        c.family_mobile = guessed && l.family_mobiles.contains(&p);
         1
     } else if let Some(p) = shared(&a.landlines, &b.landlines) {
         c.tf[F::Phone as usize] = p;
@@ -590,20 +549,9 @@ pub fn compare(l: &Loaded, a: &Rec, b: &Rec) -> Comparison {
     // own record of one person), or with the same birth date and e-mail:
     // the clerk picked the wrong kanji the IME offered. Without such facts
     // the two are two names (智子 and 知子 in one household).
-    // Or, when the slip left a spelling few people have beside a common
-    // one, a mobile or e-mail in common that is not a family's (no other
-    // given name uses the mobile) and no second customer number of one
-    // source.
-    let own_mobile = c.levels[F::Phone as usize] == 1 && !c.phone_slip && !c.family_phone;
     let own_contact = (c.levels[F::Phone as usize] == 1 && !c.phone_slip) || c.levels[F::Email as usize] == 1;
-    let rare_path = n.slip == Slip::RareSpelling
-        && (own_mobile || c.levels[F::Email as usize] == 1)
-        && c.levels[F::Number as usize] != 2
-        && c.levels[F::Birth as usize] != 4;
-    if n.slip != Slip::None
-        && ((c.levels[F::Number as usize] == 1 && own_contact)
-            || (c.levels[F::Birth as usize] == 1 && c.levels[F::Email as usize] == 1)
-            || rare_path)
+    if n.slip
+        && ((c.levels[F::Number as usize] == 1 && own_contact) || (c.levels[F::Birth as usize] == 1 && c.levels[F::Email as usize] == 1))
     {
         c.levels[F::Name as usize] = 3;
         c.given_differs = false;

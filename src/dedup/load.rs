@@ -132,19 +132,8 @@ pub struct Loaded {
     /// family's phone (a parent's mobile on the children's bookings), not
     /// one person's.
     pub family_mobiles: super::FastSet<Sym>,
-    /// How many people write each kanji surname and given name (see
-    /// [`Loaded::bearers`]).
-    pub kanji_parts: super::FastMap<Sym, u32>,
     pub tables: Tables,
     pub sources: Vec<Source>,
-}
-
-impl Loaded {
-    /// How many people (a name with one contact) write this kanji name
-    /// part; 0 for a part no record gives as such.
-    pub fn bearers(&self, part: &str) -> u32 {
-        self.tables.names.find(part).and_then(|s| self.kanji_parts.get(&s)).copied().unwrap_or(0)
-    }
 }
 
 /// A customer number as a key: width folded (NFKC), upper case, no spaces.
@@ -308,7 +297,7 @@ fn common_staff(recs: &mut [Rec]) {
 /// name in that shop are two customers' at most: records that share a
 /// source's customer number, a phone, a birth date or an e-mail count as
 /// one; and each full name's expected namesakes.
-fn rarity(recs: &mut [Rec]) -> super::FastMap<Sym, u32> {
+fn rarity(recs: &mut [Rec]) {
     let key = |r: &Rec| -> u64 {
         let name = if r.reading != 0 { r.reading | 1 << 31 } else { r.name };
         if name == 0 || r.store == 0 {
@@ -425,15 +414,6 @@ fn rarity(recs: &mut [Rec]) -> super::FastMap<Sym, u32> {
         }
         r.namesakes = if known { e as f32 } else { f32::INFINITY };
     }
-    // Kanji parts, surnames and given names together (a name is a string
-    // either way), for the spelling counts.
-    let mut kanji: super::FastMap<Sym, u32> = super::FastMap::default();
-    for (&k, &c) in &parts {
-        if k >> 32 <= 1 {
-            *kanji.entry(k as Sym).or_default() += c;
-        }
-    }
-    kanji
 }
 
 /// Text damaged on the way in: U+FFFD for bytes that did not decode, a
@@ -637,8 +617,8 @@ pub fn load(conn: &Connection) -> Result<Loaded> {
         }
     }
     common_staff(&mut recs);
-    let kanji_parts = rarity(&mut recs);
-    Ok(Loaded { recs, family_mobiles, kanji_parts, tables, sources })
+    rarity(&mut recs);
+    Ok(Loaded { recs, family_mobiles, tables, sources })
 }
 
 /// Phones of the data one swap of two neighbouring digits away from
@@ -673,12 +653,11 @@ fn slip_partners(phones: &Interner) -> super::FastMap<Sym, Vec<Sym>> {
 
 /// Mobiles that records with clearly different given names give: two
 /// readings that differ beyond loose typing, or two kanji given names that
-/// are not a variant or a confusion of each other (nor one homophone slip:
-/// 友紀 and 友記 are one name keyed in haste). Only the names as
+/// are not a variant or a confusion of each other. Only the names as
 /// written count (a reading lent from other records is a guess: 悠斗 is
 /// ユウト to most, ハルト to some).
 fn family_mobiles(recs: &[Rec], t: &Tables) -> super::FastSet<Sym> {
-    use super::compare::{rel_part, Rel};
+    use super::compare::{rel_kanji, Rel};
     const READING: u64 = 1 << 32;
     let mut seen: Vec<(Sym, u64)> = Vec::new();
     for r in recs {
@@ -711,10 +690,8 @@ fn family_mobiles(recs: &[Rec], t: &Tables) -> super::FastSet<Sym> {
         }
         loose.sort_unstable();
         loose.dedup();
-        let kanji_differ = kanji
-            .iter()
-            .enumerate()
-            .any(|(i, a)| kanji[i + 1..].iter().any(|b| matches!(rel_part(a, b, Rel::None), Rel::Different | Rel::Similar)));
+        let kanji_differ =
+            kanji.iter().enumerate().any(|(i, a)| kanji[i + 1..].iter().any(|b| matches!(rel_kanji(a, b), Rel::Different | Rel::Similar)));
         if loose.len() >= 2 || kanji_differ {
             out.insert(group[0].0);
         }
