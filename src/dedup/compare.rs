@@ -536,8 +536,12 @@ pub fn compare(l: &Loaded, a: &Rec, b: &Rec) -> Comparison {
     // The same reading in other kanji, the same birth date and a mobile or
     // e-mail of their own in common: one person whose name was keyed with
     // the wrong kanji (two people with one reading and one birthday, twins
-    // aside, do not share a mobile; twins are not named alike).
+    // aside, do not share a mobile; twins are not named alike). Both
+    // readings as written: a reading lent by other records may be the
+    // wrong one (実紀 is ミキ to some, ミノリ to a twin's parents).
     if n.same_sound
+        && !a.lent
+        && !b.lent
         && c.levels[F::Birth as usize] == 1
         && ((c.levels[F::Phone as usize] == 1 && !c.phone_slip) || c.levels[F::Email as usize] == 1)
     {
@@ -545,14 +549,13 @@ pub fn compare(l: &Loaded, a: &Rec, b: &Rec) -> Comparison {
         c.given_differs = false;
     }
     // A homophone slip (佐々木友紀 / 佐々木友記) under one customer number of
-    // one source with a mobile or e-mail of their own in common (the shop's
-    // own record of one person), or with the same birth date and e-mail:
-    // the clerk picked the wrong kanji the IME offered. Without such facts
-    // the two are two names (智子 and 知子 in one household).
+    // one source with a mobile or e-mail in common (the shop's own record of
+    // one person): the clerk picked the wrong kanji the IME offered.
+    // Without it the two are two names: 智子 and 知子 in one household,
+    // twins 美紀 and 実紀 with one birth date on their mother's mobile and
+    // e-mail.
     let own_contact = (c.levels[F::Phone as usize] == 1 && !c.phone_slip) || c.levels[F::Email as usize] == 1;
-    if n.slip
-        && ((c.levels[F::Number as usize] == 1 && own_contact) || (c.levels[F::Birth as usize] == 1 && c.levels[F::Email as usize] == 1))
-    {
+    if n.slip && c.levels[F::Number as usize] == 1 && own_contact {
         c.levels[F::Name as usize] = 3;
         c.given_differs = false;
     }

@@ -1046,3 +1046,121 @@ fn explain_does_not_call_an_uncommon_name_with_one_stylist_too_common() {
     let out = rare_line(&w, c[&2].0, c[&3].0);
     assert!(!out.contains("too common"), "{out}");
 }
+
+fn dedup_extra_email(w: &Workdir, rows: &[&str]) -> BTreeMap<i64, i64> {
+    import(w, &ALL);
+    let csv = w.path("extra.csv");
+    let mut text = String::from("番号,氏名,フリガナ,生年月日,携帯,店舗,メール\n");
+    for r in rows {
+        text.push_str(r);
+        text.push('\n');
+    }
+    std::fs::write(&csv, text).unwrap();
+    let mapping = w.path("extra.toml");
+    std::fs::write(
+        &mapping,
+        "[source]\nname = \"x\"\nfiles = [\"extra.csv\"]\nencoding = \"utf-8\"\n\n[fields]\ncustomer_no = \"番号\"\nname = \"氏名\"\nkana = \"フリガナ\"\nbirth_date = \"生年月日\"\nmobile = \"携帯\"\nstore = \"店舗\"\nemail = \"メール\"\n",
+    )
+    .unwrap();
+    w.import_with(&mapping, &csv, &[]).ok();
+    dedup(w);
+    let c = w.conn();
+    let mut st = c.prepare("SELECT row, customer_id FROM lineage WHERE source = 'x' AND status = 'active'").unwrap();
+    st.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
+}
+
+const COMMON_MIKI: &[&str] = &[
+    ",田中 美紀,,,080-5100-0001,",
+    ",鈴木 美紀,,,080-5100-0002,",
+    ",高橋 美紀,,,080-5100-0003,",
+    ",伊藤 美紀,,,080-5100-0004,",
+    ",山本 美紀,,,080-5100-0005,",
+    ",中村 美紀,,,080-5100-0006,",
+    ",小林 美紀,,,080-5100-0007,",
+    ",加藤 美紀,,,080-5100-0008,",
+    ",吉田 美紀,,,080-5100-0009,",
+    ",山田 美紀,,,080-5100-0010,",
+];
+
+const COMMON_TOMOKO: &[&str] = &[
+    ",田中 智子,,,080-5200-0001,",
+    ",鈴木 智子,,,080-5200-0002,",
+    ",高橋 智子,,,080-5200-0003,",
+    ",伊藤 智子,,,080-5200-0004,",
+    ",山田 智子,,,080-5200-0005,",
+    ",中村 智子,,,080-5200-0006,",
+    ",小林 智子,,,080-5200-0007,",
+    ",加藤 智子,,,080-5200-0008,",
+    ",吉田 智子,,,080-5200-0009,",
+    ",松本 智子,,,080-5200-0010,",
+];
+
+#[test]
+fn twins_with_a_common_and_a_rare_spelling_on_their_mothers_mobile_stay_apart() {
+    // 美紀 (ミキ) is common, 実紀 (ミノリ) rare; twins, one birth date, on
+    // their mother's mobile (the mother not a customer of this shop).
+    let w = Workdir::new();
+    let mut rows = vec![",佐藤 美紀,,2015-04-01,090-1212-2323,中野店", ",佐藤 実紀,,2015-04-01,090-1212-2323,中野店"];
+    rows.extend_from_slice(COMMON_MIKI);
+    let c = dedup_extra(&w, &rows);
+    assert_ne!(c[&2], c[&3], "{c:?}");
+}
+
+#[test]
+fn sisters_one_with_a_pos_number_on_a_family_mobile_stay_apart() {
+    // 佐藤 智子 (サトコ) on a card, her sister 佐藤 知子 (トモコ) a POS
+    // customer, kanji only, on the family mobile; 智子 common, 知子 rare.
+    let w = Workdir::new();
+    let mut rows = vec![",佐藤 智子,,,090-1111-2222,中野店", "M0300002,佐藤 知子,,,090-1111-2222,中野店"];
+    rows.extend_from_slice(COMMON_TOMOKO);
+    let c = dedup_extra(&w, &rows);
+    assert_ne!(c[&2], c[&3], "{c:?}");
+}
+
+#[test]
+fn in_laws_on_a_household_email_stay_apart() {
+    // 山本 智子 (mother-in-law, card with birth date) and 山本 知子 (son's
+    // wife, no birth date) on the household e-mail; the son 山本 健太 too.
+    let w = Workdir::new();
+    let mut rows: Vec<String> = vec![
+        ",山本 智子,,1952-03-04,,中野店,yamamoto.family@example.jp".into(),
+        ",山本 知子,,,,中野店,yamamoto.family@example.jp".into(),
+        ",山本 健太,,1980-05-06,,中野店,yamamoto.family@example.jp".into(),
+    ];
+    rows.extend(COMMON_TOMOKO.iter().map(|r| format!("{r},")));
+    let rows: Vec<&str> = rows.iter().map(|s| s.as_str()).collect();
+    let c = dedup_extra_email(&w, &rows);
+    assert_ne!(c[&2], c[&3], "{c:?}");
+}
+
+#[test]
+fn twins_on_their_mothers_mobile_and_email_stay_apart() {
+    // Twins (one birth date), the mother 佐藤 恵子 on the mobile too (a
+    // family's mobile), and the mother's e-mail on every row.
+    let w = Workdir::new();
+    let mut rows: Vec<String> = vec![
+        ",佐藤 美紀,,2015-04-01,090-1212-2323,中野店,sato.keiko@example.jp".into(),
+        ",佐藤 実紀,,2015-04-01,090-1212-2323,中野店,sato.keiko@example.jp".into(),
+        ",佐藤 恵子,サトウ ケイコ,1985-01-01,090-1212-2323,中野店,sato.keiko@example.jp".into(),
+    ];
+    rows.extend(COMMON_MIKI.iter().map(|r| format!("{r},")));
+    let rows: Vec<&str> = rows.iter().map(|s| s.as_str()).collect();
+    let c = dedup_extra_email(&w, &rows);
+    assert_ne!(c[&2], c[&3], "{c:?}");
+}
+#[test]
+fn twins_one_reading_lent_on_their_mothers_mobile_stay_apart() {
+    // 美紀 written ミキ, her twin 実紀 without a reading (lent ミキ by
+    // other customers' 実紀): the reading is a guess.
+    let w = Workdir::new();
+    let c = dedup_extra(
+        &w,
+        &[
+            ",佐藤 美紀,サトウ ミキ,2015-04-01,090-1212-2323,中野店",
+            ",佐藤 実紀,,2015-04-01,090-1212-2323,中野店",
+            ",田中 実紀,タナカ ミキ,,080-5400-0001,",
+            ",鈴木 実紀,スズキ ミキ,,080-5400-0002,",
+        ],
+    );
+    assert_ne!(c[&2], c[&3], "{c:?}");
+}
