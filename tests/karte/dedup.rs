@@ -535,15 +535,25 @@ fn dedup_extra(w: &Workdir, rows: &[&str]) -> BTreeMap<i64, i64> {
     dedup_extra_with(w, "", rows)
 }
 
-/// As [`dedup_extra`], with an extra last column 電話 (a landline) when
-/// `phone` is "電話".
-fn dedup_extra_with(w: &Workdir, phone: &str, rows: &[&str]) -> BTreeMap<i64, i64> {
+/// As [`dedup_extra`], with an extra last column: 電話 (a landline) or
+/// メール (an e-mail).
+fn dedup_extra_with<S: AsRef<str>>(w: &Workdir, extra: &str, rows: &[S]) -> BTreeMap<i64, i64> {
+    let field = match extra {
+        "" => "",
+        "電話" => "phone = \"電話\"\n",
+        "メール" => "email = \"メール\"\n",
+        _ => panic!("no field for the column {extra}"),
+    };
     import(w, &ALL);
     let csv = w.path("extra.csv");
     let mut text = String::from("番号,氏名,フリガナ,生年月日,携帯,店舗");
-    text.push_str(if phone.is_empty() { "\n" } else { ",電話\n" });
+    if !extra.is_empty() {
+        text.push(',');
+        text.push_str(extra);
+    }
+    text.push('\n');
     for r in rows {
-        text.push_str(r);
+        text.push_str(r.as_ref());
         text.push('\n');
     }
     std::fs::write(&csv, text).unwrap();
@@ -552,7 +562,7 @@ fn dedup_extra_with(w: &Workdir, phone: &str, rows: &[&str]) -> BTreeMap<i64, i6
         &mapping,
         format!(
             "[source]\nname = \"x\"\nfiles = [\"extra.csv\"]\nencoding = \"utf-8\"\n\n[fields]\ncustomer_no = \"番号\"\nname = \"氏名\"\nkana = \"フリガナ\"\nbirth_date = \"生年月日\"\nmobile = \"携帯\"\nstore = \"店舗\"\n{}",
-            if phone.is_empty() { "" } else { "phone = \"電話\"\n" }
+            field
         ),
     )
     .unwrap();
@@ -1047,28 +1057,6 @@ fn explain_does_not_call_an_uncommon_name_with_one_stylist_too_common() {
     assert!(!out.contains("too common"), "{out}");
 }
 
-fn dedup_extra_email(w: &Workdir, rows: &[&str]) -> BTreeMap<i64, i64> {
-    import(w, &ALL);
-    let csv = w.path("extra.csv");
-    let mut text = String::from("番号,氏名,フリガナ,生年月日,携帯,店舗,メール\n");
-    for r in rows {
-        text.push_str(r);
-        text.push('\n');
-    }
-    std::fs::write(&csv, text).unwrap();
-    let mapping = w.path("extra.toml");
-    std::fs::write(
-        &mapping,
-        "[source]\nname = \"x\"\nfiles = [\"extra.csv\"]\nencoding = \"utf-8\"\n\n[fields]\ncustomer_no = \"番号\"\nname = \"氏名\"\nkana = \"フリガナ\"\nbirth_date = \"生年月日\"\nmobile = \"携帯\"\nstore = \"店舗\"\nemail = \"メール\"\n",
-    )
-    .unwrap();
-    w.import_with(&mapping, &csv, &[]).ok();
-    dedup(w);
-    let c = w.conn();
-    let mut st = c.prepare("SELECT row, customer_id FROM lineage WHERE source = 'x' AND status = 'active'").unwrap();
-    st.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
-}
-
 const COMMON_MIKI: &[&str] = &[
     ",田中 美紀,,,080-5100-0001,",
     ",鈴木 美紀,,,080-5100-0002,",
@@ -1128,8 +1116,7 @@ fn in_laws_on_a_household_email_stay_apart() {
         ",山本 健太,,1980-05-06,,中野店,yamamoto.family@example.jp".into(),
     ];
     rows.extend(COMMON_TOMOKO.iter().map(|r| format!("{r},")));
-    let rows: Vec<&str> = rows.iter().map(|s| s.as_str()).collect();
-    let c = dedup_extra_email(&w, &rows);
+    let c = dedup_extra_with(&w, "メール", &rows);
     assert_ne!(c[&2], c[&3], "{c:?}");
 }
 
@@ -1144,10 +1131,10 @@ fn twins_on_their_mothers_mobile_and_email_stay_apart() {
         ",佐藤 恵子,サトウ ケイコ,1985-01-01,090-1212-2323,中野店,sato.keiko@example.jp".into(),
     ];
     rows.extend(COMMON_MIKI.iter().map(|r| format!("{r},")));
-    let rows: Vec<&str> = rows.iter().map(|s| s.as_str()).collect();
-    let c = dedup_extra_email(&w, &rows);
+    let c = dedup_extra_with(&w, "メール", &rows);
     assert_ne!(c[&2], c[&3], "{c:?}");
 }
+
 #[test]
 fn twins_one_reading_lent_on_their_mothers_mobile_stay_apart() {
     // 美紀 written ミキ, her twin 実紀 without a reading (lent ミキ by
