@@ -413,6 +413,22 @@ impl Model {
             verdict = Verdict::Review;
             rule = Some("the names agree only by their reading, and the source gave two customer numbers or the mobile is a family's: perhaps two family members");
         }
+        // Two different mobiles and two different addresses: everything a
+        // person can be reached by differs, and only the name and birth date
+        // (or less) agree. Two namesakes born the same day look like this;
+        // a person who moved and changed mobile at once is rarer. Not
+        // without a person's decision, unless an e-mail or the shop's own
+        // customer number agrees.
+        if verdict == Verdict::Merge
+            && rule.is_none()
+            && c.levels[F::Phone as usize] == 3
+            && c.levels[F::Address as usize] == 3
+            && c.levels[F::Email as usize] != 1
+            && c.levels[F::Number as usize] != 1
+        {
+            verdict = Verdict::Review;
+            rule = Some("different mobiles and different addresses: only the name and birth date agree, perhaps two namesakes");
+        }
         if c.given_differs && verdict != Verdict::Separate {
             let birth = c.levels[F::Birth as usize];
             // A shared mobile is not personal enough here: a child's booking

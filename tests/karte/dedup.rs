@@ -535,13 +535,14 @@ fn dedup_extra(w: &Workdir, rows: &[&str]) -> BTreeMap<i64, i64> {
     dedup_extra_with(w, "", rows)
 }
 
-/// As [`dedup_extra`], with an extra last column: 電話 (a landline) or
-/// メール (an e-mail).
+/// As [`dedup_extra`], with an extra last column: 電話 (a landline),
+/// メール (an e-mail) or 住所 (an address).
 fn dedup_extra_with<S: AsRef<str>>(w: &Workdir, extra: &str, rows: &[S]) -> BTreeMap<i64, i64> {
     let field = match extra {
         "" => "",
         "電話" => "phone = \"電話\"\n",
         "メール" => "email = \"メール\"\n",
+        "住所" => "address = \"住所\"\n",
         _ => panic!("no field for the column {extra}"),
     };
     import(w, &ALL);
@@ -1150,4 +1151,29 @@ fn twins_one_reading_lent_on_their_mothers_mobile_stay_apart() {
         ],
     );
     assert_ne!(c[&2], c[&3], "{c:?}");
+}
+
+#[test]
+fn namesakes_born_the_same_day_with_other_mobiles_and_addresses_wait_for_a_person() {
+    // Two 岡本 宏子 born 1941-04-14: one in Tokyo, one in Sendai, each with
+    // her own mobile. Only the name and the birth date agree: reviewed, not
+    // merged.
+    let w = Workdir::new();
+    let c = dedup_extra_with(
+        &w,
+        "住所",
+        &[
+            ",岡本 宏子,オカモト ヒロコ,1941-04-14,090-2830-7476,,東京都中野区松が丘3-40-1",
+            ",岡本 宏子,オカモト ヒロコ,1941-04-14,090-5803-6321,,宮城県仙台市青葉区荒巻中央10-14",
+        ],
+    );
+    assert_ne!(c[&2], c[&3], "{c:?}");
+    assert_eq!(
+        w.count(
+            "SELECT count(*) FROM review_items i JOIN lineage a ON a.record_id = i.record_a JOIN lineage b ON b.record_id = i.record_b
+             WHERE a.source = 'x' AND b.source = 'x'"
+        ),
+        1,
+        "the pair waits for a person"
+    );
 }
