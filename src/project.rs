@@ -741,7 +741,7 @@ pub fn run(project: &Project, opts: &RunOptions) -> Result<RunSummary> {
 }
 
 /// Dedups unless nothing changed since the last dedup (the data's
-/// generation and the settings' hash say so). A failure is reported in the
+/// generation, the settings' hash and karte's matching rules say so). A failure is reported in the
 /// result; only a database error is an error.
 fn dedup_step(store: &mut Store, project: &Project, opts: &RunOptions) -> Result<DedupResult> {
     let failed = |e: anyhow::Error| DedupResult { failed: true, note: Some(format!("{e:#}")), ..DedupResult::default() };
@@ -764,7 +764,9 @@ fn dedup_step(store: &mut Store, project: &Project, opts: &RunOptions) -> Result
     } else {
         crate::dedup::score::Config::default()
     };
-    let config_hash = crate::import::hex_digest(text.as_bytes());
+    // The settings and the rules they apply: a karte whose matching rules
+    // changed dedups again.
+    let config_hash = crate::import::hex_digest(format!("{text}\0rules {}", crate::dedup::RULES_REVISION).as_bytes());
     let last = store::meta_get(&store.conn, "dedup_generation")?.and_then(|v| v.parse::<i64>().ok());
     if last == Some(store::generation(&store.conn)?)
         && store::meta_get(&store.conn, "dedup_config")?.as_deref() == Some(config_hash.as_str())

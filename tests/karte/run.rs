@@ -812,3 +812,24 @@ fn rows_sharing_a_natural_key_keep_their_records_when_one_is_edited_and_moved() 
     assert_eq!(item_of(before["シャンプー"]), ["トリートメント"], "the edited line updates the record it was");
     assert_eq!(w.count("SELECT count(*) FROM records"), 3);
 }
+
+#[test]
+fn a_karte_with_other_matching_rules_dedups_again_though_no_data_changed() {
+    // Yesterday's database was deduplicated by a karte whose matching rules
+    // differ (its stamp says so): tonight's run with no new data dedups
+    // again, once.
+    let w = Workdir::new();
+    std::fs::create_dir_all(w.path("shop/data")).unwrap();
+    for f in SAMPLES {
+        std::fs::copy(repo("samples").join(f), w.path("shop/data").join(f)).unwrap();
+    }
+    w.run(["init", "shop"]).ok();
+    w.run(["run", "--project", "shop/karte.toml"]).ok();
+    let conn = rusqlite::Connection::open(w.path("shop/karte.db")).unwrap();
+    conn.execute("UPDATE meta SET value = 'a stamp of older rules' WHERE key = 'dedup_config'", []).unwrap();
+    drop(conn);
+    let r = w.run(["run", "--project", "shop/karte.toml", "--json"]);
+    assert_eq!(json(r.ok())["dedup"]["ran"], true);
+    let r = w.run(["run", "--project", "shop/karte.toml", "--json"]);
+    assert_eq!(json(r.ok())["dedup"]["ran"], false);
+}
