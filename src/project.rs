@@ -741,8 +741,8 @@ pub fn run(project: &Project, opts: &RunOptions) -> Result<RunSummary> {
 }
 
 /// Dedups unless nothing changed since the last dedup (the data's
-/// generation, the settings' hash and karte's matching rules say so). A failure is reported in the
-/// result; only a database error is an error.
+/// generation, the settings' hash and karte's matching rules say so). A
+/// failure is reported in the result; only a database error is an error.
 fn dedup_step(store: &mut Store, project: &Project, opts: &RunOptions) -> Result<DedupResult> {
     let failed = |e: anyhow::Error| DedupResult { failed: true, note: Some(format!("{e:#}")), ..DedupResult::default() };
     let skipped = |why: &str| DedupResult { note: Some(why.into()), ..DedupResult::default() };

@@ -59,7 +59,7 @@ pub fn run(a: ImportArgs) -> Result<i32> {
     for (mapping, files) in &plan {
         println!("karte import: {} file(s) with mapping {} (source '{}')", files.len(), mapping.path, mapping.source.name);
         for path in files {
-            let name = super::file_name(path);
+            let name = crate::import::file_name(path);
             match import_file(&mut store, run, mapping, path, &overrides, &bar) {
                 Ok(Outcome::Imported(r)) => {
                     imported += 1;
@@ -195,7 +195,7 @@ fn plan_by_patterns(dir: &Path, files: &[PathBuf]) -> Result<Vec<(Mapping, Vec<P
     }
     let mut plan: Vec<(Mapping, Vec<PathBuf>)> = Vec::new();
     for f in files {
-        let name = super::file_name(f);
+        let name = crate::import::file_name(f);
         let hits: Vec<&Mapping> = mappings.iter().filter(|m| m.matches_file(&name)).collect();
         match hits.as_slice() {
             [] => bail!("no mapping in {} matches {name} (by its [source] files patterns); pass --mapping FILE", dir.display()),

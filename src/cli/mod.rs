@@ -247,8 +247,3 @@ pub(crate) fn open_writer(db: &std::path::Path, command: &str, wait: u64, create
     // The lock comes first: opening may migrate the schema.
     crate::store::Store::lock_then_open(db, command, std::time::Duration::from_secs(wait))
 }
-
-/// The file-name part of a path, for messages.
-pub(crate) fn file_name(p: &std::path::Path) -> String {
-    crate::import::file_name(p)
-}

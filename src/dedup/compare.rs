@@ -172,13 +172,14 @@ const HOMOPHONE: &[(char, char)] = &[('紀', '記'), ('美', '実'), ('智', '�
 /// Whether two name parts differ in one [`HOMOPHONE`] slip, the parts two
 /// characters or more.
 fn homophone_slip(a: &str, b: &str) -> bool {
-    let (ca, cb): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    if ca.len() != cb.len() || ca.len() < 2 {
+    // Asked of most pairs with one surname: no allocation.
+    let n = a.chars().count();
+    if n < 2 || b.chars().count() != n {
         return false;
     }
-    let mut diffs = ca.iter().zip(&cb).filter(|(x, y)| x != y);
+    let mut diffs = a.chars().zip(b.chars()).filter(|(x, y)| x != y);
     match (diffs.next(), diffs.next()) {
-        (Some((&x, &y)), None) => HOMOPHONE.iter().any(|&(p, q)| (p == x && q == y) || (p == y && q == x)),
+        (Some((x, y)), None) => HOMOPHONE.iter().any(|&(p, q)| (p == x && q == y) || (p == y && q == x)),
         _ => false,
     }
 }
@@ -186,8 +187,10 @@ fn homophone_slip(a: &str, b: &str) -> bool {
 /// One name part (a surname or a given name) in kanji, knowing how the
 /// part's readings compare: as [`rel_kanji`], and a [`HOMOPHONE`] slip in a
 /// part of two characters or more is close unless the readings disagree.
-/// Parents do not give two children names that sound alike, so such a pair
-/// is one name keyed in haste (佐々木友紀 and 佐々木友記, both ユキ).
+/// For the cluster guard, which asks whether a joined customer would carry
+/// two given names: 佐々木友紀 and 佐々木友記 in one customer are one name
+/// keyed in haste. Whether such a slip joins two records at all is decided
+/// pair by pair, on stricter terms (see [`compare`]).
 pub fn rel_part(a: &str, b: &str, reading: Rel) -> Rel {
     let k = rel_kanji(a, b);
     if matches!(k, Rel::Different | Rel::Similar) && !matches!(reading, Rel::Different | Rel::Similar) && homophone_slip(a, b) {
@@ -382,7 +385,7 @@ pub fn name_level(l: &Loaded, a: &Rec, b: &Rec) -> NameCmp {
         rel_reading(t.readings.get(a.reading), t.readings.get(b.reading))
     };
     let (fam, giv, given_differs, slip) = name_parts(l, a, b);
-    let latin = t.names.get(a.name).is_ascii() && t.names.get(b.name).is_ascii() && a.name != 0 && b.name != 0;
+    let latin = || a.name != 0 && b.name != 0 && t.names.get(a.name).is_ascii() && t.names.get(b.name).is_ascii();
     use Rel::*;
     let level = match (kx, rx) {
         // One name in kanji only, the other in kana only: the parts whose
@@ -407,7 +410,7 @@ pub fn name_level(l: &Loaded, a: &Rec, b: &Rec) -> NameCmp {
         // given names could not be told apart: a shared surname makes any
         // two unspaced names alike (サトウユウキ / サトウユウト are brothers).
         // Latin names are not written unspaced by family.
-        _ if !given_differs && (giv != None || latin) && (kx == Similar || rx == Similar) => 3,
+        _ if !given_differs && (kx == Similar || rx == Similar) && (giv != None || latin()) => 3,
         _ => 6,
     };
     // Names that differ altogether count as clearly different too.
@@ -480,8 +483,7 @@ pub fn compare(l: &Loaded, a: &Rec, b: &Rec) -> Comparison {
         c.tf[F::Phone as usize] = p;
         // Names matched on two whole readings as given depend on no guess;
         // otherwise a reading lent to one of them may be the guess.
-        let guessed = if n.by_written_readings { false } else { a.lent || b.lent };
-        c.family_mobile = guessed && l.family_mobiles.contains(&p);
+        c.family_mobile = !n.by_written_readings && (a.lent || b.lent) && l.family_mobiles.contains(&p);
         1
     } else if let Some(p) = shared(&a.landlines, &b.landlines) {
         c.tf[F::Phone as usize] = p;
@@ -540,8 +542,7 @@ pub fn compare(l: &Loaded, a: &Rec, b: &Rec) -> Comparison {
     // readings as written: a reading lent by other records may be the
     // wrong one (実紀 is ミキ to some, ミノリ to a twin's parents).
     if n.same_sound
-        && !a.lent
-        && !b.lent
+        && n.by_written_readings
         && c.levels[F::Birth as usize] == 1
         && ((c.levels[F::Phone as usize] == 1 && !c.phone_slip) || c.levels[F::Email as usize] == 1)
     {

@@ -135,8 +135,8 @@ pub fn explain_records(conn: &Connection, config: &Config, a: i64, b: i64) -> Re
     }
     if c.levels[F::Name as usize] == 1 && c.alone_in_shop && s.rule.is_none() && s.verdict != Verdict::Merge {
         // The rare-name rule was in reach: say why it did not decide.
-        use super::score::{RARE_NAME, RARE_NAME_SAME_STAFF};
-        let (limit, staff) = if c.same_staff { (RARE_NAME_SAME_STAFF, ", one stylist on both") } else { (RARE_NAME, "") };
+        let limit = super::score::rare_name_limit(&c);
+        let staff = if c.same_staff { ", one stylist on both" } else { "" };
         let why = if c.namesakes >= limit { "too common" } else { "but a field is against (see the levels above)" };
         writeln!(
             out,

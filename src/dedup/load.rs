@@ -244,9 +244,13 @@ fn split_names(recs: &mut [Rec], names: &Interner) {
 }
 
 /// Staff values that name no one: nobody was asked for (フリー, 指名なし),
-/// not known, a dash.
+/// not known, a dash, or a value whose bytes did not decode (a CP932 byte
+/// that maps to nothing: two such values may be two stylists).
 fn placeholder_staff(s: &str) -> bool {
     use unicode_normalization::UnicodeNormalization;
+    if damaged(s) {
+        return true;
+    }
     let k: String = s.nfkc().flat_map(char::to_lowercase).filter(|c| !c.is_whitespace()).collect();
     matches!(
         k.as_str(),
@@ -263,10 +267,6 @@ fn placeholder_staff(s: &str) -> bool {
             | "不明"
             | "担当なし"
             | "担当無し"
-            | "-"
-            | "ー"
-            | "―"
-            | "—"
             | "0"
             | "free"
             | "none"
@@ -334,13 +334,14 @@ fn rarity(recs: &mut [Rec]) {
                 }
             }
         }
-        let components = (0..group.len()).filter(|&i| root(&mut parent, i) == i).count();
+        let roots: Vec<usize> = (0..group.len()).map(|i| root(&mut parent, i)).collect();
+        let components = roots.iter().enumerate().filter(|&(i, &r)| r == i).count();
         // The two identities must have no personal fact (a birth date beyond
         // a typo, a phone, an e-mail, the gender, another customer number of
-        // one source) against each other, record for record: a card with one landline beside a ledger row
-        // with another are two people, even though the card and that
-        // person's kana receipt have nothing to compare. (An address is not
-        // such a fact: people move.)
+        // one source) against each other, record for record: a card with one
+        // landline beside a ledger row with another are two people, even
+        // though the card and that person's kana receipt have nothing to
+        // compare. (An address is not such a fact: people move.)
         let against = |a: &Rec, b: &Rec| {
             let differ = |x: &[Sym], y: &[Sym]| !x.is_empty() && !y.is_empty() && !x.iter().any(|p| y.contains(p));
             super::compare::birth_level(a.birth, b.birth) == 4
@@ -350,7 +351,6 @@ fn rarity(recs: &mut [Rec]) {
                 || differ(&a.mobiles, &b.mobiles)
                 || differ(&a.landlines, &b.landlines)
         };
-        let roots: Vec<usize> = (0..group.len()).map(|i| root(&mut parent, i)).collect();
         let conflict = || {
             (0..group.len()).any(|i| {
                 (i + 1..group.len()).any(|j| roots[i] != roots[j] && against(&recs[group[i].1 as usize], &recs[group[j].1 as usize]))
@@ -702,6 +702,16 @@ fn family_mobiles(recs: &[Rec], t: &Tables) -> super::FastSet<Sym> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn staff_values_that_name_no_one() {
+        for s in ["フリー", "ﾌﾘｰ", " 指名なし ", "---", "ー", "n/a", "岡\u{FFFD}", "〓"] {
+            assert!(placeholder_staff(s), "{s:?}");
+        }
+        for s in ["岡", "村井", "Sato"] {
+            assert!(!placeholder_staff(s), "{s:?}");
+        }
+    }
 
     #[test]
     fn dates() {

@@ -13,12 +13,6 @@
 //! records, so a nightly run that adds records keeps existing ids.
 
 pub mod block;
-
-/// The revision of the matching rules. `karte run` dedups again when it
-/// changes, though no data did: an upgraded karte that would merge
-/// differently applies itself to yesterday's database. Raise it with any
-/// change to which pairs merge.
-pub const RULES_REVISION: u32 = 2;
 pub mod cluster;
 pub mod compare;
 pub mod explain;
@@ -27,6 +21,12 @@ pub mod load;
 pub mod review;
 pub mod score;
 pub mod undo;
+
+/// The revision of the matching rules. `karte run` dedups again when it
+/// changes, though no data did: an upgraded karte that would merge
+/// differently applies itself to yesterday's database. Raise it with any
+/// change to which pairs merge.
+pub const RULES_REVISION: u32 = 2;
 
 use std::collections::{HashMap, HashSet};
 

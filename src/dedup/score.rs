@@ -22,7 +22,10 @@
 //!   namesakes expected), or uncommon (under 0.3) and one stylist served
 //!   both;
 //! - names that agree only by their reading go to review when the source
-//!   gave two customer numbers or the mobile is a family's.
+//!   gave two customer numbers or the mobile is a family's;
+//! - two records whose mobiles and addresses both differ go to review at
+//!   most, unless an e-mail or the shop's customer number agrees
+//!   (namesakes born the same day).
 
 use serde::{Deserialize, Serialize};
 
@@ -211,6 +214,15 @@ pub const RARE_NAME: f32 = 0.1;
 /// pick the same one of a shop's dozen about one time in ten.
 pub const RARE_NAME_SAME_STAFF: f32 = 0.3;
 
+/// The expected namesakes under which the rare-name rule merges a pair.
+pub fn rare_name_limit(c: &Comparison) -> f32 {
+    if c.same_staff {
+        RARE_NAME_SAME_STAFF
+    } else {
+        RARE_NAME
+    }
+}
+
 /// The levels of each field (in [`F::ALL`] order) that are evidence
 /// against a match.
 const DISAGREE: [&[u8]; F::N] = [&[5, 6], &[4], &[3, 4], &[2], &[3], &[2], &[2]];
@@ -388,14 +400,18 @@ impl Model {
         // disagreement.)
         let nothing_against =
             F::ALL.iter().all(|&f| !DISAGREE[f as usize].contains(&c.levels[f as usize]) || (f == F::Phone && c.phone_kinds_differ));
-        if c.levels[F::Name as usize] == 1 && c.alone_in_shop && nothing_against && verdict != Verdict::Merge {
-            if c.namesakes < RARE_NAME {
-                verdict = Verdict::Merge;
-                rule = Some("a rare name, the only two customers by it in one shop, nothing against: one person");
-            } else if c.same_staff && c.namesakes < RARE_NAME_SAME_STAFF {
-                verdict = Verdict::Merge;
-                rule = Some("an uncommon name, the only two customers by it in one shop, the same stylist, nothing against: one person");
-            }
+        if c.levels[F::Name as usize] == 1
+            && c.alone_in_shop
+            && nothing_against
+            && verdict != Verdict::Merge
+            && c.namesakes < rare_name_limit(c)
+        {
+            verdict = Verdict::Merge;
+            rule = Some(if c.namesakes < RARE_NAME {
+                "a rare name, the only two customers by it in one shop, nothing against: one person"
+            } else {
+                "an uncommon name, the only two customers by it in one shop, the same stylist, nothing against: one person"
+            });
         }
         // Names that agree only by their reading (one in kana, or kanji
         // that differ), and either two customer numbers of one source (the

@@ -294,7 +294,6 @@ pub fn write_draft(file: &SourceFile, name: &str) -> String {
     out
 }
 
-/// A TOML basic string.
 /// A TOML string literal.
 pub(crate) fn q(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()

@@ -90,13 +90,18 @@ fn python(script: &str, args: &[&Path]) {
     assert!(out.status.success(), "python failed: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
 }
 
-#[test]
-fn init_drafts_a_project_that_runs_and_an_unchanged_rerun_does_nothing() {
-    let w = Workdir::new();
+/// A folder shop/data holding copies of the bundled samples.
+fn sample_shop(w: &Workdir) {
     std::fs::create_dir_all(w.path("shop/data")).unwrap();
     for f in SAMPLES {
         std::fs::copy(repo("samples").join(f), w.path("shop/data").join(f)).unwrap();
     }
+}
+
+#[test]
+fn init_drafts_a_project_that_runs_and_an_unchanged_rerun_does_nothing() {
+    let w = Workdir::new();
+    sample_shop(&w);
     w.run(["init", "shop"]).ok().stdout_has("4 data file(s) found");
     let toml = std::fs::read_to_string(w.path("shop/karte.toml")).unwrap();
     assert!(toml.contains("files = [\"data/sakura_pos.csv\"]"), "{toml}");
@@ -819,10 +824,7 @@ fn a_karte_with_other_matching_rules_dedups_again_though_no_data_changed() {
     // differ (its stamp says so): tonight's run with no new data dedups
     // again, once.
     let w = Workdir::new();
-    std::fs::create_dir_all(w.path("shop/data")).unwrap();
-    for f in SAMPLES {
-        std::fs::copy(repo("samples").join(f), w.path("shop/data").join(f)).unwrap();
-    }
+    sample_shop(&w);
     w.run(["init", "shop"]).ok();
     w.run(["run", "--project", "shop/karte.toml"]).ok();
     let conn = rusqlite::Connection::open(w.path("shop/karte.db")).unwrap();
