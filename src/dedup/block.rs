@@ -7,11 +7,9 @@
 
 use super::load::{Loaded, Rec};
 
-/// Candidate pairs (a < b, indices into `Loaded::recs`), sorted, unique,
-/// with a bit per blocking key that found them.
+/// Candidate pairs (a < b, indices into `Loaded::recs`), sorted, unique.
 pub struct Candidates {
     pub pairs: Vec<(u32, u32)>,
-    pub found_by: Vec<u16>,
     /// Per key in use: (name, pairs it produced, blocks skipped as too large,
     /// records in them).
     pub per_key: Vec<KeyReport>,
@@ -53,6 +51,10 @@ fn keys_of(key: &str, r: &Rec, out: &mut Vec<u64>) {
         "name_birth" if r.name != 0 && r.birth != 0 => out.push(pack(r.name, r.birth)),
         "reading_birth" if r.reading != 0 && r.birth != 0 => out.push(pack(r.reading, r.birth)),
         "given_birth" if r.birth != 0 => both(out, r.given, r.given_r, r.birth),
+        "initial_birth" if r.birth != 0 => {
+            both(out, r.initials[0], r.initials[1], r.birth);
+            both(out, r.initials[2], r.initials[3], r.birth);
+        }
         "family_postal" if r.postal != 0 => both(out, r.family, r.family_r, r.postal),
         "birth_postal" if r.birth != 0 && r.postal != 0 => out.push(pack(r.postal, r.birth)),
         "given_postal" if r.postal != 0 => both(out, r.given, r.given_r, r.postal),
@@ -70,13 +72,13 @@ fn keys_of(key: &str, r: &Rec, out: &mut Vec<u64>) {
 
 /// The candidate pairs of every blocking key in `keys`.
 pub fn candidates(l: &Loaded, keys: &[String], max_block: usize) -> Candidates {
-    let mut all: Vec<(u64, u16)> = Vec::new();
+    let mut all: Vec<u64> = Vec::new();
     let mut per_key = Vec::new();
     let mut buf = Vec::new();
     let mut members: Vec<u32> = Vec::new();
     let mut seen: super::FastSet<(u16, u32)> = super::FastSet::default();
     let chained = keys.iter().any(|k| k == "customer_no");
-    for (k, key) in keys.iter().enumerate() {
+    for key in keys {
         let mut entries: Vec<(u64, u32)> = Vec::with_capacity(l.recs.len());
         for (i, r) in l.recs.iter().enumerate() {
             buf.clear();
@@ -105,7 +107,7 @@ pub fn candidates(l: &Loaded, keys: &[String], max_block: usize) -> Candidates {
                 // apart) does not cut the chain in two.
                 for (j, &(_, b)) in block.iter().enumerate().skip(1) {
                     for &(_, a) in &block[j.saturating_sub(CHAIN_REACH)..j] {
-                        all.push((pack(a, b), 1 << k));
+                        all.push(pack(a, b));
                     }
                 }
                 continue;
@@ -128,30 +130,22 @@ pub fn candidates(l: &Loaded, keys: &[String], max_block: usize) -> Candidates {
             for i in 0..members.len() {
                 for j in i + 1..members.len() {
                     let (a, b) = (members[i], members[j]);
-                    all.push((pack(a.min(b), a.max(b)), 1 << k));
+                    all.push(pack(a.min(b), a.max(b)));
                 }
             }
         }
         // Pairs this key produced, before merging with the other keys.
-        let mut mine: Vec<u64> = all[before..].iter().map(|p| p.0).collect();
+        let mut mine = all.split_off(before);
         mine.sort_unstable();
         mine.dedup();
         report.pairs = mine.len() as u64;
+        all.extend(mine);
         per_key.push(report);
     }
-    all.sort_unstable_by_key(|p| p.0);
-    let mut pairs = Vec::with_capacity(all.len());
-    let mut found_by: Vec<u16> = Vec::with_capacity(all.len());
-    for (p, bit) in all {
-        let pair = ((p >> 32) as u32, p as u32);
-        if pairs.last() == Some(&pair) {
-            *found_by.last_mut().expect("parallel vectors") |= bit;
-        } else {
-            pairs.push(pair);
-            found_by.push(bit);
-        }
-    }
-    Candidates { pairs, found_by, per_key }
+    all.sort_unstable();
+    all.dedup();
+    let pairs = all.into_iter().map(|p| ((p >> 32) as u32, p as u32)).collect();
+    Candidates { pairs, per_key }
 }
 
 /// The blocking keys (of those in use) two records share: for `explain`,

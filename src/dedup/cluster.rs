@@ -10,15 +10,16 @@
 //!   names. Such a pair goes to review instead of chaining two people into
 //!   one customer.
 
-use super::compare::{birth_level, rel_part, rel_reading, Rel};
+use super::compare::{birth_level, parts_of, rel_part, rel_reading, swapped, Parts, Rel};
 use super::load::{Loaded, Sym};
 
 /// What a cluster's records say about the person, for the guard.
 #[derive(Debug, Default, Clone)]
 struct Facts {
     births: Vec<u32>,
-    /// (given kanji, given reading)
-    givens: Vec<(Sym, Sym)>,
+    /// The name parts of its records (see [`Parts`]), one entry per
+    /// distinct given name and surname.
+    names: Vec<Parts>,
     /// Genders seen: bit 1 male, bit 2 female.
     genders: u8,
 }
@@ -53,7 +54,7 @@ impl Clusters {
                 .iter()
                 .map(|r| Facts {
                     births: if r.birth != 0 { vec![r.birth] } else { vec![] },
-                    givens: if r.given != 0 || r.given_r != 0 { vec![(r.given, r.given_r)] } else { vec![] },
+                    names: if r.given != 0 || r.given_r != 0 { vec![parts_of(r)] } else { vec![] },
                     genders: if matches!(r.gender, 1 | 2) { 1 << r.gender } else { 0 },
                 })
                 .collect(),
@@ -117,9 +118,9 @@ impl Clusters {
                 into.births.push(b);
             }
         }
-        for g in f.givens {
-            if !into.givens.contains(&g) {
-                into.givens.push(g);
+        for g in f.names {
+            if !into.names.contains(&g) {
+                into.names.push(g);
             }
         }
         into.genders |= f.genders;
@@ -162,9 +163,12 @@ impl Clusters {
         // name); the guard asks about the others'.
         let (ga, gb) = ((l.recs[a as usize].given, l.recs[a as usize].given_r), (l.recs[b as usize].given, l.recs[b as usize].given_r));
         let own = |x: (Sym, Sym), y: (Sym, Sym)| (x == ga && y == gb) || (x == gb && y == ga);
-        for &(ka, ra_) in &fa.givens {
-            for &(kb, rb_) in &fb.givens {
-                if own((ka, ra_), (kb, rb_)) {
+        for &pa in &fa.names {
+            for &pb in &fb.names {
+                let ((ka, ra_), (kb, rb_)) = ((pa.1, pa.3), (pb.1, pb.3));
+                // A name entered surname last ("olivia, blackwell") is the
+                // same name, not another given name.
+                if own((ka, ra_), (kb, rb_)) || swapped(t, pa, pb) {
                     continue;
                 }
                 let r = rel_reading(t.readings.get(ra_), t.readings.get(rb_));

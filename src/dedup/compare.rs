@@ -9,7 +9,7 @@
 //! reading), the same given name under another surname (a marriage), the
 //! same surname with another given name (a family member), or different.
 
-use super::load::{Loaded, Rec, Sym};
+use super::load::{Loaded, Rec, Sym, Tables};
 use crate::cleanse::{itaiji, kana};
 
 /// The compared fields, in report order.
@@ -372,7 +372,7 @@ pub struct NameCmp {
 
 /// The name level (see [`F::levels`]) and whether the given names differ.
 pub fn name_level(l: &Loaded, a: &Rec, b: &Rec) -> NameCmp {
-    if swapped(a, b) {
+    if swapped(&l.tables, parts_of(a), parts_of(b)) {
         // Surname and given name entered the other way round (romaji and
         // western forms: "dixon, breony" and "breony, dixon").
         return NameCmp { level: 2, given_differs: false, reading_only: false, same_sound: false, slip: false, by_written_readings: false };
@@ -425,16 +425,35 @@ pub fn name_level(l: &Loaded, a: &Rec, b: &Rec) -> NameCmp {
     }
 }
 
+/// A record's name parts as symbols: (surname, given name, surname
+/// reading, given-name reading).
+pub type Parts = (Sym, Sym, Sym, Sym);
+
+pub fn parts_of(r: &Rec) -> Parts {
+    (r.family, r.given, r.family_r, r.given_r)
+}
+
 /// Whether one record's surname is the other's given name and the other
 /// way round (both parts known on both sides, and not one name twice).
 /// Readings alone decide only when the two do not both have kanji parts:
 /// a reading may be lent by other records, the kanji are what was written.
-fn swapped(a: &Rec, b: &Rec) -> bool {
-    let kanji_parts = a.family != 0 && a.given != 0 && b.family != 0 && b.given != 0;
-    if kanji_parts {
-        return a.family != a.given && a.family == b.given && a.given == b.family;
+/// Latin names may carry a typo in each crossed part ("giaan, blackwell"
+/// and "blacwell, giaan"), as long as the parts do not also agree the
+/// straight way.
+pub fn swapped(t: &Tables, (af, ag, afr, agr): Parts, (bf, bg, bfr, bgr): Parts) -> bool {
+    if af != 0 && ag != 0 && bf != 0 && bg != 0 {
+        if af != ag && af == bg && ag == bf {
+            return true;
+        }
+        let (af, ag, bf, bg) = (t.names.get(af), t.names.get(ag), t.names.get(bf), t.names.get(bg));
+        let near = |x: &str, y: &str| matches!(rel_kanji(x, y), Rel::Equal | Rel::Close);
+        return [af, ag, bf, bg].iter().all(|p| p.is_ascii())
+            && near(af, bg)
+            && near(ag, bf)
+            && !near(af, ag)
+            && !(near(af, bf) && near(ag, bg));
     }
-    a.family_r != 0 && a.given_r != 0 && a.family_r != a.given_r && a.family_r == b.given_r && a.given_r == b.family_r
+    afr != 0 && agr != 0 && afr != agr && afr == bgr && agr == bfr
 }
 
 /// Birth dates (yyyymmdd numbers).

@@ -107,6 +107,11 @@ pub struct Rec {
     /// first visit); 0 when it has none.
     pub date: u32,
     pub store: Sym,
+    /// The first character of the name key and of the reading key, and of
+    /// the given name's (0 when there is none): with the birth date, a
+    /// blocking key that survives a typo in each part of the name, and the
+    /// parts entered the other way round.
+    pub initials: [u32; 4],
     /// The staff member on most of the record's events (its stylist); 0
     /// when none is named.
     pub staff: Sym,
@@ -615,6 +620,15 @@ pub fn load(conn: &Connection) -> Result<Loaded> {
             let joined = format!("{}{}", tables.readings.get(r.family_r), tables.readings.get(r.given_r));
             r.reading = tables.readings.intern(&joined);
         }
+    }
+    for r in recs.iter_mut() {
+        let first = |s: &str| s.chars().next().map_or(0, |c| c as u32);
+        r.initials = [
+            first(tables.names.get(r.name)),
+            first(tables.readings.get(r.reading)),
+            first(tables.names.get(r.given)),
+            first(tables.readings.get(r.given_r)),
+        ];
     }
     common_staff(&mut recs);
     rarity(&mut recs);
