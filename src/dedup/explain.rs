@@ -197,11 +197,16 @@ pub fn explain_records(conn: &Connection, config: &Config, a: i64, b: i64) -> Re
         }
     } else {
         writeln!(out, "outcome: different customers ({} and {})", ra.customer, rb.customer)?;
-        let open: Option<i64> = conn
-            .query_row("SELECT id FROM review_items WHERE record_a = ?1 AND record_b = ?2 AND status = 'open'", [lo, hi], |r| r.get(0))
+        // The reason the run gave, which may be the cluster guard's (the
+        // pair alone would merge, but its customers together would not be
+        // one person).
+        let open: Option<(i64, String)> = conn
+            .query_row("SELECT id, reason FROM review_items WHERE record_a = ?1 AND record_b = ?2 AND status = 'open'", [lo, hi], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .optional()?;
-        if let Some(item) = open {
-            writeln!(out, "  the pair waits in the review report (item {item})")?;
+        if let Some((item, reason)) = open {
+            writeln!(out, "  the pair waits in the review report (item {item}): {reason}")?;
         }
     }
     Ok(out)

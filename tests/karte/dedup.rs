@@ -432,6 +432,17 @@ fn explain_says_why_and_why_not() {
         .stdout_has("merge log:")
         .stdout_has("evidence: name");
     w.run(["explain", "--db", w.db().to_str().unwrap(), "1", "999999"]).fails().stderr_has("there is no record 999999");
+    // A pair waiting for a person: the run's reason is printed with it
+    // (which may be the cluster guard's, not the pair's own rule).
+    let (item, x, y, reason): (i64, i64, i64, String) = w
+        .conn()
+        .query_row("SELECT id, record_a, record_b, reason FROM review_items WHERE status = 'open' ORDER BY id LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .unwrap();
+    w.run(["explain", "--db", w.db().to_str().unwrap(), &x.to_string(), &y.to_string()])
+        .ok()
+        .stdout_has(&format!("the pair waits in the review report (item {item}): {reason}"));
 }
 
 #[test]
