@@ -11,7 +11,7 @@
 //!   one customer.
 
 use super::compare::{birth_level, parts_of, rel_part, rel_reading, swapped, Parts, Rel};
-use super::load::{Loaded, Sym};
+use super::load::{Loaded, Sym, Tables};
 
 /// What a cluster's records say about the person, for the guard.
 #[derive(Debug, Default, Clone)]
@@ -65,7 +65,7 @@ impl Clusters {
         for (i, r) in l.recs.iter().enumerate() {
             match first.get(&r.customer) {
                 Some(&j) => {
-                    c.union(j, i as u32);
+                    c.union(&l.tables, j, i as u32);
                 }
                 None => {
                     first.insert(r.customer, i as u32);
@@ -101,7 +101,7 @@ impl Clusters {
     }
 
     /// Joins the clusters of `a` and `b` without asking; returns the root.
-    pub fn union(&mut self, a: u32, b: u32) -> u32 {
+    pub fn union(&mut self, t: &Tables, a: u32, b: u32) -> u32 {
         let (ra, rb) = (self.find(a), self.find(b));
         if ra == rb {
             return ra;
@@ -119,6 +119,11 @@ impl Clusters {
             }
         }
         for g in f.names {
+            // A name entered the other way round is kept the way the
+            // customer's other records have it, so the guard compares
+            // given name with given name ("jaxck, stubbs" beside "stubbs,
+            // jack" is stubbs / jaxck).
+            let g = if into.names.iter().any(|&e| swapped(t, e, g)) { (g.1, g.0, g.3, g.2) } else { g };
             if !into.names.contains(&g) {
                 into.names.push(g);
             }
@@ -173,7 +178,11 @@ impl Clusters {
                 }
                 let r = rel_reading(t.readings.get(ra_), t.readings.get(rb_));
                 let k = rel_part(t.names.get(ka), t.names.get(kb), r);
-                let agree = matches!(k, Rel::Equal | Rel::Close) || matches!(r, Rel::Equal | Rel::Close);
+                // A latin spelling one letter off agrees only while the
+                // readings do not disagree (yuki/yuka read ユキ/ユカ).
+                let (na, nb) = (t.names.get(ka), t.names.get(kb));
+                let latin_close_only = k == Rel::Close && na.is_ascii() && nb.is_ascii() && matches!(r, Rel::Different | Rel::Similar);
+                let agree = (matches!(k, Rel::Equal | Rel::Close) && !latin_close_only) || matches!(r, Rel::Equal | Rel::Close);
                 let differ = matches!(r, Rel::Different | Rel::Similar) || (r == Rel::None && matches!(k, Rel::Different | Rel::Similar));
                 if differ && !agree {
                     return Err(Refusal::Conflict("the merged customer would have two different given names"));

@@ -321,6 +321,10 @@ fn name_parts(l: &Loaded, a: &Rec, b: &Rec) -> (Rel, Rel, bool, bool) {
     // Kanji that agree overrule a reading typo, and readings that agree
     // overrule another kanji for the same sound (京子/恭子).
     let differs = match (gk, gr) {
+        // A latin spelling one letter off is a romanisation's typo only
+        // while the readings agree: "sato, yuki" (ユキ) and "sato, yuka"
+        // (ユカ) are two people.
+        (Rel::Close, Rel::Different | Rel::Similar) if ag.is_ascii() && bg.is_ascii() => true,
         (Rel::Equal | Rel::Close, _) => false,
         (_, Rel::Equal | Rel::Close) => false,
         (_, Rel::Different | Rel::Similar) => true,
@@ -447,11 +451,16 @@ pub fn swapped(t: &Tables, (af, ag, afr, agr): Parts, (bf, bg, bfr, bgr): Parts)
         }
         let (af, ag, bf, bg) = (t.names.get(af), t.names.get(ag), t.names.get(bf), t.names.get(bg));
         let near = |x: &str, y: &str| matches!(rel_kanji(x, y), Rel::Equal | Rel::Close);
+        // Readings that disagree say two names, whatever the spelling:
+        // "sato, mika" (ミカ) and "rika, sato" (リカ) are twins.
+        let readings_differ = |x: Sym, y: Sym| matches!(rel_reading(t.readings.get(x), t.readings.get(y)), Rel::Different | Rel::Similar);
         return [af, ag, bf, bg].iter().all(|p| p.is_ascii())
             && near(af, bg)
             && near(ag, bf)
             && !near(af, ag)
-            && !(near(af, bf) && near(ag, bg));
+            && !(near(af, bf) && near(ag, bg))
+            && !readings_differ(afr, bgr)
+            && !readings_differ(agr, bfr);
     }
     afr != 0 && agr != 0 && afr != agr && afr == bgr && agr == bfr
 }

@@ -417,7 +417,7 @@ pub fn run(conn: &mut Connection, opts: &Options, progress: &dyn Fn(&str)) -> Re
         let (ca, cb) = (clusters.customer(a), clusters.customer(b));
         let (survivor, absorbed, absorbed_rec) = if ca < cb { (ca, cb, b) } else { (cb, ca, a) };
         let moved = clusters.members(absorbed_rec).to_vec();
-        clusters.union(a, b);
+        clusters.union(&l.tables, a, b);
         sum.auto_merged_pairs += 1;
         ops.push(MergeOp { survivor, absorbed, pair: (a, b), scored: s.clone(), cmp: comparisons[i], moved });
     }

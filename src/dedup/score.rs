@@ -92,7 +92,7 @@ pub const BLOCKING_KEYS: &[(&str, &str)] = &[
     ("name_birth", "the kanji name and the birth date"),
     ("reading_birth", "the reading and the birth date"),
     ("given_birth", "the given name (kanji or reading) and the birth date: marriages"),
-    ("initial_birth", "the name's first character (kanji or reading) and the birth date: typos in both name parts"),
+    ("initial_birth", "the first character of the name and of the given name (kanji or reading), each with the birth date: typos in both name parts, parts swapped"),
     ("family_postal", "the surname (kanji or reading) and the postal code"),
     ("birth_postal", "the birth date and the postal code"),
     ("given_postal", "the given name and the postal code (off by default: the other keys find the same pairs)"),
