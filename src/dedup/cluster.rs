@@ -10,7 +10,7 @@
 //!   names. Such a pair goes to review instead of chaining two people into
 //!   one customer.
 
-use super::compare::{birth_level, parts_of, rel_part, rel_reading, swapped, Parts, Rel};
+use super::compare::{birth_level, parts_differ, parts_of, rel_part, rel_reading, swapped, Parts};
 use super::load::{Loaded, Sym, Tables};
 
 /// What a cluster's records say about the person, for the guard.
@@ -176,15 +176,9 @@ impl Clusters {
                 if own((ka, ra_), (kb, rb_)) || swapped(t, pa, pb) {
                     continue;
                 }
-                let r = rel_reading(t.readings.get(ra_), t.readings.get(rb_));
-                let k = rel_part(t.names.get(ka), t.names.get(kb), r);
-                // A latin spelling one letter off agrees only while the
-                // readings do not disagree (yuki/yuka read ユキ/ユカ).
                 let (na, nb) = (t.names.get(ka), t.names.get(kb));
-                let latin_close_only = k == Rel::Close && na.is_ascii() && nb.is_ascii() && matches!(r, Rel::Different | Rel::Similar);
-                let agree = (matches!(k, Rel::Equal | Rel::Close) && !latin_close_only) || matches!(r, Rel::Equal | Rel::Close);
-                let differ = matches!(r, Rel::Different | Rel::Similar) || (r == Rel::None && matches!(k, Rel::Different | Rel::Similar));
-                if differ && !agree {
+                let r = rel_reading(t.readings.get(ra_), t.readings.get(rb_));
+                if parts_differ(rel_part(na, nb, r), r, na.is_ascii() && nb.is_ascii()) {
                     return Err(Refusal::Conflict("the merged customer would have two different given names"));
                 }
             }

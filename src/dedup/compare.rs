@@ -316,24 +316,31 @@ fn name_parts(l: &Loaded, a: &Rec, b: &Rec) -> (Rel, Rel, bool, bool) {
     let gr = rel_reading(&arg, &brg);
     let gk = rel_kanji(&ag, &bg);
     let giv = best(gk, gr);
-    // Clearly different: the readings differ beyond loose typing, or (with
-    // no readings to ask) the kanji differ beyond a variant or confusion.
-    // Kanji that agree overrule a reading typo, and readings that agree
-    // overrule another kanji for the same sound (京子/恭子).
-    let differs = match (gk, gr) {
-        // A latin spelling one letter off is a romanisation's typo only
-        // while the readings agree: "sato, yuki" (ユキ) and "sato, yuka"
-        // (ユカ) are two people.
-        (Rel::Close, Rel::Different | Rel::Similar) if ag.is_ascii() && bg.is_ascii() => true,
-        (Rel::Equal | Rel::Close, _) => false,
-        (_, Rel::Equal | Rel::Close) => false,
-        (_, Rel::Different | Rel::Similar) => true,
-        (Rel::Different | Rel::Similar, Rel::None) => true,
-        _ => false,
-    };
+    let differs = parts_differ(gk, gr, ag.is_ascii() && bg.is_ascii());
     let agree = |r: Rel| !matches!(r, Rel::Different | Rel::Similar);
     let slip = (fk == Rel::Equal && agree(gr) && homophone_slip(&ag, &bg)) || (gk == Rel::Equal && agree(fr) && homophone_slip(&af, &bf));
     (fam, giv, differs, slip)
+}
+
+/// Whether two name parts are clearly two names, from how their kanji (or
+/// latin spelling) and their readings compare: the readings differ beyond
+/// loose typing, or (with no readings to ask) the kanji differ beyond a
+/// variant or confusion. Kanji that agree overrule a reading typo, and
+/// readings that agree overrule another kanji for the same sound
+/// (京子/恭子). A latin spelling one letter off is a romanisation's typo
+/// only while the readings do not disagree: "sato, yuki" (ユキ) and "sato,
+/// yuka" (ユカ) are two people. The pair comparison and the cluster guard
+/// both ask this.
+pub fn parts_differ(kanji: Rel, reading: Rel, latin: bool) -> bool {
+    use Rel::*;
+    match (kanji, reading) {
+        (Close, Different | Similar) if latin => true,
+        (Equal | Close, _) => false,
+        (_, Equal | Close) => false,
+        (_, Different | Similar) => true,
+        (Different | Similar, None) => true,
+        _ => false,
+    }
 }
 
 fn best(a: Rel, b: Rel) -> Rel {
@@ -569,11 +576,8 @@ pub fn compare(l: &Loaded, a: &Rec, b: &Rec) -> Comparison {
     // aside, do not share a mobile; twins are not named alike). Both
     // readings as written: a reading lent by other records may be the
     // wrong one (実紀 is ミキ to some, ミノリ to a twin's parents).
-    if n.same_sound
-        && n.by_written_readings
-        && c.levels[F::Birth as usize] == 1
-        && ((c.levels[F::Phone as usize] == 1 && !c.phone_slip) || c.levels[F::Email as usize] == 1)
-    {
+    let own_contact = (c.levels[F::Phone as usize] == 1 && !c.phone_slip) || c.levels[F::Email as usize] == 1;
+    if n.same_sound && n.by_written_readings && c.levels[F::Birth as usize] == 1 && own_contact {
         c.levels[F::Name as usize] = 3;
         c.given_differs = false;
     }
@@ -583,7 +587,6 @@ pub fn compare(l: &Loaded, a: &Rec, b: &Rec) -> Comparison {
     // Without it the two are two names: 智子 and 知子 in one household,
     // twins 美紀 and 実紀 with one birth date on their mother's mobile and
     // e-mail.
-    let own_contact = (c.levels[F::Phone as usize] == 1 && !c.phone_slip) || c.levels[F::Email as usize] == 1;
     if n.slip && c.levels[F::Number as usize] == 1 && own_contact {
         c.levels[F::Name as usize] = 3;
         c.given_differs = false;

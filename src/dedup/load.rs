@@ -248,16 +248,18 @@ fn split_names(recs: &mut [Rec], names: &Interner) {
     }
 }
 
-/// Staff values that name no one: nobody was asked for (フリー, 指名なし),
-/// not known, a dash, or a value whose bytes did not decode (a CP932 byte
-/// that maps to nothing: two such values may be two stylists).
-fn placeholder_staff(s: &str) -> bool {
+/// A staff value as a key (width folded, lower case, no spaces: the
+/// ledger's ｵｶﾀﾞ and the POS export's オカダ are one stylist), or none for
+/// a value that names no one: nobody was asked for (フリー, 指名なし), not
+/// known, a dash, or a value whose bytes did not decode (a CP932 byte that
+/// maps to nothing: two such values may be two stylists).
+fn staff_key(s: &str) -> Option<String> {
     use unicode_normalization::UnicodeNormalization;
     if damaged(s) {
-        return true;
+        return None;
     }
     let k: String = s.nfkc().flat_map(char::to_lowercase).filter(|c| !c.is_whitespace()).collect();
-    matches!(
+    let placeholder = matches!(
         k.as_str(),
         "フリー"
             | "ふりー"
@@ -277,7 +279,23 @@ fn placeholder_staff(s: &str) -> bool {
             | "none"
             | "n/a"
             | "na"
-    ) || k.chars().all(|c| matches!(c, '-' | 'ー' | '―' | '—' | '*' | '?' | '？' | '・'))
+    ) || k.chars().all(|c| matches!(c, '-' | 'ー' | '―' | '—' | '*' | '?' | '？' | '・'));
+    (!placeholder).then_some(k)
+}
+
+/// The staff key on most of one record's events, from (key, events) counts
+/// in any order with a key perhaps more than once; ties go to the first key,
+/// so the choice is stable.
+fn usual_staff(counts: &mut [(String, u64)]) -> Option<&str> {
+    counts.sort_unstable();
+    let mut best: Option<(&str, u64)> = None;
+    for group in counts.chunk_by(|x, y| x.0 == y.0) {
+        let n = group.iter().map(|x| x.1).sum();
+        if best.is_none_or(|b| n > b.1) {
+            best = Some((&group[0].0, n));
+        }
+    }
+    best.map(|b| b.0)
 }
 
 /// Staff is evidence only where customers have a choice: a stylist on more
@@ -504,23 +522,31 @@ pub fn load(conn: &Connection) -> Result<Loaded> {
             }
         }
     }
-    // The staff member on most of each record's events (ties: the first by
-    // name, so the choice is stable); a placeholder (フリー, 指名なし) is no
-    // staff member.
+    // The staff member on most of each record's events (ties: the first
+    // key, so the choice is stable), counted by key: " 岡" and "岡" are one
+    // stylist; a placeholder (フリー, 指名なし) is no staff member.
     let mut staff: super::FastMap<i64, Sym> = super::FastMap::default();
     {
         let mut st = conn.prepare(
             "SELECT record_id, staff, count(*) FROM events WHERE staff IS NOT NULL AND trim(staff) <> ''
-             GROUP BY record_id, staff ORDER BY record_id, count(*) DESC, staff",
+             GROUP BY record_id, staff ORDER BY record_id",
         )?;
         let mut rows = st.query([])?;
-        while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            if let std::collections::hash_map::Entry::Vacant(e) = staff.entry(id) {
-                let name: String = r.get(1)?;
-                if !placeholder_staff(&name) {
-                    e.insert(tables.staff.intern(name.trim()));
+        let mut counts: Vec<(String, u64)> = Vec::new();
+        let mut current: Option<i64> = None;
+        loop {
+            let row = rows.next()?;
+            let id = row.map(|r| r.get::<_, i64>(0)).transpose()?;
+            if id != current {
+                if let (Some(c), Some(k)) = (current, usual_staff(&mut counts)) {
+                    staff.insert(c, tables.staff.intern(k));
                 }
+                counts.clear();
+                current = id;
+            }
+            let Some(r) = row else { break };
+            if let Some(k) = staff_key(&r.get::<_, String>(1)?) {
+                counts.push((k, r.get::<_, i64>(2)? as u64));
             }
         }
     }
@@ -720,11 +746,24 @@ mod tests {
     #[test]
     fn staff_values_that_name_no_one() {
         for s in ["フリー", "ﾌﾘｰ", " 指名なし ", "---", "ー", "n/a", "岡\u{FFFD}", "〓"] {
-            assert!(placeholder_staff(s), "{s:?}");
+            assert_eq!(staff_key(s), None, "{s:?}");
         }
         for s in ["岡", "村井", "Sato"] {
-            assert!(!placeholder_staff(s), "{s:?}");
+            assert!(staff_key(s).is_some(), "{s:?}");
         }
+        // One stylist however the value was typed.
+        assert_eq!(staff_key("ｵｶﾀﾞ"), staff_key("オカダ"));
+        assert_eq!(staff_key(" Sato "), staff_key("sato"));
+    }
+
+    #[test]
+    fn the_usual_stylist_counts_each_key_once_and_ties_go_to_the_first() {
+        let mut v = vec![("b".to_string(), 1), ("a".to_string(), 1)];
+        assert_eq!(usual_staff(&mut v), Some("a"));
+        // " 岡" and "岡" were two rows of the query, one key here.
+        let mut v = vec![("岡".to_string(), 2), ("村井".to_string(), 3), ("岡".to_string(), 2)];
+        assert_eq!(usual_staff(&mut v), Some("岡"));
+        assert_eq!(usual_staff(&mut []), None);
     }
 
     #[test]
