@@ -112,10 +112,14 @@ pub struct Comparison {
     /// The phones differ only because one record gives a landline and the
     /// other a mobile (nothing of one kind in both to compare).
     pub phone_kinds_differ: bool,
-    /// The names agree through their readings only: a kanji name on one
-    /// side against kana only on the other (a kana POS name against a
-    /// ledger's kanji), or kanji that do not agree. Two siblings named 悠斗
-    /// and 優斗 read the same.
+    /// The names agree through their readings only, and the reading may
+    /// belong to another name: kanji that do not agree (two siblings named
+    /// 悠斗 and 優斗 read the same), or a kanji name against kana only on the
+    /// other side (a kana POS name against a ledger's kanji) where a reading
+    /// lent to the kanji is not settled (悠斗 is ユウト to most, ハルト to
+    /// some; see `load::lend_readings`). A kanji name whose reading is
+    /// written, or lent from kanji the data reads one way only (理恵, リエ),
+    /// against that reading in kana does not count.
     pub reading_only: bool,
 }
 
@@ -426,13 +430,14 @@ pub fn name_level(l: &Loaded, a: &Rec, b: &Rec) -> NameCmp {
     };
     // Names that differ altogether count as clearly different too.
     let some_kanji = a.name != 0 || b.name != 0;
+    let by_written_readings = rx == Equal && !a.lent_full && !b.lent_full;
     NameCmp {
         level,
         given_differs: (given_differs && level > 2) || level == 6,
-        reading_only: some_kanji && !matches!(kx, Equal | Close),
+        reading_only: some_kanji && !matches!(kx, Equal | Close) && !(kx == None && (by_written_readings || (a.settled && b.settled))),
         same_sound: level == 6 && kx == Different && rx == Equal && !given_differs,
         slip: matches!(level, 5 | 6) && slip,
-        by_written_readings: rx == Equal && !a.lent_full && !b.lent_full,
+        by_written_readings,
     }
 }
 

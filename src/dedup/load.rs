@@ -89,6 +89,9 @@ pub struct Rec {
     pub lent: bool,
     /// The whole reading was lent (or joined from lent parts), not given.
     pub lent_full: bool,
+    /// Every reading lent to this record's name is the only one the data
+    /// gives its kanji (see `lend_readings`); true when nothing was lent.
+    pub settled: bool,
     /// yyyymmdd; 0 when unknown or not to the day.
     pub birth: u32,
     /// 0 unknown, 1 male, 2 female, 3 other.
@@ -172,47 +175,88 @@ fn reading_key(s: &str) -> String {
 /// a reading lends that reading to the records that have the kanji only
 /// (a ledger's 上本 弘子 / カミモト ヒロコ lets a POS row's カミモト ヒロコ meet a
 /// card's 上本 弘子). A kanji name read two ways lends nothing.
-fn lend_readings(recs: &mut [Rec]) {
+///
+/// A lent reading is settled when the data gives its kanji no other
+/// reading: at least [`SETTLED_MIN`] records write the kanji with a
+/// reading, and all but one in twenty of them agree once typing slips are
+/// folded (dropped voicing, ッ/ツ, vowel length). 理恵 is リエ wherever it is
+/// written; 悠斗 is ユウト in most records and ハルト in some, so a kana
+/// ユウト on a family's phone may be 悠斗's brother.
+fn lend_readings(recs: &mut [Rec], readings: &Interner) {
     /// kanji → its reading, when at least four in five of the records that
     /// give the kanji with a reading agree (a typo does not make a name
-    /// ambiguous; 真 read マコト and シン is).
-    fn learn(pairs: impl Iterator<Item = (Sym, Sym)>) -> super::FastMap<Sym, Sym> {
+    /// ambiguous; 真 read マコト and シン is); and the kanji whose reading is
+    /// settled.
+    fn learn(pairs: impl Iterator<Item = (Sym, Sym)>, readings: &Interner) -> (super::FastMap<Sym, Sym>, super::FastSet<Sym>) {
         let mut counts: super::FastMap<(Sym, Sym), u32> = super::FastMap::default();
         for (k, r) in pairs {
             if k != 0 && r != 0 {
                 *counts.entry((k, r)).or_default() += 1;
             }
         }
-        let mut best: super::FastMap<Sym, (Sym, u32, u32)> = super::FastMap::default();
         let mut entries: Vec<((Sym, Sym), u32)> = counts.into_iter().collect();
         entries.sort_unstable();
-        for ((k, r), n) in entries {
-            let e = best.entry(k).or_insert((r, 0, 0));
-            e.2 += n;
-            if n > e.1 {
-                (e.0, e.1) = (r, n);
+        let mut lent = super::FastMap::default();
+        let mut settled = super::FastSet::default();
+        let mut loose: Vec<(String, u32)> = Vec::new();
+        for group in entries.chunk_by(|x, y| x.0 .0 == y.0 .0) {
+            let kanji = group[0].0 .0;
+            let all: u32 = group.iter().map(|e| e.1).sum();
+            // The first of the most frequent readings (entries are sorted).
+            let top = group.iter().fold(group[0], |best, &e| if e.1 > best.1 { e } else { best });
+            if top.1 * 5 >= all * 4 {
+                lent.insert(kanji, top.0 .1);
+            }
+            if all >= SETTLED_MIN {
+                loose.clear();
+                for &((_, r), n) in group {
+                    let key = crate::cleanse::kana::loose_kana_key(readings.get(r));
+                    match loose.iter_mut().find(|(k, _)| *k == key) {
+                        Some(e) => e.1 += n,
+                        None => loose.push((key, n)),
+                    }
+                }
+                let most = loose.iter().map(|e| e.1).max().unwrap_or(0);
+                if most * 20 >= all * 19 {
+                    settled.insert(kanji);
+                }
             }
         }
-        best.into_iter().filter(|(_, (_, top, all))| top * 5 >= all * 4).map(|(k, (r, _, _))| (k, r)).collect()
+        (lent, settled)
     }
-    let full = learn(recs.iter().map(|r| (r.name, r.reading)));
-    let family = learn(recs.iter().map(|r| (r.family, r.family_r)));
-    let given = learn(recs.iter().map(|r| (r.given, r.given_r)));
+    let (full, full_settled) = learn(recs.iter().map(|r| (r.name, r.reading)), readings);
+    let (family, _) = learn(recs.iter().map(|r| (r.family, r.family_r)), readings);
+    let (given, given_settled) = learn(recs.iter().map(|r| (r.given, r.given_r)), readings);
     for r in recs.iter_mut() {
+        r.settled = true;
         if r.family_r == 0 {
+            // A surname's reading is shared by the whole family: a guess
+            // there cannot make one member look like another.
             r.family_r = family.get(&r.family).copied().unwrap_or(0);
         }
         if r.given_r == 0 {
             r.given_r = given.get(&r.given).copied().unwrap_or(0);
-            r.lent |= r.given_r != 0;
+            if r.given_r != 0 {
+                r.lent = true;
+                r.settled &= given_settled.contains(&r.given);
+            }
         }
         if r.reading == 0 {
             r.reading = full.get(&r.name).copied().unwrap_or(0);
-            r.lent |= r.reading != 0;
-            r.lent_full = r.reading != 0;
+            if r.reading != 0 {
+                r.lent = true;
+                r.lent_full = true;
+                // A whole name is rarely written twenty times; its given
+                // name's kanji settles it as well.
+                r.settled &= full_settled.contains(&r.name) || given_settled.contains(&r.given);
+            }
         }
     }
 }
+
+/// Records that must write a kanji with a reading, all alike, before a
+/// reading lent from that kanji counts as settled (see `lend_readings`).
+pub const SETTLED_MIN: u32 = 20;
 
 /// Names written without a space (`久保裕介`) split where the data itself
 /// splits them: the head a surname and the tail a given name that other
@@ -628,7 +672,7 @@ pub fn load(conn: &Connection) -> Result<Loaded> {
     // Given names as written, before any unspaced name is split by guess.
     let family_mobiles = family_mobiles(&recs, &tables);
     split_names(&mut recs, &tables.names);
-    lend_readings(&mut recs);
+    lend_readings(&mut recs, &tables.readings);
     let partners = slip_partners(&tables.phones);
     for r in recs.iter_mut() {
         for &p in r.mobiles.iter().chain(&r.landlines) {

@@ -21,8 +21,9 @@
 //!   nothing against, is one person when the name is rare (fewer than 0.1
 //!   namesakes expected), or uncommon (under 0.3) and one stylist served
 //!   both;
-//! - names that agree only by their reading go to review when the source
-//!   gave two customer numbers or the mobile is a family's;
+//! - names that agree only by their reading (kanji that differ, or a
+//!   reading the data does not settle) go to review when the source gave
+//!   two customer numbers or the mobile is a family's;
 //! - two records whose mobiles and addresses both differ go to review at
 //!   most, unless an e-mail or the shop's customer number agrees
 //!   (namesakes born the same day).
@@ -414,11 +415,13 @@ impl Model {
                 "an uncommon name, the only two customers by it in one shop, the same stylist, nothing against: one person"
             });
         }
-        // Names that agree only by their reading (one in kana, or kanji
-        // that differ), and either two customer numbers of one source (the
-        // shop saw two customers) or a mobile the family shares (children's
-        // receipts on a parent's phone): two family members can share a
-        // reading, or seem to (ユウト: 悠斗 and 優斗; 悠斗 is also ハルト).
+        // Names that agree only by their reading (kanji that differ, or a
+        // kanji name whose reading is a guess against kana: see
+        // `Comparison::reading_only`), and either two customer numbers of
+        // one source (the shop saw two customers) or a mobile the family
+        // shares (children's receipts on a parent's phone): two family
+        // members can share a reading, or seem to (ユウト: 悠斗 and 優斗;
+        // 悠斗 is also ハルト).
         // Not without a person's decision, unless a birth date or an e-mail
         // (personal facts) agrees too.
         if verdict == Verdict::Merge

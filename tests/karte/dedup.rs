@@ -712,6 +712,73 @@ fn a_guessed_reading_on_a_family_mobile_goes_to_review() {
 }
 
 #[test]
+fn a_reading_the_data_settles_on_a_family_mobile_is_one_name_and_one_it_does_not_goes_to_review() {
+    // Twenty-one customers write 理恵 with its reading, all リエ; 悠斗 is
+    // written ユウト by eighteen and ハルト by three. On a family's mobile (two given
+    // names already use it), 須畑 理恵 in kanji only and the kana receipt
+    // スバタ リエ are one person: the data reads 理恵 one way. 須畑 悠斗 and
+    // スバタ ユウト wait for a person: 悠斗 may be ハルト, and the kana
+    // receipt his brother.
+    const SURNAMES: [(&str, &str); 21] = [
+        ("青木", "アオキ"),
+        ("石川", "イシカワ"),
+        ("上田", "ウエダ"),
+        ("遠藤", "エンドウ"),
+        ("大野", "オオノ"),
+        ("加藤", "カトウ"),
+        ("菊地", "キクチ"),
+        ("工藤", "クドウ"),
+        ("小松", "コマツ"),
+        ("坂本", "サカモト"),
+        ("島田", "シマダ"),
+        ("須藤", "スドウ"),
+        ("関口", "セキグチ"),
+        ("高野", "タカノ"),
+        ("千葉", "チバ"),
+        ("筒井", "ツツイ"),
+        ("寺田", "テラダ"),
+        ("富田", "トミタ"),
+        ("中島", "ナカジマ"),
+        ("西村", "ニシムラ"),
+        ("野村", "ノムラ"),
+    ];
+    let mut rows: Vec<String> = Vec::new();
+    for (i, (kanji, kana)) in SURNAMES.iter().enumerate() {
+        rows.push(format!(",{kanji} 理恵,{kana} リエ,1970-01-{:02},090-3100-{:04},", i + 1, i));
+        let reading = if i % 7 == 3 { "ハルト" } else { "ユウト" };
+        rows.push(format!(",{kanji} 悠斗,{kana} {reading},2001-02-{:02},090-3200-{:04},", i + 1, i));
+    }
+    let first = rows.len() as i64 + 2;
+    for r in [
+        ",須畑 葵,スバタ アオイ,,080-8280-0414,中野店",
+        ",スバタ ナナミ,,,080-8280-0414,中野店",
+        "M0183901,須畑 理恵,,,080-8280-0414,中野店",
+        ",スバタ リエ,,,080-8280-0414,中野店",
+        "M0183945,須畑 悠斗,,,080-8280-0414,中野店",
+        ",スバタ ユウト,,,080-8280-0414,中野店",
+    ] {
+        rows.push(r.to_string());
+    }
+    let w = Workdir::new();
+    let c = dedup_extra_with(&w, "", &rows);
+    let (rie, rie_kana, yuto, yuto_kana) = (first + 2, first + 3, first + 4, first + 5);
+    assert_eq!(c[&rie], c[&rie_kana], "理恵 is リエ in every record that writes it: {c:?}");
+    assert_ne!(c[&yuto], c[&yuto_kana], "悠斗 is read two ways: {c:?}");
+    assert_eq!(
+        w.count(&format!(
+            "SELECT count(*) FROM review_items i JOIN lineage a ON a.record_id = i.record_a JOIN lineage b ON b.record_id = i.record_b
+             WHERE a.source = 'x' AND b.source = 'x' AND a.row + b.row = {}",
+            yuto + yuto_kana
+        )),
+        1,
+        "the 悠斗 pair waits for a person"
+    );
+    // The teaching records stay apart from each other and from the family.
+    assert_ne!(c[&2], c[&4], "{c:?}");
+    assert_ne!(c[&2], c[&rie], "{c:?}");
+}
+
+#[test]
 fn swapped_name_parts_are_one_name_and_twins_on_one_number_are_not() {
     // Surname and given name entered the other way round (a web form's two
     // boxes filled in western order) are one name. Two given names under one
