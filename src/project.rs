@@ -545,7 +545,25 @@ pub fn run(project: &Project, opts: &RunOptions) -> Result<RunSummary> {
         // decisions: not read again. One karte cannot read is written again.
         let untouched = file_stamp(&project.review).is_some()
             && store::meta_get(&store.conn, &format!("review-file:{shown}"))? == file_stamp(&project.review);
-        let n = if untouched { 0 } else { crate::dedup::review::unapplied(&store.conn, &project.review).unwrap_or(0) };
+        // A report karte cannot read, or with rows it cannot take (a
+        // decision it does not know, a sort that left the hidden key
+        // behind), is a person's work too: kept, and dedup waits.
+        let n = if untouched { Ok(0) } else { crate::dedup::review::unapplied(&store.conn, &project.review) };
+        let n = match n {
+            Ok(n) => n,
+            Err(e) => {
+                failed_steps = true;
+                keep_report = true;
+                sum.review_report = Some(OutputResult {
+                    path: shown.clone(),
+                    outcome: "failed",
+                    note: Some(format!(
+                        "it cannot be read as a review report ({e:#}); it was kept as it is and dedup did not run: correct it and run karte run again (or move it away to have a new one written)"
+                    )),
+                });
+                0
+            }
+        };
         if n > 0 {
             match crate::dedup::review::apply(&mut store.conn, &project.review) {
                 Ok(a) => sum.review_applied = Some(a),

@@ -1,5 +1,6 @@
 //! `karte dedup`, `karte review apply`, `karte unmerge`, `karte explain`.
 
+use super::{out, outln};
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
@@ -49,6 +50,21 @@ enum ReviewCommand {
         #[arg(value_name = "REVIEW.xlsx")]
         report: PathBuf,
     },
+    /// Take back the decision about two records (統合 or 別人, from a review
+    /// report or an unmerge), so that it can be made again.
+    ///
+    /// A 別人 is forgotten; a 統合 is undone as one merge: the two
+    /// customers it joined come apart, each with its own other merges.
+    /// The next dedup may ask about the pair again.
+    Forget {
+        /// The karte database.
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// The two records (ids as in the review report's error, `karte
+        /// explain` or the lineage view).
+        #[arg(value_name = "RECORD_ID", num_args = 2, required = true)]
+        records: Vec<i64>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -60,8 +76,13 @@ pub struct UnmergeArgs {
     #[arg(value_name = "CUSTOMER_ID")]
     customer: i64,
     /// Take only this record out of the customer.
-    #[arg(long, value_name = "RECORD_ID")]
+    #[arg(long, value_name = "RECORD_ID", conflicts_with = "merge")]
     record: Option<i64>,
+    /// Undo only this merge of the customer's merge log (`karte explain
+    /// --customer` lists them): the customer it absorbed comes back with
+    /// its own records and merges.
+    #[arg(long, value_name = "MERGE_ID")]
+    merge: Option<i64>,
 }
 
 #[derive(Debug, Args)]
@@ -100,7 +121,7 @@ fn open_existing(db: &std::path::Path) -> Result<Store> {
 
 pub fn run(a: DedupArgs) -> Result<i32> {
     if a.print_config {
-        print!("{}", Config::default_toml());
+        out!("{}", Config::default_toml());
         return Ok(0);
     }
     let config = load_config(a.config.as_ref())?;
@@ -112,6 +133,21 @@ pub fn run(a: DedupArgs) -> Result<i32> {
         let dir = a.review_out.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
         if !dir.is_dir() {
             bail!("cannot write the review report {}: the folder {} does not exist", a.review_out.display(), dir.display());
+        }
+        // A report a person filled in is theirs: dedup would supersede its
+        // pairs and write over it.
+        if a.review_out.is_file() {
+            let shown = a.review_out.display();
+            match dedup::review::unapplied(&store.conn, &a.review_out) {
+                Ok(0) => {}
+                Ok(n) => bail!(
+                    "{shown} holds {n} decision(s) not applied yet; dedup did not run, so as not to write over them. Apply them first (karte review apply --db {} {shown}), or write the new report elsewhere with --review-out",
+                    db.display()
+                ),
+                Err(e) => bail!(
+                    "{shown} is there and cannot be read as a review report to check it for decisions ({e:#}); dedup did not run, so as not to write over it. Correct or move the file, or write the new report elsewhere with --review-out"
+                ),
+            }
         }
     }
     let bar = super::progress::Bar::new();
@@ -135,10 +171,10 @@ pub fn run(a: DedupArgs) -> Result<i32> {
         doc["review_report"] =
             if !a.dry_run && !review.is_empty() { a.review_out.display().to_string().into() } else { serde_json::Value::Null };
         doc["dry_run"] = a.dry_run.into();
-        println!("{}", serde_json::to_string_pretty(&doc)?);
+        outln!("{}", serde_json::to_string_pretty(&doc)?);
         return Ok(0);
     }
-    println!(
+    outln!(
         "karte dedup{}: {} records, {} candidate pairs compared",
         if a.dry_run { " (dry run: nothing written)" } else { "" },
         sum.records,
@@ -150,18 +186,18 @@ pub fn run(a: DedupArgs) -> Result<i32> {
         } else {
             String::new()
         };
-        println!("  blocking {:<14} {:>10} pairs{big}", k.key, k.pairs);
+        outln!("  blocking {:<14} {:>10} pairs{big}", k.key, k.pairs);
     }
-    println!(
+    outln!(
         "auto-merged {} pairs ({} records moved); sent to review {}; kept apart by rule {}, by a person's decision {}; refused as conflicting {}",
         sum.merges, sum.records_moved, sum.sent_to_review, sum.separated_by_rule, sum.kept_apart_by_decision, sum.refused_conflict
     );
-    println!("customers: {} before, {} after; golden records updated {}", sum.customers_before, sum.customers_after, sum.golden_updated);
+    outln!("customers: {} before, {} after; golden records updated {}", sum.customers_before, sum.customers_after, sum.golden_updated);
     if !a.dry_run {
         if review.is_empty() {
-            println!("nothing to review");
+            outln!("nothing to review");
         } else {
-            println!(
+            outln!(
                 "review report: {} (decide, save, then: karte review apply --db {} {})",
                 a.review_out.display(),
                 db.display(),
@@ -170,7 +206,7 @@ pub fn run(a: DedupArgs) -> Result<i32> {
         }
     }
     let stages: Vec<String> = sum.stages.iter().map(|(n, s)| format!("{n} {s:.1}")).collect();
-    println!("done in {:.1} s ({})", sum.seconds, stages.join(", "));
+    outln!("done in {:.1} s ({})", sum.seconds, stages.join(", "));
     Ok(0)
 }
 
@@ -179,10 +215,30 @@ pub fn review(a: ReviewArgs) -> Result<i32> {
         ReviewCommand::Apply { db, report } => {
             let mut store = super::open_writer(&db, "review apply", 0, false)?;
             let r = dedup::review::apply(&mut store.conn, &report)?;
-            println!(
+            outln!(
                 "karte review apply: merged {} ({} records moved), separated {}, undecided {}, already applied {}",
-                r.merged, r.records_moved, r.separated, r.undecided, r.already_applied
+                r.merged,
+                r.records_moved,
+                r.separated,
+                r.undecided,
+                r.already_applied
             );
+            Ok(0)
+        }
+        ReviewCommand::Forget { db, records } => {
+            let mut store = super::open_writer(&db, "review forget", 0, false)?;
+            let f = dedup::undo::forget(&mut store.conn, records[0], records[1])?;
+            let (a, b) = (records[0], records[1]);
+            if f.decision == "merge" {
+                let cs: Vec<String> = f.customers.iter().map(|c| c.to_string()).collect();
+                outln!(
+                    "karte review forget: the 統合 of records {a} and {b} is undone ({} records moved back; customers {}); dedup may ask about them again",
+                    f.records_moved,
+                    cs.join(" and ")
+                );
+            } else {
+                outln!("karte review forget: the 別人 decision about records {a} and {b} is forgotten; dedup may ask about them again");
+            }
             Ok(0)
         }
     }
@@ -190,11 +246,20 @@ pub fn review(a: ReviewArgs) -> Result<i32> {
 
 pub fn unmerge(a: UnmergeArgs) -> Result<i32> {
     let mut store = super::open_writer(&a.db, "unmerge", 0, false)?;
-    let u = dedup::undo::unmerge(&mut store.conn, a.customer, a.record)?;
+    let u = match a.merge {
+        Some(m) => dedup::undo::unmerge_one(&mut store.conn, a.customer, m)?,
+        None => dedup::undo::unmerge(&mut store.conn, a.customer, a.record)?,
+    };
     let ids: Vec<String> = u.customers.iter().map(|c| c.to_string()).collect();
-    match a.record {
-        Some(r) => println!("karte unmerge: record {r} taken out of customer {} into customer {}", a.customer, ids.join(", ")),
-        None => println!(
+    match (a.record, a.merge) {
+        (Some(r), _) => outln!("karte unmerge: record {r} taken out of customer {} into customer {}", a.customer, ids.join(", ")),
+        (_, Some(m)) => outln!(
+            "karte unmerge: merge {m} of customer {} undone, {} records moved back to customer {}",
+            a.customer,
+            u.records_moved,
+            ids.join(", ")
+        ),
+        (None, None) => outln!(
             "karte unmerge: {} merge(s) of customer {} undone, {} records moved back to customers {}",
             u.merges_undone,
             a.customer,
@@ -202,7 +267,7 @@ pub fn unmerge(a: UnmergeArgs) -> Result<i32> {
             ids.join(", ")
         ),
     }
-    println!("these records will not be merged again by dedup (remembered as separate)");
+    outln!("these records will not be merged again by dedup (remembered as separate)");
     Ok(0)
 }
 

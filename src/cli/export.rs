@@ -1,5 +1,6 @@
 //! `karte export`: the karte database as xlsx for people or CSV for a CRM.
 
+use super::outln;
 use std::path::PathBuf;
 
 use anyhow::{bail, Result};
@@ -38,7 +39,7 @@ pub fn run(a: ExportArgs) -> Result<i32> {
         Some(n) => anyhow::anyhow!("{} in {}: run karte dedup --db {} first", n, a.db.display(), a.db.display()),
         None => e,
     })?;
-    println!("karte export: {} ({})", a.out.display(), w.counts);
+    outln!("karte export: {} ({})", a.out.display(), w.counts);
     let bad = w.unencodable;
     if !bad.is_empty() {
         // Customer and field only: the characters themselves are shown, not

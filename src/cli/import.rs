@@ -1,5 +1,6 @@
 //! `karte import`: files → mapping → cleansing → the karte database.
 
+use super::outln;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
@@ -57,7 +58,7 @@ pub fn run(a: ImportArgs) -> Result<i32> {
     let mut by_problem = std::collections::BTreeMap::new();
     let (mut imported, mut unchanged, mut failed) = (0, 0, 0);
     for (mapping, files) in &plan {
-        println!("karte import: {} file(s) with mapping {} (source '{}')", files.len(), mapping.path, mapping.source.name);
+        outln!("karte import: {} file(s) with mapping {} (source '{}')", files.len(), mapping.path, mapping.source.name);
         for path in files {
             let name = crate::import::file_name(path);
             match import_file(&mut store, run, mapping, path, &overrides, &bar) {
@@ -78,7 +79,7 @@ pub fn run(a: ImportArgs) -> Result<i32> {
                     } else {
                         String::new()
                     };
-                    println!(
+                    outln!(
                         "  {name} ({}{enc}): rows read {}, imported {}, warned {}, rejected {}, skipped {}{}",
                         r.format,
                         c.rows_read,
@@ -89,7 +90,7 @@ pub fn run(a: ImportArgs) -> Result<i32> {
                         if c.blank_rows > 0 { format!(" ({} blank rows ignored)", c.blank_rows) } else { String::new() }
                     );
                     if !again.is_empty() {
-                        println!("{}", again.trim_start_matches('\n'));
+                        outln!("{}", again.trim_start_matches('\n'));
                     }
                     add(&mut total, &c);
                     for (k, n) in r.problems {
@@ -98,11 +99,11 @@ pub fn run(a: ImportArgs) -> Result<i32> {
                 }
                 Ok(Outcome::Unchanged { import_id, finished_at }) => {
                     unchanged += 1;
-                    println!("  {name}: unchanged since import #{import_id} ({finished_at}); nothing to do");
+                    outln!("  {name}: unchanged since import #{import_id} ({finished_at}); nothing to do");
                 }
                 Err(e) => {
                     failed += 1;
-                    println!("  {name}: FAILED, nothing imported from it");
+                    outln!("  {name}: FAILED, nothing imported from it");
                     eprintln!("karte: error: {e:#}");
                 }
             }
@@ -118,31 +119,31 @@ pub fn run(a: ImportArgs) -> Result<i32> {
             "failed"
         },
     )?;
-    println!(
+    outln!(
         "total: rows read {}, imported {}, warned {}, rejected {}, skipped {}; files imported {imported}, unchanged {unchanged}, failed {failed}",
         total.rows_read, total.imported, total.warned, total.rejected, total.skipped
     );
     if !by_problem.is_empty() {
-        println!("problems by field and reason:");
+        outln!("problems by field and reason:");
         for ((sev, field, code), n) in by_problem.iter().rev() {
             let field = if field.is_empty() { "-" } else { field.as_str() };
-            println!("  {:<8} {:<14} {:<28} {n}", sev.as_str(), field, code);
+            outln!("  {:<8} {:<14} {:<28} {n}", sev.as_str(), field, code);
         }
         if by_problem.keys().any(|(s, _, _)| *s >= Severity::Warning) {
-            println!("(each problem is stored with its file, sheet, row, column and raw value in the database's problems table)");
+            outln!("(each problem is stored with its file, sheet, row, column and raw value in the database's problems table)");
         }
     }
     if let (Some(path), Some(kind)) = (&a.rejects_out, report_kind) {
         let min = if a.rejects_info { Severity::Info } else { Severity::Warning };
         let rows = store.problems_of_run(run, min)?;
         crate::export::write(path, kind, &[rejects_table(&rows)])?;
-        println!("rejects report: {} problem(s) written to {}", rows.len(), path.display());
+        outln!("rejects report: {} problem(s) written to {}", rows.len(), path.display());
     }
     let (customers, records): (i64, i64) =
         store
             .conn
             .query_row("SELECT (SELECT count(*) FROM customers), (SELECT count(*) FROM records)", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    println!("database {}: {customers} customers, {records} source records", a.db.display());
+    outln!("database {}: {customers} customers, {records} source records", a.db.display());
     Ok(if failed > 0 { 1 } else { 0 })
 }
 

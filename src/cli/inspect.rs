@@ -1,5 +1,6 @@
 //! `karte inspect`: what a file is, and a draft mapping for it.
 
+use super::{out, outln};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -66,7 +67,7 @@ pub fn run(a: InspectArgs) -> Result<i32> {
             let _ = writeln!(out, "  {} {}: {}", p.severity.as_str(), p.code, p.message);
         }
     }
-    print!("{out}");
+    out!("{out}");
     if let Some(path) = a.mapping_out {
         if path.exists() && !a.force {
             bail!("{} exists; pass --force to overwrite it", path.display());
@@ -77,7 +78,7 @@ pub fn run(a: InspectArgs) -> Result<i32> {
             std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         }
         std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
-        println!("\ndraft mapping written to {} — check its guesses before importing", path.display());
+        outln!("\ndraft mapping written to {} — check its guesses before importing", path.display());
     }
     Ok(0)
 }

@@ -212,6 +212,33 @@ pub fn main() -> i32 {
     }
 }
 
+/// Writes to standard output without panicking when it was closed
+/// (`karte import … | head -1`): the command's work goes on and the rest
+/// of its output is dropped. Other write errors are said once on stderr.
+pub(crate) fn write_out(args: std::fmt::Arguments) {
+    use std::io::Write;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static SAID: AtomicBool = AtomicBool::new(false);
+    if let Err(e) = std::io::stdout().lock().write_fmt(args) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe && !SAID.swap(true, Ordering::Relaxed) {
+            eprintln!("karte: cannot write to standard output: {e}");
+        }
+    }
+}
+
+/// `println!` through [`write_out`].
+macro_rules! outln {
+    () => { $crate::cli::write_out(format_args!("\n")) };
+    ($($t:tt)*) => { $crate::cli::write_out(format_args!("{}\n", format_args!($($t)*))) };
+}
+
+/// `print!` through [`write_out`].
+macro_rules! out {
+    ($($t:tt)*) => { $crate::cli::write_out(format_args!($($t)*)) };
+}
+
+pub(crate) use {out, outln};
+
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
 }

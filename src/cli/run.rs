@@ -1,5 +1,6 @@
 //! `karte init` and `karte run`: a project file, and the whole pipeline over it.
 
+use super::outln;
 use std::path::PathBuf;
 
 use anyhow::Result;
@@ -43,20 +44,20 @@ pub struct RunArgs {
 
 pub fn init(a: InitArgs) -> Result<i32> {
     let r = project::init(&a.dir, a.force).map_err(usage)?;
-    println!("karte init: {}", a.dir.display());
+    outln!("karte init: {}", a.dir.display());
     for w in &r.written {
-        println!("  wrote {}", w.display());
+        outln!("  wrote {}", w.display());
     }
     for k in &r.kept {
-        println!("  kept  {} (exists; --force replaces it)", k.display());
+        outln!("  kept  {} (exists; --force replaces it)", k.display());
     }
     for (f, e) in &r.unreadable {
-        println!("  could not read {} for a draft mapping: {e}", f.display());
+        outln!("  could not read {} for a draft mapping: {e}", f.display());
     }
     if r.data_files.is_empty() {
-        println!("no data files found; put them in {} (or its data/ folder) and run karte init again, or add [[source]] entries to karte.toml by hand", a.dir.display());
+        outln!("no data files found; put them in {} (or its data/ folder) and run karte init again, or add [[source]] entries to karte.toml by hand", a.dir.display());
     } else {
-        println!(
+        outln!(
             "{} data file(s) found, each with a draft mapping: check every guess in mappings/, then run: karte run --project {}",
             r.data_files.len(),
             a.dir.join(project::FILE).display()

@@ -198,7 +198,9 @@ pub fn write_report(conn: &Connection, run_id: i64, items: &[ReviewPair], path: 
         let (oa, va) = record_view(conn, it.record_a)?;
         let (ob, vb) = record_view(conn, it.record_b)?;
         let number = (n + 1) as f64;
-        let key = format!("karte:{run_id}:{}:{}:{}", it.item_id, it.record_a, it.record_b);
+        // The pair's number is in the key too: a sort that leaves the
+        // hidden key column behind is caught when the report comes back.
+        let key = format!("karte:{run_id}:{}:{}:{}:{}", it.item_id, it.record_a, it.record_b, n + 1);
         for (k, (label, origin, customer, vals)) in
             [("A", &oa, it.customer_a, Some(&va)), ("B", &ob, it.customer_b, Some(&vb)), ("根拠", &String::new(), 0, None)]
                 .into_iter()
@@ -302,8 +304,21 @@ pub enum Decision {
     Undecided,
 }
 
+impl Decision {
+    fn label(self) -> &'static str {
+        match self {
+            Decision::Merge => "統合",
+            Decision::Separate => "別人",
+            Decision::Undecided => "保留",
+        }
+    }
+}
+
 fn parse_decision(s: &str) -> Option<Decision> {
-    match s.trim().to_lowercase().as_str() {
+    use unicode_normalization::UnicodeNormalization;
+    // Width folded: ＭＥＲＧＥ typed with the IME on is merge.
+    let folded: String = s.nfkc().collect();
+    match folded.trim().to_lowercase().as_str() {
         "統合" | "merge" | "同一" | "同一人物" => Some(Decision::Merge),
         "別人" | "separate" | "別" => Some(Decision::Separate),
         "保留" | "undecided" | "" => Some(Decision::Undecided),
@@ -322,20 +337,52 @@ pub struct Applied {
 }
 
 struct Row {
+    /// The sheet row that carries the decision (else the pair's first row).
     line: u32,
+    /// The pair's number (番号) in the report.
+    number: Option<i64>,
     run: i64,
     item: i64,
     a: i64,
     b: i64,
     decision: Decision,
+    /// A decision was typed on one of the pair's rows (blank is 保留).
+    decided: bool,
 }
 
+impl Row {
+    fn at(&self, file: &str) -> String {
+        match self.number {
+            Some(n) => format!("{file} sheet {SHEET} row {} (pair {n})", self.line),
+            None => format!("{file} sheet {SHEET} row {}", self.line),
+        }
+    }
+}
+
+/// How far down the header row of a report may be (a note typed above it).
+const HEADER_SEARCH: usize = 10;
+
 /// Reads the decisions of a report; every problem found, with its row.
+///
+/// A pair is three rows (A, B, 根拠) that share a hidden key; its decision
+/// may be typed on any of them (the drop-down is on the A row, but a
+/// person looking at the B row types there, or fills a column down), and
+/// two different decisions on one pair's rows are a problem. Rows are
+/// matched by key, not by order, so a sheet sorted or filtered whole reads
+/// the same; a sort that left the hidden key column behind is caught by the
+/// pair number (番号) the key repeats.
 fn read_report(path: &Path) -> Result<(Vec<Row>, Vec<String>)> {
     use calamine::{open_workbook_auto, Data, Reader};
-    let mut wb = open_workbook_auto(path).with_context(|| format!("cannot read the review report {}", path.display()))?;
-    let range =
-        wb.worksheet_range(SHEET).with_context(|| format!("{} has no sheet '{SHEET}': is it a karte review report?", path.display()))?;
+    let mut wb = open_workbook_auto(path).with_context(|| {
+        format!("cannot read the review report {} (save it from Excel or LibreOffice as .xlsx or .ods)", path.display())
+    })?;
+    let range = wb.worksheet_range(SHEET).map_err(|_| {
+        anyhow::anyhow!(
+            "{} has no sheet '{SHEET}': is it a karte review report? (its sheets: {})",
+            path.display(),
+            wb.sheet_names().join(", ")
+        )
+    })?;
     let text = |d: &Data| -> String {
         match d {
             Data::String(s) => s.clone(),
@@ -345,80 +392,137 @@ fn read_report(path: &Path) -> Result<(Vec<Row>, Vec<String>)> {
             other => other.to_string(),
         }
     };
-    let mut rows = range.rows();
-    let header: Vec<String> = rows.next().map(|r| r.iter().map(text).collect()).unwrap_or_default();
-    let find = |name: &str| header.iter().position(|h| h == name);
-    let (Some(dcol), Some(kcol)) = (find("判定"), find("照合キー")) else {
-        bail!("{}: sheet '{SHEET}' has no '判定' or '照合キー' column in row 1 (were columns deleted?)", path.display());
+    let (start_row, start_col) = range.start().unwrap_or((0, 0));
+    let all: Vec<&[Data]> = range.rows().collect();
+    let head_at = all.iter().take(HEADER_SEARCH).position(|r| {
+        let cells: Vec<String> = r.iter().map(text).collect();
+        cells.iter().any(|c| c.trim() == "判定") && cells.iter().any(|c| c.trim() == "照合キー")
+    });
+    let Some(head_at) = head_at else {
+        bail!(
+            "{}: sheet '{SHEET}' has no header row with the columns '判定' and '照合キー' (the hidden key) in its first {HEADER_SEARCH} rows (were columns deleted?)",
+            path.display()
+        );
     };
-    let lcol = find("行");
-    let (start_row, _) = range.start().unwrap_or((0, 0));
+    let header: Vec<String> = all[head_at].iter().map(|c| text(c).trim().to_string()).collect();
+    let find = |name: &str| header.iter().position(|h| h == name);
+    let (dcol, kcol) = (find("判定").unwrap_or(0), find("照合キー").unwrap_or(0));
+    let ncol = find("番号");
     let mut out: Vec<Row> = Vec::new();
     let mut errors = Vec::new();
     let file = crate::import::file_name(path);
-    for (i, r) in rows.enumerate() {
-        let line = start_row + i as u32 + 2;
+    let column = |c: usize| crate::model::column_letter(start_col as usize + c);
+    for (i, r) in all.iter().enumerate().skip(head_at + 1) {
+        let line = start_row + i as u32 + 1;
         let key = r.get(kcol).map(text).unwrap_or_default();
         let dec = r.get(dcol).map(text).unwrap_or_default();
-        // The decision is on a pair's A row; the B and 根拠 rows carry the
-        // key too (so that filters and sorting keep a pair together) but
-        // no decision. Rows are matched by their key, not their order: a
-        // sorted or filtered sheet reads the same.
-        let label = lcol.and_then(|c| r.get(c)).map(text).unwrap_or_default();
-        if key.is_empty() {
+        if key.trim().is_empty() {
             if !dec.trim().is_empty() {
                 errors.push(format!("{file} sheet {SHEET} row {line}: a decision '{dec}' on a row without a review key (照合キー)"));
             }
             continue;
         }
-        let parts: Vec<&str> = key.split(':').collect();
-        let parsed = (parts.len() == 5 && parts[0] == "karte")
-            .then(|| {
-                Some((
-                    parts[1].parse::<i64>().ok()?,
-                    parts[2].parse::<i64>().ok()?,
-                    parts[3].parse::<i64>().ok()?,
-                    parts[4].parse::<i64>().ok()?,
-                ))
-            })
+        let parts: Vec<&str> = key.trim().split(':').collect();
+        let num = |i: usize| parts.get(i).and_then(|p| p.parse::<i64>().ok());
+        let parsed = (matches!(parts.len(), 5 | 6) && parts[0] == "karte")
+            .then(|| Some((num(1)?, num(2)?, num(3)?, num(4)?, if parts.len() == 6 { Some(num(5)?) } else { None })))
             .flatten();
-        let Some((run, item, a, b)) = parsed else {
+        let Some((run, item, a, b, number)) = parsed else {
             errors.push(format!("{file} sheet {SHEET} row {line}: the review key '{key}' is not one karte wrote"));
             continue;
         };
-        if lcol.is_some() && label != "A" {
-            if !dec.trim().is_empty() {
+        // The pair number shown must be the key's: otherwise the visible
+        // columns were sorted apart from the hidden key, and the decision
+        // typed here belongs to another pair.
+        if let (Some(want), Some(c)) = (number, ncol) {
+            let shown = r.get(c).map(text).unwrap_or_default();
+            if shown.trim().parse::<f64>().ok() != Some(want as f64) {
                 errors.push(format!(
-                    "{file} sheet {SHEET} row {line}: a decision '{dec}' on the {label} row; it belongs on the pair's A row"
+                    "{file} sheet {SHEET} row {line} column {}: the 番号 here is '{shown}', but the row's hidden review key (照合キー, column {}) belongs to pair {want}: the rows were sorted without the hidden column. Undo the sort, or sort the whole sheet (all columns) so that each row keeps its key",
+                    column(c),
+                    column(kcol)
                 ));
-            }
-            continue;
-        }
-        let Some(decision) = parse_decision(&dec) else {
-            errors.push(format!("{file} sheet {SHEET} row {line} column 判定: unknown decision '{dec}'; expected 統合, 別人 or 保留"));
-            continue;
-        };
-        match out.iter().find(|p| p.item == item) {
-            Some(p) if p.decision != decision => {
-                errors.push(format!("{file} sheet {SHEET} rows {} and {line}: two different decisions for one pair", p.line));
                 continue;
             }
-            Some(_) => continue,
-            None => {}
         }
-        out.push(Row { line, run, item, a, b, decision });
+        let decision = if dec.trim().is_empty() {
+            None
+        } else {
+            match parse_decision(&dec) {
+                Some(d) => Some(d),
+                None => {
+                    errors.push(format!(
+                        "{file} sheet {SHEET} row {line} column {} (判定): unknown decision '{dec}'; expected 統合, 別人 or 保留",
+                        column(dcol)
+                    ));
+                    continue;
+                }
+            }
+        };
+        match out.iter_mut().find(|p| p.item == item) {
+            Some(p) => {
+                if p.run != run || (p.a, p.b) != (a, b) {
+                    errors.push(format!("{file} sheet {SHEET} rows {} and {line}: two different review keys for item {item}", p.line));
+                    continue;
+                }
+                match decision {
+                    Some(d) if p.decision == Decision::Undecided && !p.decided => {
+                        (p.decision, p.line, p.decided) = (d, line, true);
+                    }
+                    Some(d) if d != p.decision => {
+                        errors.push(format!(
+                            "{file} sheet {SHEET} rows {} and {line}: two different decisions for one pair ({} and {})",
+                            p.line,
+                            p.decision.label(),
+                            d.label()
+                        ));
+                    }
+                    _ => {}
+                }
+            }
+            None => out.push(Row {
+                line,
+                number,
+                run,
+                item,
+                a,
+                b,
+                decision: decision.unwrap_or(Decision::Undecided),
+                decided: decision.is_some(),
+            }),
+        }
     }
     Ok((out, errors))
 }
 
-/// How many decisions (統合 or 別人) a review report holds on items that
-/// still wait for a person: a report filled in but not applied yet.
+/// The review item a report's row decides now: the item itself while it
+/// waits for a person, or, when a later dedup stored the same pair of
+/// records again (a report decided while dedup ran once more), that
+/// newer item.
+fn live_item(conn: &Connection, item: i64, a: i64, b: i64) -> Result<Option<i64>> {
+    let (a, b) = (a.min(b), a.max(b));
+    Ok(conn
+        .query_row(
+            "SELECT id FROM review_items WHERE record_a = ?2 AND record_b = ?3 AND status IN ('open', 'undecided')
+             ORDER BY id = ?1 DESC, run_id DESC LIMIT 1",
+            params![item, a, b],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// What a review report holds that karte must not write over: how many
+/// decisions (統合 or 別人) on pairs that still wait for a person; or, as
+/// an error, why the file cannot be read as a report or which of its rows
+/// are wrong (a person's typing, which writing a new report would lose).
 pub fn unapplied(conn: &Connection, path: &Path) -> Result<u64> {
-    let (rows, _) = read_report(path)?;
-    let mut st = conn.prepare("SELECT 1 FROM review_items WHERE id = ?1 AND status IN ('open', 'undecided')")?;
+    let (rows, errors) = read_report(path)?;
+    if !errors.is_empty() {
+        bail!("{} problem(s) in it:\n  {}", errors.len(), errors.join("\n  "));
+    }
     let mut n = 0;
     for r in rows.iter().filter(|r| r.decision != Decision::Undecided) {
-        if st.exists([r.item])? {
+        if live_item(conn, r.item, r.a, r.b)?.is_some() {
             n += 1;
         }
     }
@@ -431,20 +535,24 @@ pub fn apply(conn: &mut Connection, path: &Path) -> Result<Applied> {
     let file = crate::import::file_name(path);
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let latest_run: Option<i64> = tx.query_row("SELECT max(run_id) FROM review_items", [], |r| r.get(0))?;
-    let mut todo = Vec::new();
+    // (row, record a, record b, decision wanted, the item it decides)
+    let mut todo: Vec<(&Row, i64, i64, Option<&str>, i64)> = Vec::new();
     for row in &rows {
-        let item: Option<(i64, i64, i64, String)> = tx
-            .query_row("SELECT run_id, record_a, record_b, status FROM review_items WHERE id = ?1", [row.item], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        let item: Option<(i64, i64, i64)> = tx
+            .query_row("SELECT run_id, record_a, record_b FROM review_items WHERE id = ?1", [row.item], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
             })
             .optional()?;
-        let at = format!("{file} sheet {SHEET} row {}", row.line);
-        let Some((run, a, b, status)) = item else {
+        let at = row.at(&file);
+        let Some((run, a, b)) = item else {
             errors.push(format!("{at}: review item {} is not in this database (a report from another database?)", row.item));
             continue;
         };
-        if (a, b) != (row.a.min(row.b), row.a.max(row.b)) {
-            errors.push(format!("{at}: review item {} is about records {a} and {b}, not {} and {}", row.item, row.a, row.b));
+        if (a, b) != (row.a.min(row.b), row.a.max(row.b)) || row.run != run {
+            errors.push(format!(
+                "{at}: the hidden review key does not match review item {} of this database (a report from another database?)",
+                row.item
+            ));
             continue;
         }
         let earlier: Option<String> =
@@ -456,33 +564,38 @@ pub fn apply(conn: &mut Connection, path: &Path) -> Result<Applied> {
         };
         match (&earlier, wanted) {
             (Some(e), Some(w)) if e == w => {
-                todo.push((row, a, b, None));
+                todo.push((row, a, b, None, row.item));
                 continue;
             }
             (Some(e), Some(_)) => {
-                errors.push(format!("{at}: records {a} and {b} were already decided '{e}'; unmerge or change that decision first"));
+                let was = if e == "merge" { "統合" } else { "別人" };
+                errors.push(format!(
+                    "{at}: this pair was already decided {was} (records {a} and {b}); to change a decision, undo it first: karte review forget --db DB {a} {b}"
+                ));
                 continue;
             }
             _ => {}
         }
-        if row.run != run {
-            errors.push(format!(
-                "{at}: the review key says dedup run {}, but item {} is from run {run} (a report from another database?)",
-                row.run, row.item
-            ));
+        // A pair dedup stored again in a later run is decided through its
+        // newer item; a pair no later run proposes cannot be.
+        let Some(live) = live_item(&tx, row.item, a, b)? else {
+            if wanted.is_some() {
+                let latest = latest_run.unwrap_or(run);
+                errors.push(format!(
+                    "{at}: this pair comes from dedup run {run}, and a later run (run {latest}) no longer asks about it (the records were merged or kept apart since); apply the newer report instead"
+                ));
+            }
+            continue;
+        };
+        // 保留 (or a blank) in an older report leaves the newer item alone.
+        if wanted.is_none() && live != row.item {
             continue;
         }
-        let latest = latest_run.unwrap_or(run);
-        if (status == "superseded" || run < latest) && wanted.is_some() {
-            errors.push(format!(
-                "{at}: this pair comes from dedup run {run}, and a later run (run {latest}) wrote a new review; apply that report instead"
-            ));
-            continue;
-        }
-        todo.push((row, a, b, wanted));
+        todo.push((row, a, b, wanted, live));
     }
-    // Decisions that contradict one another inside the report.
-    let separates: Vec<(i64, i64)> = todo.iter().filter(|t| t.3 == Some("separate")).map(|t| (t.1, t.2)).collect();
+    // Decisions that contradict one another inside the report, or earlier
+    // decisions: 統合 rows join customers, and a 別人 pair (in the report
+    // or decided before) must not end up in one.
     let mut dsu: HashMap<i64, i64> = HashMap::new();
     fn root(d: &mut HashMap<i64, i64>, x: i64) -> i64 {
         let p = *d.get(&x).unwrap_or(&x);
@@ -494,17 +607,34 @@ pub fn apply(conn: &mut Connection, path: &Path) -> Result<Applied> {
             r
         }
     }
+    let customer = |id: i64| -> Result<i64> { Ok(tx.query_row("SELECT customer_id FROM records WHERE id = ?1", [id], |r| r.get(0))?) };
+    let mut merges: Vec<(&Row, i64)> = Vec::new();
     for t in todo.iter().filter(|t| t.3 == Some("merge")) {
-        let ca: i64 = tx.query_row("SELECT customer_id FROM records WHERE id = ?1", [t.1], |r| r.get(0))?;
-        let cb: i64 = tx.query_row("SELECT customer_id FROM records WHERE id = ?1", [t.2], |r| r.get(0))?;
+        let (ca, cb) = (customer(t.1)?, customer(t.2)?);
         let (ra, rb) = (root(&mut dsu, ca), root(&mut dsu, cb));
         dsu.insert(ra, rb);
+        merges.push((t.0, ca));
     }
-    for &(a, b) in &separates {
-        let ca: i64 = tx.query_row("SELECT customer_id FROM records WHERE id = ?1", [a], |r| r.get(0))?;
-        let cb: i64 = tx.query_row("SELECT customer_id FROM records WHERE id = ?1", [b], |r| r.get(0))?;
-        if root(&mut dsu, ca) == root(&mut dsu, cb) {
-            errors.push(format!("{file}: records {a} and {b} are marked 別人, but other 統合 decisions in the report (or earlier merges) put them in one customer"));
+    // The 統合 rows whose customers end up with customer `c`.
+    let joined_by = |dsu: &mut HashMap<i64, i64>, c: i64| -> String {
+        let r = root(dsu, c);
+        let lines: Vec<String> = merges
+            .iter()
+            .filter(|(_, mc)| root(dsu, *mc) == r)
+            .map(|(row, _)| match row.number {
+                Some(n) => format!("row {} (pair {n})", row.line),
+                None => format!("row {}", row.line),
+            })
+            .collect();
+        lines.join(", ")
+    };
+    for t in todo.iter().filter(|t| t.3 == Some("separate")) {
+        let (ca, cb) = (customer(t.1)?, customer(t.2)?);
+        if ca == cb || root(&mut dsu, ca) == root(&mut dsu, cb) {
+            let by = joined_by(&mut dsu, ca);
+            let by =
+                if by.is_empty() { "they are already one customer".to_string() } else { format!("the 統合 decisions on {by} join them") };
+            errors.push(format!("{}: 別人 for these two records, but {by}; one of these decisions must change", t.0.at(&file)));
         }
     }
     // Earlier 別人 decisions hold through every record: no 統合 here may
@@ -521,7 +651,8 @@ pub fn apply(conn: &mut Connection, path: &Path) -> Result<Applied> {
             let (Some(ca), Some(cb)) = (ca, cb) else { continue };
             if ca != cb && root(&mut dsu, ca) == root(&mut dsu, cb) {
                 errors.push(format!(
-                    "{file}: the 統合 decisions in the report would put records {a} and {b} in one customer, but they were decided 別人 before"
+                    "{file} sheet {SHEET}: the 統合 decisions on {} would put records {a} and {b} in one customer (customers {ca} and {cb}), but those two were decided 別人 before (karte explain --db DB {a} {b} shows them; karte review forget undoes that decision)",
+                    joined_by(&mut dsu, ca),
                 ));
             }
         }
@@ -538,7 +669,7 @@ pub fn apply(conn: &mut Connection, path: &Path) -> Result<Applied> {
     let run_id = tx.last_insert_rowid();
     let mut applied = Applied::default();
     let mut touched = Vec::new();
-    for (row, a, b, wanted) in todo {
+    for (row, a, b, wanted, item) in todo {
         let status = match (wanted, row.decision) {
             (None, Decision::Undecided) => {
                 applied.undecided += 1;
@@ -549,7 +680,7 @@ pub fn apply(conn: &mut Connection, path: &Path) -> Result<Applied> {
                 continue;
             }
             (Some("merge"), _) => {
-                let (survivor, absorbed, moved) = merge_customers(&tx, run_id, a, b, row.item, &now)?;
+                let (survivor, absorbed, moved) = merge_customers(&tx, run_id, a, b, item, &now)?;
                 applied.merged += 1;
                 applied.records_moved += moved;
                 touched.extend([survivor, absorbed]);
@@ -563,13 +694,13 @@ pub fn apply(conn: &mut Connection, path: &Path) -> Result<Applied> {
         if let Some(w) = wanted {
             tx.execute(
                 "INSERT INTO pair_decisions (record_a, record_b, decision, decided_by, review_item, run_id, decided_at) VALUES (?1, ?2, ?3, 'review', ?4, ?5, ?6)",
-                params![a, b, w, row.item, run_id, now],
+                params![a, b, w, item, run_id, now],
             )?;
         }
         // 保留 leaves a later run's items alone; a decision closes the item.
         tx.execute(
             "UPDATE review_items SET status = ?1, decided_at = ?2 WHERE id = ?3 AND (?1 <> 'undecided' OR status = 'open')",
-            params![status, now, row.item],
+            params![status, now, item],
         )?;
     }
     super::golden::update(&tx, &touched, false)?;

@@ -7,6 +7,12 @@
 //! them again. `unmerge C --record R` takes one record out: it goes back to
 //! the customer it was imported as (or, when C is that customer, to a new
 //! one), and is remembered as separate from every record left in C.
+//! `unmerge C --merge M` undoes that one merge of the log and nothing else:
+//! the records it moved go back to the customer it absorbed (with that
+//! customer's own earlier merges intact), and the linking pair is
+//! remembered as separate. `review forget A B` takes back a person's
+//! decision about two records: a 別人 is forgotten, a 統合 is undone like
+//! one merge, and the pair may be proposed again.
 
 use anyhow::{bail, Result};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -162,6 +168,139 @@ pub fn unmerge(conn: &mut Connection, customer: i64, record: Option<i64>) -> Res
     let mut touched = out.customers.clone();
     touched.push(customer);
     super::golden::update(&tx, &touched, false)?;
+    crate::store::bump_generation(&tx)?;
+    tx.commit()?;
+    Ok(out)
+}
+
+/// Undoes merge `merge` alone: the records it moved that are still in one
+/// customer together go back to the customer it absorbed, which comes
+/// back with its id. Returns the customer they left, the one they went
+/// back to, and how many records moved.
+fn undo_one(tx: &rusqlite::Transaction, merge: i64, now: &str) -> Result<(i64, i64, u64)> {
+    type Logged = (String, i64, Option<i64>, Option<i64>, Option<String>);
+    let row: Option<Logged> = tx
+        .query_row("SELECT kind, other_id, record_a, record_b, undone_at FROM merges WHERE id = ?1", [merge], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .optional()?;
+    let Some((kind, absorbed, a, b, undone)) = row else { bail!("there is no merge {merge} in the merge log") };
+    if kind != "merge" {
+        bail!("merge {merge} of the log is a split (an earlier unmerge), not a merge");
+    }
+    if undone.is_some() {
+        bail!("merge {merge} was undone already");
+    }
+    // Where the moved records are now: later merges may have carried the
+    // survivor into another customer.
+    let now_in: Vec<i64> = {
+        let mut st = tx.prepare(
+            "SELECT DISTINCT r.customer_id FROM merge_moves m JOIN records r ON r.id = m.record_id
+             WHERE m.merge_id = ?1 AND r.customer_id IS NOT NULL ORDER BY 1",
+        )?;
+        let rows = st.query_map([merge], |r| r.get(0))?.collect::<Result<Vec<_>, _>>()?;
+        rows
+    };
+    let holder = match now_in.as_slice() {
+        [c] if *c != absorbed => *c,
+        [] | [_] => bail!("the records merge {merge} moved are no longer together in another customer (taken out since): nothing to undo"),
+        _ => bail!(
+            "the records merge {merge} moved are now in customers {}: some were taken out since; unmerge those customers instead",
+            now_in.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", ")
+        ),
+    };
+    tx.execute(
+        "INSERT INTO merges (kind, customer_id, other_id, record_a, record_b, decided_by, decided_at) VALUES ('split', ?1, ?2, ?3, ?4, 'unmerge', ?5)",
+        params![holder, absorbed, a, b, now],
+    )?;
+    let split = tx.last_insert_rowid();
+    tx.execute(
+        "INSERT INTO merge_moves (merge_id, record_id, from_customer, to_customer)
+         SELECT ?1, m.record_id, ?2, ?3 FROM merge_moves m JOIN records r ON r.id = m.record_id
+         WHERE m.merge_id = ?4 AND r.customer_id = ?2",
+        params![split, holder, absorbed, merge],
+    )?;
+    let moved = tx.execute(
+        "UPDATE records SET customer_id = ?1 WHERE customer_id = ?2 AND id IN (SELECT record_id FROM merge_moves WHERE merge_id = ?3)",
+        params![absorbed, holder, merge],
+    )?;
+    tx.execute("UPDATE customers SET merged_into = NULL WHERE id = ?1", [absorbed])?;
+    tx.execute("UPDATE merges SET undone_at = ?1, undone_by = ?2 WHERE id = ?3", params![now, split, merge])?;
+    Ok((holder, absorbed, moved as u64))
+}
+
+/// `karte unmerge C --merge M`: merge M alone, which must have joined
+/// something into customer C (or into a customer C absorbed later); the
+/// linking pair is remembered as separate.
+pub fn unmerge_one(conn: &mut Connection, customer: i64, merge: i64) -> Result<Undone> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let now = crate::store::now();
+    let link: Option<(Option<i64>, Option<i64>)> =
+        tx.query_row("SELECT record_a, record_b FROM merges WHERE id = ?1", [merge], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+    let (holder, absorbed, moved) = undo_one(&tx, merge, &now)?;
+    if holder != customer {
+        bail!("merge {merge} joined records that are now in customer {holder}, not {customer}; nothing was undone");
+    }
+    if let Some((Some(a), Some(b))) = link {
+        separate(&tx, a, b, &now)?;
+    }
+    super::golden::update(&tx, &[holder, absorbed], false)?;
+    crate::store::bump_generation(&tx)?;
+    tx.commit()?;
+    Ok(Undone { merges_undone: 1, records_moved: moved, customers: vec![absorbed] })
+}
+
+/// What `review forget` took back.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Forgotten {
+    /// The decision that was taken back: "merge" or "separate".
+    pub decision: String,
+    /// For a 統合: the customers the two records are in now.
+    pub customers: Vec<i64>,
+    pub records_moved: u64,
+}
+
+/// `karte review forget A B`: takes back the decision about records A and
+/// B, whether a person made it in a review report or `unmerge` recorded
+/// it. A 別人 is deleted; a 統合 is undone as one merge (the two customers
+/// it joined come apart again, each with its own earlier merges), with no
+/// decision left in its place: the next dedup may ask about the pair again.
+pub fn forget(conn: &mut Connection, a: i64, b: i64) -> Result<Forgotten> {
+    let (a, b) = (a.min(b), a.max(b));
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let decision: Option<String> =
+        tx.query_row("SELECT decision FROM pair_decisions WHERE record_a = ?1 AND record_b = ?2", [a, b], |r| r.get(0)).optional()?;
+    let Some(decision) = decision else {
+        bail!("no decision about records {a} and {b} is stored (karte explain --db DB {a} {b} shows how dedup sees them)");
+    };
+    let now = crate::store::now();
+    let mut out = Forgotten { decision: decision.clone(), customers: Vec::new(), records_moved: 0 };
+    if decision == "merge" {
+        let merge: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM merges WHERE kind = 'merge' AND decided_by = 'review' AND undone_at IS NULL
+                 AND ((record_a = ?1 AND record_b = ?2) OR (record_a = ?2 AND record_b = ?1)) ORDER BY id DESC LIMIT 1",
+                [a, b],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(m) = merge {
+            let (holder, absorbed, moved) = undo_one(&tx, m, &now)?;
+            super::golden::update(&tx, &[holder, absorbed], false)?;
+            out.customers = vec![holder, absorbed];
+            out.records_moved = moved;
+        }
+    }
+    // The review item the decision closed waits again, when it is from the
+    // latest report (an older report's pairs are asked about again by the
+    // next dedup).
+    tx.execute(
+        "UPDATE review_items SET status = 'open', decided_at = NULL
+         WHERE id = (SELECT review_item FROM pair_decisions WHERE record_a = ?1 AND record_b = ?2)
+           AND run_id = (SELECT max(run_id) FROM review_items) AND status IN ('merged', 'separated')",
+        [a, b],
+    )?;
+    tx.execute("DELETE FROM pair_decisions WHERE record_a = ?1 AND record_b = ?2", [a, b])?;
     crate::store::bump_generation(&tx)?;
     tx.commit()?;
     Ok(out)

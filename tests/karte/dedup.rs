@@ -331,7 +331,7 @@ fn review_round_trip_applies_all_or_nothing_and_remembers_separate() {
     let before = customer_map(&w);
     w.run(["review", "apply", "--db", w.db().to_str().unwrap(), bad.to_str().unwrap()])
         .fails()
-        .stderr_has("row 5 column 判定: unknown decision 'たぶん'")
+        .stderr_has("row 5 column B (判定): unknown decision 'たぶん'")
         .stderr_has("nothing was applied");
     assert_eq!(customer_map(&w), before);
     assert_eq!(w.count("SELECT count(*) FROM pair_decisions"), 0);
@@ -366,9 +366,24 @@ fn review_round_trip_applies_all_or_nothing_and_remembers_separate() {
     assert_eq!(later[&first.0], later[&first.1]);
     // The old report's undecided rows are from an older run now.
     assert!(w.count("SELECT count(*) FROM review_items WHERE status = 'superseded'") > 0);
+    // A decision in it on a pair the new run still asks about is taken
+    // for the new item (the person decided about those two records).
+    let third: (i64, i64) = w
+        .conn()
+        .query_row("SELECT record_a, record_b FROM review_items WHERE run_id = (SELECT min(run_id) FROM review_items) ORDER BY id LIMIT 1 OFFSET 2", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    let still_open =
+        w.count(&format!("SELECT count(*) FROM review_items WHERE status = 'open' AND record_a = {} AND record_b = {}", third.0, third.1));
+    assert_eq!(still_open, 1, "the third pair is asked about again");
     let stale = w.path("stale.xlsx");
     decide(&old_report, &stale, |n| (n == 3).then_some("統合"));
-    w.run(["review", "apply", "--db", w.db().to_str().unwrap(), stale.to_str().unwrap()]).fails().stderr_has("a later run");
+    w.run(["review", "apply", "--db", w.db().to_str().unwrap(), stale.to_str().unwrap()]).ok().stdout_has("merged 1");
+    let merged = customer_map(&w);
+    assert_eq!(merged[&third.0], merged[&third.1]);
+    w.run(["review", "forget", "--db", w.db().to_str().unwrap(), &third.0.to_string(), &third.1.to_string()]).ok().stdout_has("is undone");
+    assert_eq!(customer_map(&w), later, "forgetting the 統合 undoes exactly that merge");
     // A sorted report (Excel's filter) reads the same: decisions are
     // matched by key on the A rows, whatever the order.
     let sorted = w.path("sorted.xlsx");
@@ -378,6 +393,180 @@ fn review_round_trip_applies_all_or_nothing_and_remembers_separate() {
     // Unmerging a reviewed merge works the same way.
     let cust = later[&first.0];
     w.run(["unmerge", "--db", w.db().to_str().unwrap(), &cust.to_string()]).ok();
+}
+
+/// Reads a report's sheet, lets `edit` change its cells (row 0 is the
+/// header), and writes the result as a new report.
+fn edit_report(report: &Path, out: &Path, edit: impl FnOnce(&mut Vec<Vec<String>>)) {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let mut wb = open_workbook_auto(report).unwrap();
+    let range = wb.worksheet_range("レビュー").unwrap();
+    let mut rows: Vec<Vec<String>> = range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::String(s) => s.clone(),
+                    Data::Float(f) => f.to_string(),
+                    Data::Empty => String::new(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect();
+    edit(&mut rows);
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("レビュー").unwrap();
+    for (i, row) in rows.iter().enumerate() {
+        for (j, cell) in row.iter().enumerate() {
+            if !cell.is_empty() {
+                ws.write_string(i as u32, j as u16, cell).unwrap();
+            }
+        }
+    }
+    book.save(out).unwrap();
+}
+
+/// The column of a report's header cell.
+fn col(rows: &[Vec<String>], name: &str) -> usize {
+    rows.iter().find_map(|r| r.iter().position(|c| c == name)).unwrap()
+}
+
+#[test]
+fn a_filled_in_report_is_never_written_over() {
+    let w = Workdir::new();
+    import(&w, &ALL);
+    dedup(&w);
+    let report = w.path("review.xlsx");
+    let db = w.db().to_str().unwrap().to_string();
+    decide(&report, &report, |n| (n == 1).then_some("別人"));
+    let filled = std::fs::read(&report).unwrap();
+    // dedup stops before deciding anything.
+    let runs = w.count("SELECT count(*) FROM runs WHERE command = 'dedup'");
+    w.run(["dedup", "--db", &db, "--review-out", report.to_str().unwrap()])
+        .fails()
+        .stderr_has("holds 1 decision(s) not applied yet")
+        .stderr_has("karte review apply");
+    assert_eq!(std::fs::read(&report).unwrap(), filled, "the person's report is untouched");
+    assert_eq!(w.count("SELECT count(*) FROM runs WHERE command = 'dedup' AND status = 'done'"), runs);
+    // A file that is not a report is not written over either.
+    let other = w.path("notes.xlsx");
+    std::fs::copy(crate::util::reader("title-rows.xlsx"), &other).unwrap();
+    w.run(["dedup", "--db", &db, "--review-out", other.to_str().unwrap()]).fails().stderr_has("cannot be read as a review report");
+    // Applied, the report may be written again.
+    w.run(["review", "apply", "--db", &db, report.to_str().unwrap()]).ok().stdout_has("separated 1");
+    w.run(["dedup", "--db", &db, "--review-out", report.to_str().unwrap()]).ok();
+}
+
+#[test]
+fn decisions_on_any_row_of_a_pair_count_and_a_sort_that_left_the_key_behind_is_caught() {
+    let w = Workdir::new();
+    import(&w, &ALL);
+    dedup(&w);
+    let report = w.path("review.xlsx");
+    let db = w.db().to_str().unwrap().to_string();
+    let first: (i64, i64) = w
+        .conn()
+        .query_row("SELECT record_a, record_b FROM review_items WHERE status = 'open' ORDER BY id LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    // The visible columns sorted in reverse, the hidden key left in place:
+    // the decision typed on what now looks like pair 1 would decide
+    // another pair. Refused, with the row, and nothing applied.
+    let sorted = w.path("sorted.xlsx");
+    edit_report(&report, &sorted, |rows| {
+        let key = col(rows, "照合キー");
+        let keys: Vec<String> = rows.iter().map(|r| r[key].clone()).collect();
+        rows[1..].reverse();
+        for (r, k) in rows.iter_mut().zip(keys) {
+            r[key] = k;
+        }
+        let (num, label, dec) = (col(rows, "番号"), col(rows, "行"), col(rows, "判定"));
+        let at = rows.iter().position(|r| r[num] == "1" && r[label] == "A").unwrap();
+        rows[at][dec] = "統合".into();
+    });
+    let before = customer_map(&w);
+    w.run(["review", "apply", "--db", &db, sorted.to_str().unwrap()])
+        .fails()
+        .stderr_has("sorted without the hidden column")
+        .stderr_has("nothing was applied");
+    assert_eq!(customer_map(&w), before);
+    // A note typed above the header, and the decision typed on the pair's
+    // B row (or filled down over all three rows) in full-width letters.
+    let noted = w.path("noted.xlsx");
+    edit_report(&report, &noted, |rows| {
+        let (num, label, dec) = (col(rows, "番号"), col(rows, "行"), col(rows, "判定"));
+        for r in rows.iter_mut().filter(|r| r[num] == "1") {
+            if r[label] != "A" {
+                r[dec] = "ＭＥＲＧＥ".into();
+            }
+        }
+        let width = rows[0].len();
+        let mut note = vec![String::new(); width];
+        note[0] = "店長確認済み 11/24".into();
+        rows.insert(0, note);
+    });
+    w.run(["review", "apply", "--db", &db, noted.to_str().unwrap()]).ok().stdout_has("merged 1");
+    let after = customer_map(&w);
+    assert_eq!(after[&first.0], after[&first.1]);
+    // Two different decisions on one pair's rows are a problem.
+    let torn = w.path("torn.xlsx");
+    edit_report(&report, &torn, |rows| {
+        let (num, label, dec) = (col(rows, "番号"), col(rows, "行"), col(rows, "判定"));
+        for r in rows.iter_mut().filter(|r| r[num] == "2") {
+            r[dec] = if r[label] == "A" { "統合".into() } else { "別人".into() };
+        }
+    });
+    w.run(["review", "apply", "--db", &db, torn.to_str().unwrap()])
+        .fails()
+        .stderr_has("two different decisions for one pair (統合 and 別人)");
+}
+
+#[test]
+fn a_decision_can_be_taken_back_and_one_merge_undone_alone() {
+    let w = Workdir::new();
+    import(&w, &ALL);
+    dedup(&w);
+    let report = w.path("review.xlsx");
+    let db = w.db().to_str().unwrap().to_string();
+    let first: (i64, i64) = w
+        .conn()
+        .query_row("SELECT record_a, record_b FROM review_items WHERE status = 'open' ORDER BY id LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    let (a, b) = (first.0.to_string(), first.1.to_string());
+    let before = customer_map(&w);
+    // 別人 by mistake: the same report with 統合 is refused and says how to
+    // take the decision back.
+    let sep = w.path("sep.xlsx");
+    decide(&report, &sep, |n| (n == 1).then_some("別人"));
+    w.run(["review", "apply", "--db", &db, sep.to_str().unwrap()]).ok().stdout_has("separated 1");
+    let merge = w.path("merge.xlsx");
+    decide(&report, &merge, |n| (n == 1).then_some("統合"));
+    w.run(["review", "apply", "--db", &db, merge.to_str().unwrap()]).fails().stderr_has("karte review forget");
+    w.run(["review", "forget", "--db", &db, &a, &b]).ok().stdout_has("is forgotten");
+    assert_eq!(w.count("SELECT count(*) FROM pair_decisions"), 0);
+    w.run(["review", "apply", "--db", &db, merge.to_str().unwrap()]).ok().stdout_has("merged 1");
+    let merged = customer_map(&w);
+    let cust = merged[&first.0];
+    assert_eq!(cust, merged[&first.1]);
+    // Undo that one merge by its id: both customers come back whole, each
+    // with the records its own automatic merges gave it; nothing else moves.
+    let m: i64 = w.conn().query_row("SELECT id FROM merges WHERE decided_by = 'review' AND undone_at IS NULL", [], |r| r.get(0)).unwrap();
+    w.run(["unmerge", "--db", &db, &cust.to_string(), "--merge", &m.to_string()]).ok().stdout_has(&format!("merge {m} of customer"));
+    assert_eq!(customer_map(&w), before, "exactly the state before the 統合");
+    // Remembered as separate: a later dedup does not join them again, and
+    // forgetting that lets the pair be asked about again.
+    dedup(&w);
+    let later = customer_map(&w);
+    assert_ne!(later[&first.0], later[&first.1]);
+    w.run(["review", "forget", "--db", &db, &a, &b]).ok();
+    w.run(["review", "forget", "--db", &db, &a, &b]).fails().stderr_has("no decision about records");
+    // A merge id that is not the customer's is refused, changing nothing.
+    w.run(["unmerge", "--db", &db, &cust.to_string(), "--merge", "999999"]).fails().stderr_has("there is no merge 999999");
 }
 
 #[test]
@@ -1378,4 +1567,37 @@ fn romaji_twins_whose_readings_differ_stay_apart_either_way_round() {
         &[",\"sato, yuki\",サトウ ユキ,2015-04-01,090-1212-2325,", ",\"yuka, sato\",ユカ サトウ,2015-04-01,090-1212-2325,"],
     );
     assert_ne!(c[&2], c[&3], "{c:?}");
+}
+
+#[test]
+fn a_closed_standard_output_does_not_stop_the_work() {
+    // `karte import … | head -1`: the reader is gone before karte writes.
+    // Every file is still imported and dedup still finishes; no panic.
+    let w = Workdir::new();
+    let run_closed = |args: Vec<std::ffi::OsString>| {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_karte"))
+            .args(args)
+            .current_dir(w.path("."))
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(0), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    };
+    let mut args: Vec<std::ffi::OsString> = vec![
+        "import".into(),
+        "--db".into(),
+        w.db().into(),
+        "--mappings".into(),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("mappings").into(),
+    ];
+    args.extend(ALL.iter().map(|f| sample(f).into_os_string()));
+    run_closed(args);
+    assert_eq!(w.count("SELECT count(DISTINCT import_id) FROM records"), 4, "all four files imported");
+    run_closed(vec!["dedup".into(), "--db".into(), w.db().into(), "--review-out".into(), w.path("review.xlsx").into()]);
+    assert_eq!(w.count("SELECT count(*) FROM runs WHERE command = 'dedup' AND status = 'done'"), 1);
 }

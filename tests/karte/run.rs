@@ -786,6 +786,16 @@ fn decisions_written_into_the_review_report_survive_the_next_run() {
     let doc = json(&r);
     assert_eq!(doc["review_report"]["outcome"], "failed", "{doc:#}");
     assert_eq!(std::fs::read(&report).unwrap(), kept, "the person's report is not overwritten");
+    // Nor is one karte cannot read as a report at all (a sheet renamed, a
+    // note row where the header was): kept, and dedup waits.
+    std::fs::copy(crate::util::reader("title-rows.xlsx"), &report).unwrap();
+    let kept = std::fs::read(&report).unwrap();
+    let r = run(&w, &["--json"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let doc = json(&r);
+    assert_eq!(doc["review_report"]["outcome"], "failed", "{doc:#}");
+    assert!(doc["review_report"]["note"].as_str().unwrap().contains("cannot be read as a review report"), "{doc:#}");
+    assert_eq!(std::fs::read(&report).unwrap(), kept);
 }
 
 #[test]
