@@ -350,8 +350,12 @@ pub fn run(conn: &mut Connection, opts: &Options, progress: &dyn Fn(&str)) -> Re
     progress("loading records");
     // What the decisions are based on: if another karte command commits
     // while this one thinks, the write below refuses rather than apply
-    // stale merges.
-    let version: i64 = conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+    // stale merges. Every karte command that changes data raises the
+    // database's generation in its transaction. (SQLite's data_version is
+    // no such witness: it also moves when this process's own connections
+    // commit, or the WAL is checkpointed as the journal mode changes, and
+    // failed the first `karte run` of a 50,000-person corpus.)
+    let version: i64 = crate::store::generation(conn)?;
     let l = load::load(conn)?;
     sum.records = l.recs.len() as u64;
     let index: FastMap<i64, u32> = l.recs.iter().enumerate().map(|(i, r)| (r.id, i as u32)).collect();
@@ -492,7 +496,7 @@ fn write(
     started: std::time::Instant,
 ) -> Result<()> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let now_version: i64 = tx.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+    let now_version: i64 = crate::store::generation(&tx)?;
     if now_version != version {
         bail!(
             "the database changed while dedup was deciding (another karte command wrote to it); nothing was written: run karte dedup again"

@@ -845,3 +845,43 @@ fn a_karte_with_other_matching_rules_dedups_again_though_no_data_changed() {
     let r = w.run(["run", "--project", "shop/karte.toml", "--json"]);
     assert_eq!(json(r.ok())["dedup"]["ran"], false);
 }
+
+#[test]
+fn the_first_run_of_a_large_store_dedups_it() {
+    // Two exports of 10,500 customers each, each small enough to be
+    // imported under the write-ahead log, and ten thousand merges and
+    // more, which dedup writes under a rollback journal: the first run
+    // used to refuse with "the database changed while dedup was deciding".
+    let w = Workdir::new();
+    std::fs::create_dir_all(w.path("data")).unwrap();
+    let n = 10_500;
+    for (file, kana) in [("a.csv", false), ("b.csv", true)] {
+        let mut text = String::from("番号,氏名,フリガナ,生年月日,携帯\n");
+        for i in 0..n {
+            let kana = if kana { "ヤマダ タロウ" } else { "" };
+            text.push_str(&format!("{i},山田 太郎{i},{kana},19{:02}-{:02}-{:02},090{:08}\n", 40 + i % 50, 1 + i % 12, 1 + i % 28, i));
+        }
+        std::fs::write(w.path("data").join(file), text).unwrap();
+    }
+    for (name, file) in [("a", "a.csv"), ("b", "b.csv")] {
+        std::fs::write(
+            w.path(&format!("{name}.toml")),
+            format!(
+                "[source]\nname = \"{name}\"\nfiles = [\"{file}\"]\nencoding = \"utf-8\"\n\n[fields]\ncustomer_no = \"番号\"\nname = \"氏名\"\nkana = \"フリガナ\"\nbirth_date = \"生年月日\"\nmobile = \"携帯\"\n"
+            ),
+        )
+        .unwrap();
+    }
+    std::fs::write(
+        w.path("karte.toml"),
+        "database = \"karte.db\"\n\n[[source]]\nfiles = [\"data/a.csv\"]\nmapping = \"a.toml\"\n\n[[source]]\nfiles = [\"data/b.csv\"]\nmapping = \"b.toml\"\n\n[dedup]\nreview = \"review.xlsx\"\n\n[[export]]\npath = \"out/customers.csv\"\n",
+    )
+    .unwrap();
+    let r = run(&w, &["--json"]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let doc = json(&r);
+    assert_eq!(doc["dedup"]["ran"], true, "{doc:#}");
+    assert_eq!(w.count("SELECT count(*) FROM customers WHERE merged_into IS NULL"), n as i64);
+    assert_eq!(w.count("SELECT count(*) FROM merges WHERE decided_by = 'auto'"), n as i64);
+    assert!(w.path("out/customers.csv").is_file());
+}
