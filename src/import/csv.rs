@@ -27,6 +27,9 @@ fn reader(text: &str, delimiter: u8) -> ::csv::Reader<&[u8]> {
 pub(super) fn read(file: &mut SourceFile, text: String, opts: &ReadOptions) -> Result<(), ReadError> {
     let delimiter = opts.delimiter.unwrap_or_else(|| sniff_delimiter(&text));
     file.delimiter = Some(delimiter);
+    if let Some(detail) = runaway_quote(&text, delimiter) {
+        return Err(ReadError::Corrupt { file: file.name.clone(), format: "CSV", detail });
+    }
 
     // The first records, to find the header.
     let mut head: Vec<Vec<CellValue>> = Vec::new();
@@ -177,6 +180,79 @@ impl CsvBody {
     }
 }
 
+/// A quoted field that swallows the rest of the file, or lines that look
+/// like records of their own: a stray `"` at the start of a field (an
+/// export that did not escape it, a hand edit). CSV readers take everything
+/// up to the next quote as one cell, and the rows inside would be lost
+/// without a word (and marked gone on the next import). Returns what to
+/// tell the user: the line and field where the quote opened.
+///
+/// A quoted field with line breaks is fine (a memo, a booking's request);
+/// it is refused when it never closes, or when at least two of the lines
+/// inside it have as many delimiters as the header line.
+fn runaway_quote(text: &str, delimiter: u8) -> Option<String> {
+    let b = text.as_bytes();
+    let d = delimiter;
+    // The widest of the first lines (a title line above the header may
+    // have no delimiters at all).
+    let header_fields = text.lines().take(HEADER_SCAN).map(|l| count_outside_quotes(l, d as char)).max().unwrap_or(0);
+    let delimiters_in = |line: &[u8]| line.iter().filter(|&&c| c == d).count();
+    let (mut i, mut line, mut field) = (0usize, 1u64, 1usize);
+    let mut at_field_start = true;
+    while i < b.len() {
+        let c = b[i];
+        if at_field_start && c == b'"' {
+            let (open_line, open_field) = (line, field);
+            let mut j = i + 1;
+            let mut inner_lines = 0u64;
+            let mut recordlike = 0u32;
+            loop {
+                if j >= b.len() {
+                    return Some(format!(
+                        "the quoted field that opens on line {open_line} (field {open_field}) is never closed: a stray '\"' swallows the rest of the file ({} lines); nothing was imported — remove the stray quote or double it (\"\")",
+                        inner_lines + 1
+                    ));
+                }
+                match b[j] {
+                    b'"' if b.get(j + 1) == Some(&b'"') => j += 2,
+                    b'"' => break,
+                    b'\n' => {
+                        inner_lines += 1;
+                        let end = b[j + 1..].iter().position(|&x| x == b'\n').map_or(b.len(), |p| j + 1 + p);
+                        if header_fields > 1 && delimiters_in(&b[j + 1..end]) >= header_fields {
+                            recordlike += 1;
+                            if recordlike >= 2 {
+                                return Some(format!(
+                                    "the quoted field that opens on line {open_line} (field {open_field}) runs over lines that look like records of their own (line {} has as many delimiters as the header): a stray '\"' there? nothing was imported — remove the stray quote or double it (\"\")",
+                                    line + inner_lines
+                                ));
+                            }
+                        }
+                        j += 1;
+                    }
+                    _ => j += 1,
+                }
+            }
+            line += inner_lines;
+            i = j + 1;
+            at_field_start = false;
+            continue;
+        }
+        if c == d {
+            field += 1;
+            at_field_start = true;
+        } else if c == b'\n' {
+            line += 1;
+            field = 1;
+            at_field_start = true;
+        } else if c != b'\r' {
+            at_field_start = false;
+        }
+        i += 1;
+    }
+    None
+}
+
 /// Picks the delimiter (comma, tab or semicolon) that splits the first lines
 /// into the most consistent number of fields. Quoted text is skipped.
 pub fn sniff_delimiter(text: &str) -> u8 {
@@ -213,6 +289,18 @@ fn count_outside_quotes(line: &str, d: char) -> usize {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_stray_quote_is_refused_with_the_line_it_opens_on() {
+        use super::runaway_quote;
+        let ok = "No,氏名,メモ\n1,山田,\"前回と同じ\n短めに, 耳出し\"\n2,佐藤,\"\"\n3,鈴木,\"a \"\"b\"\" c\"\n";
+        assert_eq!(runaway_quote(ok, b','), None);
+        let open = "No,氏名,メモ\n1,山田,ok\n2,\"佐藤,x\n";
+        assert!(runaway_quote(open, b',').unwrap().contains("opens on line 3 (field 2) is never closed"));
+        let swallowing = "No,氏名,メモ\n1,\"山田,a\n2,佐藤,b\n3,鈴木,c\n4,田中,\"d\"\n";
+        let e = runaway_quote(swallowing, b',').unwrap();
+        assert!(e.contains("opens on line 2 (field 2)") && e.contains("look like records"), "{e}");
+    }
+
     use super::*;
 
     #[test]

@@ -232,3 +232,24 @@ fn a_database_from_a_newer_karte_is_refused() {
     w.conn().execute_batch("PRAGMA user_version = 99").unwrap();
     w.import("name-phone", &[reader("utf8.csv")], &[]).fails().stderr_has("schema version 99, made by a newer karte");
 }
+
+#[test]
+fn a_stray_quote_is_refused_not_read_as_one_huge_cell() {
+    // Yesterday's export imported; tonight's has one field opened with a
+    // quote that never closes. CSV readers take the rest of the file as
+    // one cell: the rows after it would vanish (and be marked gone). The
+    // file is refused with the line, and the database stays as it was.
+    let w = Workdir::new();
+    let csv = w.path("pos.csv");
+    std::fs::copy(reader("cp932.csv"), &csv).unwrap();
+    w.import("pos", std::slice::from_ref(&csv), &[]).ok();
+    unchanged(&w);
+    let bytes = std::fs::read(&csv).unwrap();
+    let mut lines: Vec<Vec<u8>> = bytes.split(|&b| b == b'\n').map(|l| l.to_vec()).collect();
+    let comma = lines[2].iter().position(|&b| b == b',').unwrap();
+    lines[2].insert(comma + 1, b'"');
+    std::fs::write(&csv, lines.join(&b'\n')).unwrap();
+    w.import("pos", std::slice::from_ref(&csv), &[]).fails().stderr_has("pos.csv").stderr_has("opens on line 3 (field 2)");
+    unchanged(&w);
+    assert_eq!(w.count("SELECT count(*) FROM records WHERE gone_import IS NOT NULL"), 0);
+}
