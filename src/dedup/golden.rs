@@ -5,9 +5,11 @@
 //! every phone).
 //!
 //! Rules (a record's *date* is its latest visit or purchase, its first-visit
-//! date, or the day its source row was last edited (a re-import found the row
-//! changed: staff correcting a phone is news), whichever is latest;
-//! *priority* is its source's `priority` in the mapping):
+//! date, or the day a re-import last found its cleansed values changed
+//! (staff correcting a phone is news; a file saved again with the same
+//! values is not), whichever is latest; *priority* is its source's
+//! `priority` in the mapping). 最終来店 (`last_seen`) is the latest visit,
+//! purchase or first visit only, never an import's day:
 //!
 //! | fields | rule |
 //! | --- | --- |
@@ -78,7 +80,11 @@ fn groups() -> Vec<(Vec<Field>, Rule)> {
 struct Row {
     id: i64,
     priority: i64,
+    /// How recent the record is: its latest visit or purchase, its first
+    /// visit, or the day a re-import changed its values.
     date: String,
+    /// Its latest visit or purchase, or its first visit (最終来店).
+    seen: String,
     values: Vec<Option<String>>,
 }
 
@@ -259,8 +265,8 @@ pub fn update(tx: &Transaction, customers: &[i64], full: bool) -> Result<u64> {
     let sql = if todo * 20 < live {
         format!(
             "SELECT r.customer_id, r.id, r.import_id,
-                    max(coalesce((SELECT max(date) FROM events e WHERE e.record_id = r.id), ''), coalesce(r.first_visit, ''),
-                        coalesce((SELECT substr(max(h.changed_at), 1, 10) FROM record_history h WHERE h.record_id = r.id AND h.change = 'edited'), '')),
+                    max(coalesce((SELECT max(date) FROM events e WHERE e.record_id = r.id), ''), coalesce(r.first_visit, '')),
+                    coalesce(r.edited_at, ''),
                     {}
              FROM golden_todo t JOIN records r ON r.customer_id = t.customer_id
              WHERE r.status = 'active' ORDER BY r.customer_id, r.id",
@@ -269,8 +275,8 @@ pub fn update(tx: &Transaction, customers: &[i64], full: bool) -> Result<u64> {
     } else {
         format!(
             "SELECT r.customer_id, r.id, r.import_id,
-                    max(coalesce((SELECT max(date) FROM events e WHERE e.record_id = r.id), ''), coalesce(r.first_visit, ''),
-                        coalesce((SELECT substr(max(h.changed_at), 1, 10) FROM record_history h WHERE h.record_id = r.id AND h.change = 'edited'), '')),
+                    max(coalesce((SELECT max(date) FROM events e WHERE e.record_id = r.id), ''), coalesce(r.first_visit, '')),
+                    coalesce(r.edited_at, ''),
                     {}
              FROM records r
              WHERE r.status = 'active' AND +r.customer_id IN (SELECT customer_id FROM golden_todo)
@@ -327,7 +333,7 @@ pub fn update(tx: &Transaction, customers: &[i64], full: bool) -> Result<u64> {
             }
         }
         phones(batch, &mut out, &mut sources);
-        let last_seen = batch.iter().map(|r| r.date.as_str()).max().filter(|d| !d.is_empty()).map(str::to_string);
+        let last_seen = batch.iter().map(|r| r.seen.as_str()).max().filter(|d| !d.is_empty()).map(str::to_string);
         let mut values: Vec<&dyn rusqlite::ToSql> = vec![&customer];
         values.extend(out.iter().map(|v| v as &dyn rusqlite::ToSql));
         let n = batch.len() as i64;
@@ -352,8 +358,12 @@ pub fn update(tx: &Transaction, customers: &[i64], full: bool) -> Result<u64> {
         batch.push(Row {
             id: r.get(1)?,
             priority: priority.get(&import).copied().unwrap_or(0),
-            date: r.get(3)?,
-            values: (0..RECORD_FIELDS.len()).map(|i| r.get(4 + i)).collect::<Result<_, _>>()?,
+            date: {
+                let (seen, edited): (String, String) = (r.get(3)?, r.get(4)?);
+                seen.clone().max(edited)
+            },
+            seen: r.get(3)?,
+            values: (0..RECORD_FIELDS.len()).map(|i| r.get(5 + i)).collect::<Result<_, _>>()?,
         });
     }
     if let Some(c) = current {

@@ -679,6 +679,14 @@ impl RowOut {
     }
 }
 
+/// A record's cleansed values, in [`RECORD_FIELDS`] order.
+fn values_sql() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| {
+        format!("SELECT {} FROM records WHERE id = ?1", RECORD_FIELDS.iter().map(|f| f.name()).collect::<Vec<_>>().join(", "))
+    })
+}
+
 /// The statement that keeps a record's current version in
 /// `record_history` (?1 record, ?2 change, ?3 the changing import, ?4 when):
 /// built once, not per edited row.
@@ -907,6 +915,16 @@ impl<'c> ImportWriter<'c> {
         }
         self.changes.set(c);
         self.history(prior.id, if prior.gone { "back" } else { "edited" })?;
+        // Whether the cleansed values changed, not only the raw text (a file
+        // saved again by Excel: 2019/4/1 for 2019/04/01, a phone without
+        // its leading zero): only then is the record recent for the golden
+        // record.
+        let edited = {
+            let mut st = self.tx.prepare_cached(values_sql())?;
+            let old: Vec<Option<String>> =
+                st.query_row([prior.id], |row| (0..RECORD_FIELDS.len()).map(|i| row.get(i)).collect::<Result<Vec<_>, _>>())?;
+            old.iter().zip(r.cols.iter()).any(|(o, n)| o != n)
+        };
         // A record that becomes active for the first time (it was rejected)
         // gets a customer of its own; one that had a customer keeps it, and
         // with it every merge and decision.
@@ -927,6 +945,11 @@ impl<'c> ImportWriter<'c> {
         values.push(&r.raw);
         values.push(&prior.id);
         self.tx.prepare_cached(&self.update_sql)?.execute(values.as_slice())?;
+        if edited {
+            self.tx
+                .prepare_cached("UPDATE records SET edited_at = substr(?1, 1, 10) WHERE id = ?2")?
+                .execute(params![self.started, prior.id])?;
+        }
         self.tx.prepare_cached("DELETE FROM events WHERE record_id = ?1")?.execute([prior.id])?;
         self.tx.prepare_cached("DELETE FROM attachments WHERE record_id = ?1")?.execute([prior.id])?;
         self.children(prior.id, r, &mut self.tx.prepare_cached(Self::EVENT_SQL)?, &mut self.tx.prepare_cached(Self::PROBLEM_SQL)?)?;

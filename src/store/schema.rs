@@ -339,4 +339,14 @@ SELECT r.customer_id, i.file_name AS source_file, r.sheet, r.row,
        r.gone_import IS NOT NULL AS gone
 FROM records r JOIN imports i ON i.id = r.import_id;
 "#,
+    // 5: the day a re-import last changed a record's cleansed values (what
+    // makes it recent for the golden record); a row saved again with the
+    // same values (2019/04/01 as 2019/4/1) is not an edit there. Databases
+    // from before keep what their history says.
+    r#"
+ALTER TABLE records ADD COLUMN edited_at TEXT;
+UPDATE records SET edited_at = (SELECT substr(max(h.changed_at), 1, 10) FROM record_history h
+                                WHERE h.record_id = records.id AND h.change = 'edited')
+WHERE id IN (SELECT record_id FROM record_history WHERE change = 'edited');
+"#,
 ];

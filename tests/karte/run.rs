@@ -885,3 +885,44 @@ fn the_first_run_of_a_large_store_dedups_it() {
     assert_eq!(w.count("SELECT count(*) FROM merges WHERE decided_by = 'auto'"), n as i64);
     assert!(w.path("out/customers.csv").is_file());
 }
+
+#[test]
+fn a_file_saved_again_with_the_same_values_changes_no_golden_record() {
+    // The web export saved again by Excel: 2021/04/14 becomes 2021/4/14 in
+    // every row. The rows are re-read (their text changed), but nothing a
+    // customer is made of changed: no golden value, no 最終来店. A real edit
+    // (a phone corrected) makes the record recent for its golden values,
+    // but 最終来店 stays the last visit, not the day of the import.
+    let w = Workdir::new();
+    project(&w);
+    run(&w, &[]).ok();
+    let golden = || {
+        w.strings("SELECT customer_id || '|' || coalesce(name, '') || '|' || coalesce(mobile, '') || '|' || coalesce(email, '') || '|' || coalesce(last_seen, '') FROM golden ORDER BY customer_id")
+    };
+    let before = golden();
+    let web = w.path("data/sakura_web.csv");
+    let text = std::fs::read_to_string(&web).unwrap();
+    let resaved: String = text
+        .lines()
+        .map(|l| {
+            let mut cells: Vec<String> = l.split(',').map(str::to_string).collect();
+            if cells.len() > 2 && cells[2].len() == 10 && cells[2].as_bytes()[4] == b'/' {
+                let (y, m, d) = (&cells[2][..4], cells[2][5..7].trim_start_matches('0'), cells[2][8..10].trim_start_matches('0'));
+                cells[2] = format!("{y}/{m}/{d}");
+            }
+            cells.join(",")
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert_ne!(resaved, text.replace("\r\n", "\n"));
+    std::fs::write(&web, resaved + "\n").unwrap();
+    let doc = json(run(&w, &["--json"]).ok());
+    assert!(file(&doc, "sakura_web.csv")["updated"].as_u64().unwrap() > 0, "{doc:#}");
+    assert_eq!(golden(), before, "the same values make the same customers");
+    // A real edit: one booking's mobile corrected.
+    let text = std::fs::read_to_string(&web).unwrap();
+    std::fs::write(&web, text.replacen("080-3364-1872", "080-3364-1873", 1)).unwrap();
+    run(&w, &[]).ok();
+    let today = w.strings("SELECT date('now')")[0].clone();
+    assert_eq!(w.count(&format!("SELECT count(*) FROM golden WHERE last_seen >= '{today}'")), 0, "最終来店 is a visit, not an import");
+}
