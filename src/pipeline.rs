@@ -212,11 +212,20 @@ fn produce(
     let send = |m: Msg| tx.send(m).map_err(|_| WriterStopped);
     let mut counts = Counts::default();
     let cleanse_ctx = crate::cleanse::Context::default();
+    // A file-level problem that names a line (bytes that did not decode on
+    // line 122) belongs to the record read from that line: stored with it,
+    // and the record counted as warned. What no record starts on stays the
+    // file's.
+    let mut by_line: std::collections::HashMap<u64, Vec<crate::model::Problem>> = std::collections::HashMap::new();
+    let mut file_level = Vec::new();
+    let text_file = file.tables.len() == 1 && file.tables[0].sheet.is_empty();
     for p in &file.problems {
-        counts.problems += 1;
-        tally(report, p);
+        if text_file && p.location.row > 0 && p.location.sheet.is_empty() {
+            by_line.entry(p.location.row).or_default().push(p.clone());
+        } else {
+            file_level.push(p.clone());
+        }
     }
-    send(Msg::Problems(file.problems.clone()))?;
     for (table, res) in file.tables.iter().zip(resolved) {
         let required: Vec<Field> = res.required().collect();
         let what = if table.sheet.is_empty() { file.name.clone() } else { format!("{} [{}]", file.name, table.sheet) };
@@ -224,8 +233,12 @@ fn produce(
         let ctx = Location { file: file.name.clone(), sheet: table.sheet.clone(), row: 0, column: None };
         let mut batch = Vec::with_capacity(BATCH);
         let stats = table.for_each_row(&ctx, |row| {
+            let line = row.row;
             let mut rec = res.apply(table, row, &file.name);
             cleanse_record(&mut rec, &required, &file.name, &cleanse_ctx);
+            if let Some(ps) = by_line.remove(&line) {
+                rec.problems.splice(0..0, ps);
+            }
             match rec.status {
                 Status::Active => {
                     counts.imported += 1;
@@ -261,6 +274,15 @@ fn produce(
         counts.rows_read += stats.rows;
         counts.blank_rows += stats.blank;
     }
+    let mut rest = file_level;
+    let mut left: Vec<crate::model::Problem> = by_line.into_values().flatten().collect();
+    left.sort_by_key(|p| p.location.row);
+    rest.extend(left);
+    for p in &rest {
+        counts.problems += 1;
+        tally(report, p);
+    }
+    send(Msg::Problems(rest))?;
     if counts.rows_read == 0 {
         let where_ = file
             .tables

@@ -906,6 +906,11 @@ impl<'c> ImportWriter<'c> {
                     "UPDATE records SET first_import = coalesce(first_import, import_id), import_id = ?1, sheet = ?2, row = ?3 WHERE id = ?4",
                 )?;
                 st.execute(params![self.import_id, r.sheet, r.row, prior.id])?;
+                // Its problems are where it is now (a row inserted above
+                // moved it down): the line they name is the record's.
+                self.tx
+                    .prepare_cached("UPDATE problems SET sheet = ?1, row = ?2 WHERE record_id = ?3")?
+                    .execute(params![r.sheet, r.row, prior.id])?;
             }
             return Ok(());
         }

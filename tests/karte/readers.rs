@@ -165,6 +165,9 @@ fn undecodable_cp932_bytes_are_kept_and_reported_with_their_line() {
         w.strings("SELECT code || ' ' || row || ' ' || coalesce(column_name, '-') FROM problems ORDER BY id"),
         ["undecodable_bytes 3 -", "undecodable 3 氏名"]
     );
+    // Both belong to the record read from that line, which counts as warned.
+    assert_eq!(w.count("SELECT count(*) FROM problems WHERE record_id IS NULL"), 0);
+    assert_eq!(w.count("SELECT warned FROM imports"), 1);
     assert_eq!(w.strings("SELECT encoding_confidence FROM imports"), ["guess"]);
 }
 
@@ -336,4 +339,23 @@ fn an_explicit_header_row() {
     w.import("ledger", &[reader("title-rows.xlsx")], &["--header-row", "3"])
         .fails()
         .stderr_has("sheet '顧客台帳', row 3: no header row found there");
+}
+
+#[test]
+fn a_records_problems_follow_it_when_a_row_is_inserted_above() {
+    // Tonight's file has a new customer on line 2: yesterday's ragged row
+    // (line 3, warned) is line 4 now, unchanged. Its warning names line 4,
+    // where the record is, not line 3, where another customer is now.
+    let w = Workdir::new();
+    let csv = w.path("ragged.csv");
+    let text = std::fs::read_to_string(reader("ragged.csv")).unwrap();
+    std::fs::write(&csv, &text).unwrap();
+    w.import("name-phone", std::slice::from_ref(&csv), &[]).ok();
+    let (head, body) = text.split_once('\n').unwrap();
+    std::fs::write(&csv, format!("{head}\n新井 一郎,090-9999-0000,150-0001,東京都渋谷区神宮前2-2-2\n{body}")).unwrap();
+    w.import("name-phone", std::slice::from_ref(&csv), &[]).ok();
+    let rows = w.strings(
+        "SELECT p.code || ' ' || p.row || ' ' || r.row FROM problems p JOIN records r ON r.id = p.record_id WHERE p.code LIKE 'ragged%' ORDER BY p.id",
+    );
+    assert_eq!(rows, ["ragged_row_short 4 4", "ragged_row_long 5 5"]);
 }
