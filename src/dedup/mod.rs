@@ -330,6 +330,35 @@ fn decisions(conn: &Connection) -> Result<Vec<(i64, i64, String)>> {
     Ok(rows)
 }
 
+/// What the matching was decided under: the rules revision and the
+/// settings. Yesterday's review items are held for a person only when
+/// tonight's dedup decides under the same.
+fn rules_stamp(config: &Config) -> String {
+    format!("{RULES_REVISION} {}", serde_json::to_string(config).unwrap_or_default())
+}
+
+/// The pairs the last dedup left for a person (open or 保留) whose two
+/// records have not changed since, as record ids, when the last dedup
+/// decided under the same rules and settings: tonight's run asks about
+/// them again whatever the re-estimated weights now say, rather than drop
+/// them from the report or merge them with no one deciding (an import
+/// changes only what it changed).
+fn held_pairs(conn: &Connection, config: &Config) -> Result<Vec<(i64, i64)>> {
+    if crate::store::meta_get(conn, "dedup_rules")?.as_deref() != Some(rules_stamp(config).as_str()) {
+        return Ok(Vec::new());
+    }
+    let mut st = conn.prepare(
+        "SELECT i.record_a, i.record_b FROM review_items i JOIN runs r ON r.id = i.run_id
+         WHERE i.status IN ('open', 'undecided') AND i.run_id = (SELECT max(run_id) FROM review_items)
+           AND NOT EXISTS (SELECT 1 FROM record_history h WHERE h.record_id IN (i.record_a, i.record_b) AND h.changed_at >= r.started_at)",
+    )?;
+    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+/// The reason given to a pair held from the last report.
+pub const HELD: &str = "waited in the last review report, and neither record changed since";
+
 pub struct Options {
     pub config: Config,
     /// Decide and count, write nothing.
@@ -386,9 +415,16 @@ pub fn run(conn: &mut Connection, opts: &Options, progress: &dyn Fn(&str)) -> Re
             }
         }
     }
+    let mut held: FastSet<(u32, u32)> = FastSet::default();
+    for (a, b) in held_pairs(conn, &opts.config)? {
+        if let (Some(&ia), Some(&ib)) = (index.get(&a), index.get(&b)) {
+            held.insert((ia.min(ib), ia.max(ib)));
+        }
+    }
     // Best first; ties by record order, so the result never depends on
     // anything but the data.
-    let mut order: Vec<usize> = (0..cands.pairs.len()).filter(|&i| scored[i].verdict != Verdict::Separate).collect();
+    let mut order: Vec<usize> =
+        (0..cands.pairs.len()).filter(|&i| scored[i].verdict != Verdict::Separate || held.contains(&cands.pairs[i])).collect();
     order.sort_by(|&x, &y| scored[y].score.total_cmp(&scored[x].score).then(cands.pairs[x].cmp(&cands.pairs[y])));
     sum.separated_by_rule = scored.iter().filter(|s| s.rule.is_some() && s.verdict == Verdict::Separate).count() as u64;
 
@@ -413,6 +449,10 @@ pub fn run(conn: &mut Connection, opts: &Options, progress: &dyn Fn(&str)) -> Re
                 continue;
             }
             Ok(()) => {}
+        }
+        if held.contains(&(a, b)) {
+            to_review.push((i, HELD));
+            continue;
         }
         if s.verdict == Verdict::Review {
             to_review.push((i, s.rule.unwrap_or("score between the review and merge thresholds")));
@@ -575,6 +615,7 @@ fn write(
     )?;
     let generation = crate::store::bump_generation(&tx)?;
     crate::store::meta_set(&tx, "dedup_generation", &generation.to_string())?;
+    crate::store::meta_set(&tx, "dedup_rules", &rules_stamp(&model.config))?;
     crate::fault::point("dedup:before-commit");
     tx.commit()?;
     crate::fault::point("dedup:after-commit");

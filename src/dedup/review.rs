@@ -60,6 +60,7 @@ fn reason_ja(reason: &str) -> &str {
         "different given name: needs a person's decision" => "名が異なる（双子・家族の可能性）",
         "the merged customer would have two different birth dates" => "統合すると生年月日が2つになる",
         "the merged customer would have two different given names" => "統合すると名が2つになる（双子・家族の可能性）",
+        super::HELD => "前回のレビューで未判定（その後どちらのレコードも変更なし）",
         other => other,
     }
 }

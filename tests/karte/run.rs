@@ -926,3 +926,32 @@ fn a_file_saved_again_with_the_same_values_changes_no_golden_record() {
     let today = w.strings("SELECT date('now')")[0].clone();
     assert_eq!(w.count(&format!("SELECT count(*) FROM golden WHERE last_seen >= '{today}'")), 0, "最終来店 is a visit, not an import");
 }
+
+#[test]
+fn pairs_waiting_for_a_person_stay_in_the_report_when_other_records_arrive() {
+    // Tonight 600 new customers booked on the web. The weights dedup
+    // estimates from all the data move with them, but the pairs yesterday's
+    // report asked about, whose records did not change, are asked about
+    // again: none dropped below the review line, none merged with no one
+    // deciding.
+    let w = Workdir::new();
+    project(&w);
+    run(&w, &[]).ok();
+    let pairs = || w.strings("SELECT record_a || '-' || record_b FROM review_items WHERE status = 'open' ORDER BY 1");
+    let before = pairs();
+    assert!(before.len() >= 5, "{before:?}");
+    let web = w.path("data/sakura_web.csv");
+    let mut text = std::fs::read_to_string(&web).unwrap();
+    const FAMILY: [&str; 6] = ["佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺"];
+    const GIVEN: [&str; 10] = ["一郎", "花子", "美咲", "健太", "陽菜", "大輔", "結衣", "翔", "彩", "誠"];
+    for i in 0..600 {
+        let name = format!("{}　{}{}", FAMILY[i % 6], GIVEN[i % 10], ["", "子", "美", "香"][i / 60 % 4]);
+        text.push_str(&format!("W99{i:04}-001,2025/01/02 10:00,2025/01/05,{name},,090{:08},,カット,\"¥4,400\",\n", 55_000_000 + i));
+    }
+    std::fs::write(&web, text).unwrap();
+    let doc = json(run(&w, &["--json"]).ok());
+    assert_eq!(doc["dedup"]["ran"], true, "{doc:#}");
+    let after = pairs();
+    let dropped: Vec<&String> = before.iter().filter(|p| !after.contains(p)).collect();
+    assert!(dropped.is_empty(), "pairs no longer asked about: {dropped:?}");
+}
