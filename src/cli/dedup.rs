@@ -295,6 +295,9 @@ pub fn explain(a: ExplainArgs) -> Result<i32> {
 
 /// The pair of records, one of each customer, with the best score.
 fn closest_pair(store: &Store, config: &Config, c: i64, d: i64) -> Result<(i64, i64)> {
+    if c == d {
+        bail!("give two different customers (one customer id alone shows its records and merge log)");
+    }
     let l = dedup::load::load(&store.conn)?;
     let of = |cust: i64| -> Vec<usize> { l.recs.iter().enumerate().filter(|(_, r)| r.customer == cust).map(|(i, _)| i).collect() };
     let (xs, ys) = (of(c), of(d));

@@ -11,6 +11,11 @@ fn sample(name: &str) -> PathBuf {
 }
 
 fn import(w: &Workdir, files: &[&str]) {
+    w.run(import_args(w, files)).ok();
+}
+
+/// `karte import --db karte.db --mappings mappings SAMPLE...`
+fn import_args(w: &Workdir, files: &[&str]) -> Vec<std::ffi::OsString> {
     let mut args: Vec<std::ffi::OsString> = vec![
         "import".into(),
         "--db".into(),
@@ -19,7 +24,7 @@ fn import(w: &Workdir, files: &[&str]) {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("mappings").into(),
     ];
     args.extend(files.iter().map(|f| sample(f).into_os_string()));
-    w.run(args).ok();
+    args
 }
 
 const ALL: [&str; 4] = ["sakura_ledger.xlsx", "sakura_pos.csv", "sakura_web.csv", "sakura_cards.txt"];
@@ -433,13 +438,24 @@ fn col(rows: &[Vec<String>], name: &str) -> usize {
     rows.iter().find_map(|r| r.iter().position(|c| c == name)).unwrap()
 }
 
+/// The samples imported and deduplicated: the review report, the database
+/// path, and the first pair the report asks about (record ids).
+fn sample_review(w: &Workdir) -> (PathBuf, String, (i64, i64)) {
+    import(w, &ALL);
+    dedup(w);
+    let first: (i64, i64) = w
+        .conn()
+        .query_row("SELECT record_a, record_b FROM review_items WHERE status = 'open' ORDER BY id LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    (w.path("review.xlsx"), w.db().to_str().unwrap().to_string(), first)
+}
+
 #[test]
 fn a_filled_in_report_is_never_written_over() {
     let w = Workdir::new();
-    import(&w, &ALL);
-    dedup(&w);
-    let report = w.path("review.xlsx");
-    let db = w.db().to_str().unwrap().to_string();
+    let (report, db, _) = sample_review(&w);
     decide(&report, &report, |n| (n == 1).then_some("別人"));
     let filled = std::fs::read(&report).unwrap();
     // dedup stops before deciding anything.
@@ -462,16 +478,7 @@ fn a_filled_in_report_is_never_written_over() {
 #[test]
 fn decisions_on_any_row_of_a_pair_count_and_a_sort_that_left_the_key_behind_is_caught() {
     let w = Workdir::new();
-    import(&w, &ALL);
-    dedup(&w);
-    let report = w.path("review.xlsx");
-    let db = w.db().to_str().unwrap().to_string();
-    let first: (i64, i64) = w
-        .conn()
-        .query_row("SELECT record_a, record_b FROM review_items WHERE status = 'open' ORDER BY id LIMIT 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .unwrap();
+    let (report, db, first) = sample_review(&w);
     // The visible columns sorted in reverse, the hidden key left in place:
     // the decision typed on what now looks like pair 1 would decide
     // another pair. Refused, with the row, and nothing applied.
@@ -527,16 +534,7 @@ fn decisions_on_any_row_of_a_pair_count_and_a_sort_that_left_the_key_behind_is_c
 #[test]
 fn a_decision_can_be_taken_back_and_one_merge_undone_alone() {
     let w = Workdir::new();
-    import(&w, &ALL);
-    dedup(&w);
-    let report = w.path("review.xlsx");
-    let db = w.db().to_str().unwrap().to_string();
-    let first: (i64, i64) = w
-        .conn()
-        .query_row("SELECT record_a, record_b FROM review_items WHERE status = 'open' ORDER BY id LIMIT 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .unwrap();
+    let (report, db, first) = sample_review(&w);
     let (a, b) = (first.0.to_string(), first.1.to_string());
     let before = customer_map(&w);
     // 別人 by mistake: the same report with 統合 is refused and says how to
@@ -1588,15 +1586,7 @@ fn a_closed_standard_output_does_not_stop_the_work() {
         assert_eq!(out.status.code(), Some(0), "{stderr}");
         assert!(!stderr.contains("panicked"), "{stderr}");
     };
-    let mut args: Vec<std::ffi::OsString> = vec![
-        "import".into(),
-        "--db".into(),
-        w.db().into(),
-        "--mappings".into(),
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("mappings").into(),
-    ];
-    args.extend(ALL.iter().map(|f| sample(f).into_os_string()));
-    run_closed(args);
+    run_closed(import_args(&w, &ALL));
     assert_eq!(w.count("SELECT count(DISTINCT import_id) FROM records"), 4, "all four files imported");
     run_closed(vec!["dedup".into(), "--db".into(), w.db().into(), "--review-out".into(), w.path("review.xlsx").into()]);
     assert_eq!(w.count("SELECT count(*) FROM runs WHERE command = 'dedup' AND status = 'done'"), 1);
