@@ -229,7 +229,12 @@ pub fn review(a: ReviewArgs) -> Result<i32> {
             let mut store = super::open_writer(&db, "review forget", 0, false)?;
             let f = dedup::undo::forget(&mut store.conn, records[0], records[1])?;
             let (a, b) = (records[0], records[1]);
-            if f.decision == "merge" {
+            if f.decision == "merge" && f.customers.is_empty() {
+                outln!(
+                    "karte review forget: the 統合 decision about records {a} and {b} is forgotten; they were already one customer through other merges, which stay (karte explain --db {} --customer C lists them; karte unmerge undoes them)",
+                    db.display()
+                );
+            } else if f.decision == "merge" {
                 let cs: Vec<String> = f.customers.iter().map(|c| c.to_string()).collect();
                 outln!(
                     "karte review forget: the 統合 of records {a} and {b} is undone ({} records moved back; customers {}); dedup may ask about them again",

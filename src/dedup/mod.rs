@@ -350,7 +350,8 @@ fn held_pairs(conn: &Connection, config: &Config) -> Result<Vec<(i64, i64)>> {
     let mut st = conn.prepare(
         "SELECT i.record_a, i.record_b FROM review_items i JOIN runs r ON r.id = i.run_id
          WHERE i.status IN ('open', 'undecided') AND i.run_id = (SELECT max(run_id) FROM review_items)
-           AND NOT EXISTS (SELECT 1 FROM record_history h WHERE h.record_id IN (i.record_a, i.record_b) AND h.changed_at >= r.started_at)",
+           AND NOT EXISTS (SELECT 1 FROM record_history h WHERE h.record_id IN (i.record_a, i.record_b)
+                           AND julianday(h.changed_at) >= julianday(r.started_at))",
     )?;
     let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
@@ -451,7 +452,10 @@ pub fn run(conn: &mut Connection, opts: &Options, progress: &dyn Fn(&str)) -> Re
             Ok(()) => {}
         }
         if held.contains(&(a, b)) {
-            to_review.push((i, HELD));
+            // Its own reason when it has one (a family's warning must reach
+            // the person); else why it is asked about again.
+            let why = if s.verdict == Verdict::Review { s.rule.unwrap_or("score between the review and merge thresholds") } else { HELD };
+            to_review.push((i, why));
             continue;
         }
         if s.verdict == Verdict::Review {

@@ -505,6 +505,7 @@ fn live_item(conn: &Connection, item: i64, a: i64, b: i64) -> Result<Option<i64>
     Ok(conn
         .query_row(
             "SELECT id FROM review_items WHERE record_a = ?2 AND record_b = ?3 AND status IN ('open', 'undecided')
+               AND (id = ?1 OR run_id > (SELECT run_id FROM review_items WHERE id = ?1))
              ORDER BY id = ?1 DESC, run_id DESC LIMIT 1",
             params![item, a, b],
             |r| r.get(0),
@@ -582,9 +583,15 @@ pub fn apply(conn: &mut Connection, path: &Path) -> Result<Applied> {
         let Some(live) = live_item(&tx, row.item, a, b)? else {
             if wanted.is_some() {
                 let latest = latest_run.unwrap_or(run);
-                errors.push(format!(
-                    "{at}: this pair comes from dedup run {run}, and a later run (run {latest}) no longer asks about it (the records were merged or kept apart since); apply the newer report instead"
-                ));
+                errors.push(if latest > run {
+                    format!(
+                        "{at}: this pair comes from dedup run {run}, and a later run (run {latest}) no longer asks about it (the records were merged or kept apart since); apply the newer report instead"
+                    )
+                } else {
+                    format!(
+                        "{at}: this pair no longer asks for a decision (its decision was taken back with karte review forget); the next dedup (or karte run) asks about it again in a new report"
+                    )
+                });
             }
             continue;
         };

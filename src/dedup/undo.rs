@@ -209,6 +209,26 @@ fn undo_one(tx: &rusqlite::Transaction, merge: i64, now: &str) -> Result<(i64, i
             now_in.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", ")
         ),
     };
+    // A later merge made through a record this one brought in would be cut
+    // in two, its log and any 統合 decision left standing: that one first.
+    let later: Option<(i64, i64, i64)> = tx
+        .query_row(
+            "SELECT n.id, n.record_a, n.record_b FROM merges n
+             WHERE n.kind = 'merge' AND n.undone_at IS NULL AND n.id > ?1 AND n.record_a IS NOT NULL AND n.record_b IS NOT NULL
+               AND ((n.record_a IN (SELECT record_id FROM merge_moves WHERE merge_id = ?1))
+                    <> (n.record_b IN (SELECT record_id FROM merge_moves WHERE merge_id = ?1)))
+               AND (SELECT customer_id FROM records WHERE id = n.record_a) = ?2
+               AND (SELECT customer_id FROM records WHERE id = n.record_b) = ?2
+             ORDER BY n.id DESC LIMIT 1",
+            params![merge, holder],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    if let Some((n, x, y)) = later {
+        bail!(
+            "merge {n} (records {x} and {y}) was made later through a record merge {merge} brought in; undo merge {n} first (karte unmerge --db DB {holder} --merge {n}, or karte review forget --db DB {x} {y} if a person decided it); nothing was undone"
+        );
+    }
     tx.execute(
         "INSERT INTO merges (kind, customer_id, other_id, record_a, record_b, decided_by, decided_at) VALUES ('split', ?1, ?2, ?3, ?4, 'unmerge', ?5)",
         params![holder, absorbed, a, b, now],
@@ -291,14 +311,14 @@ pub fn forget(conn: &mut Connection, a: i64, b: i64) -> Result<Forgotten> {
             out.records_moved = moved;
         }
     }
-    // The review item the decision closed waits again, when it is from the
-    // latest report (an older report's pairs are asked about again by the
-    // next dedup).
+    // The review item the decision closed is done with: the report that
+    // carried the decision is out of date (applying it again, or the next
+    // karte run finding it, must not make the same decision again). The
+    // next dedup asks about the pair afresh if it still looks uncertain.
     tx.execute(
-        "UPDATE review_items SET status = 'open', decided_at = NULL
-         WHERE id = (SELECT review_item FROM pair_decisions WHERE record_a = ?1 AND record_b = ?2)
-           AND run_id = (SELECT max(run_id) FROM review_items) AND status IN ('merged', 'separated')",
-        [a, b],
+        "UPDATE review_items SET status = 'superseded', decided_at = ?3
+         WHERE id = (SELECT review_item FROM pair_decisions WHERE record_a = ?1 AND record_b = ?2) AND status IN ('merged', 'separated')",
+        params![a, b, now],
     )?;
     tx.execute("DELETE FROM pair_decisions WHERE record_a = ?1 AND record_b = ?2", [a, b])?;
     crate::store::bump_generation(&tx)?;

@@ -28,7 +28,7 @@ pub(super) fn read(file: &mut SourceFile, text: String, opts: &ReadOptions) -> R
     let delimiter = opts.delimiter.unwrap_or_else(|| sniff_delimiter(&text));
     file.delimiter = Some(delimiter);
     if let Some(detail) = runaway_quote(&text, delimiter) {
-        return Err(ReadError::Corrupt { file: file.name.clone(), format: "CSV", detail });
+        return Err(ReadError::StrayQuote { file: file.name.clone(), detail });
     }
 
     // The first records, to find the header.
@@ -180,23 +180,25 @@ impl CsvBody {
     }
 }
 
-/// A quoted field that swallows the rest of the file, or lines that look
-/// like records of their own: a stray `"` at the start of a field (an
-/// export that did not escape it, a hand edit). CSV readers take everything
-/// up to the next quote as one cell, and the rows inside would be lost
-/// without a word (and marked gone on the next import). Returns what to
-/// tell the user: the line and field where the quote opened.
+/// A quoted field that swallows the rest of the file or the lines after
+/// it: a stray `"` at the start of a field (an export that did not escape
+/// it, a hand edit). CSV readers take everything up to the next quote as
+/// one cell, and the rows inside would be lost without a word (and marked
+/// gone on the next import). Returns what to tell the user: the line and
+/// field where the quote opened.
 ///
-/// A quoted field with line breaks is fine (a memo, a booking's request);
-/// it is refused when it never closes, or when at least two of the lines
-/// inside it have as many delimiters as the header line.
+/// A quoted field with line breaks is fine (a memo, a booking's request).
+/// It is refused when it never closes, or when it spans lines and its
+/// closing quote is not followed by a delimiter or the end of the line:
+/// then the quote that ended it was another field's opening quote
+/// (`…,"¥4,400",…` further down), the sure sign of a runaway. A quote
+/// closed early on one line (`"abc"def`) is read as it always was.
 fn runaway_quote(text: &str, delimiter: u8) -> Option<String> {
     let b = text.as_bytes();
     let d = delimiter;
-    // The widest of the first lines (a title line above the header may
-    // have no delimiters at all).
-    let header_fields = text.lines().take(HEADER_SCAN).map(|l| count_outside_quotes(l, d as char)).max().unwrap_or(0);
-    let delimiters_in = |line: &[u8]| line.iter().filter(|&&c| c == d).count();
+    let plural = |n: u64| if n == 1 { String::from("1 line") } else { format!("{n} lines") };
+    // Line breaks: LF, CRLF, or CR alone (Excel for Mac's CSV).
+    let breaks_at = |i: usize| b[i] == b'\n' || (b[i] == b'\r' && b.get(i + 1) != Some(&b'\n'));
     let (mut i, mut line, mut field) = (0usize, 1u64, 1usize);
     let mut at_field_start = true;
     while i < b.len() {
@@ -204,36 +206,33 @@ fn runaway_quote(text: &str, delimiter: u8) -> Option<String> {
         if at_field_start && c == b'"' {
             let (open_line, open_field) = (line, field);
             let mut j = i + 1;
-            let mut inner_lines = 0u64;
-            let mut recordlike = 0u32;
+            let mut inner = 0u64;
             loop {
                 if j >= b.len() {
                     return Some(format!(
-                        "the quoted field that opens on line {open_line} (field {open_field}) is never closed: a stray '\"' swallows the rest of the file ({} lines); nothing was imported — remove the stray quote or double it (\"\")",
-                        inner_lines + 1
+                        "the quoted field that opens on line {open_line} (field {open_field}) is never closed: a stray '\"' takes the rest of the file ({}) as one cell; remove that quote, or double it (\"\") if it is part of the text",
+                        plural(inner + 1 - u64::from(inner > 0 && breaks_at(b.len() - 1)))
                     ));
                 }
                 match b[j] {
                     b'"' if b.get(j + 1) == Some(&b'"') => j += 2,
                     b'"' => break,
-                    b'\n' => {
-                        inner_lines += 1;
-                        let end = b[j + 1..].iter().position(|&x| x == b'\n').map_or(b.len(), |p| j + 1 + p);
-                        if header_fields > 1 && delimiters_in(&b[j + 1..end]) >= header_fields {
-                            recordlike += 1;
-                            if recordlike >= 2 {
-                                return Some(format!(
-                                    "the quoted field that opens on line {open_line} (field {open_field}) runs over lines that look like records of their own (line {} has as many delimiters as the header): a stray '\"' there? nothing was imported — remove the stray quote or double it (\"\")",
-                                    line + inner_lines
-                                ));
-                            }
-                        }
+                    _ if breaks_at(j) => {
+                        inner += 1;
                         j += 1;
                     }
                     _ => j += 1,
                 }
             }
-            line += inner_lines;
+            let next = b.get(j + 1).copied();
+            if inner > 0 && !matches!(next, None | Some(b'\n') | Some(b'\r')) && next != Some(d) {
+                return Some(format!(
+                    "the quoted field that opens on line {open_line} (field {open_field}) runs over {} and ends on line {} at a quote that is not followed by a delimiter: a stray '\"' took those lines as one cell; remove that quote, or double it (\"\") if it is part of the text",
+                    plural(inner + 1),
+                    open_line + inner
+                ));
+            }
+            line += inner;
             i = j + 1;
             at_field_start = false;
             continue;
@@ -241,7 +240,7 @@ fn runaway_quote(text: &str, delimiter: u8) -> Option<String> {
         if c == d {
             field += 1;
             at_field_start = true;
-        } else if c == b'\n' {
+        } else if breaks_at(i) {
             line += 1;
             field = 1;
             at_field_start = true;
@@ -292,13 +291,24 @@ mod tests {
     #[test]
     fn a_stray_quote_is_refused_with_the_line_it_opens_on() {
         use super::runaway_quote;
+        // Memos over several lines, with commas, quotes doubled, in any column.
         let ok = "No,氏名,メモ\n1,山田,\"前回と同じ\n短めに, 耳出し\"\n2,佐藤,\"\"\n3,鈴木,\"a \"\"b\"\" c\"\n";
         assert_eq!(runaway_quote(ok, b','), None);
+        let memo_commas = "No,メモ,氏名,電話\n1,\"1/5 カット, カラー, トリートメント, 眉\n2/1 カット, カラー, トリートメント, 眉\n3/3 カット, カラー, a, b\",山田,090\n2,x,佐藤,080\n";
+        assert_eq!(runaway_quote(memo_commas, b','), None);
+        assert_eq!(runaway_quote(&memo_commas.replace(',', "\t"), b'\t'), None);
+        // Sloppy quoting on one line reads as before.
+        assert_eq!(runaway_quote("a,b\n\"x\"y,1\n", b','), None);
         let open = "No,氏名,メモ\n1,山田,ok\n2,\"佐藤,x\n";
         assert!(runaway_quote(open, b',').unwrap().contains("opens on line 3 (field 2) is never closed"));
-        let swallowing = "No,氏名,メモ\n1,\"山田,a\n2,佐藤,b\n3,鈴木,c\n4,田中,\"d\"\n";
+        assert!(runaway_quote(open, b',').unwrap().contains("(1 line)"));
+        // A stray quote that runs until another field's opening quote.
+        let swallowing = "No,氏名,金額\n1,\"山田,a\n2,佐藤,\"4,400\"\n3,鈴木,c\n";
         let e = runaway_quote(swallowing, b',').unwrap();
-        assert!(e.contains("opens on line 2 (field 2)") && e.contains("look like records"), "{e}");
+        assert!(e.contains("opens on line 2 (field 2) runs over 2 lines and ends on line 3"), "{e}");
+        // Lines counted the same with CR alone.
+        let e = runaway_quote(&swallowing.replace('\n', "\r"), b',').unwrap();
+        assert!(e.contains("opens on line 2 (field 2)"), "{e}");
     }
 
     use super::*;

@@ -87,6 +87,8 @@ pub enum ReadError {
         "{file} is not a readable {format} file ({detail}); it may be truncated or damaged: open and re-save it in Excel or LibreOffice"
     )]
     Corrupt { file: String, format: &'static str, detail: String },
+    #[error("{file}: {detail}; nothing was imported from it")]
+    StrayQuote { file: String, detail: String },
     #[error("{file}: the file's content is {actual}, but it was declared {declared}")]
     FormatMismatch { file: String, declared: &'static str, actual: &'static str },
     #[error(transparent)]

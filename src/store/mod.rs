@@ -909,8 +909,8 @@ impl<'c> ImportWriter<'c> {
                 // Its problems are where it is now (a row inserted above
                 // moved it down): the line they name is the record's.
                 self.tx
-                    .prepare_cached("UPDATE problems SET sheet = ?1, row = ?2 WHERE record_id = ?3")?
-                    .execute(params![r.sheet, r.row, prior.id])?;
+                    .prepare_cached("UPDATE problems SET file_name = ?1, sheet = ?2, row = ?3 WHERE record_id = ?4 AND row IS NOT NULL")?
+                    .execute(params![self.file_name, r.sheet, r.row, prior.id])?;
             }
             return Ok(());
         }

@@ -339,7 +339,7 @@ SELECT r.customer_id, i.file_name AS source_file, r.sheet, r.row,
        r.gone_import IS NOT NULL AS gone
 FROM records r JOIN imports i ON i.id = r.import_id;
 "#,
-    // 5: the day a re-import last changed a record's cleansed values (what
+    // 4: the day a re-import last changed a record's cleansed values (what
     // makes it recent for the golden record); a row saved again with the
     // same values (2019/04/01 as 2019/4/1) is not an edit there. Databases
     // from before keep what their history says.
@@ -348,5 +348,15 @@ ALTER TABLE records ADD COLUMN edited_at TEXT;
 UPDATE records SET edited_at = (SELECT substr(max(h.changed_at), 1, 10) FROM record_history h
                                 WHERE h.record_id = records.id AND h.change = 'edited')
 WHERE id IN (SELECT record_id FROM record_history WHERE change = 'edited');
+"#,
+    // 5: review items found by their pair of records (a report decided
+    // while dedup ran again applies to the newer item); 最終来店 recomputed
+    // from visits, purchases and first visits only (databases from before
+    // migration 4 could carry the day of an import there).
+    r#"
+CREATE INDEX review_items_by_pair ON review_items(record_a, record_b);
+UPDATE golden SET last_seen = (
+    SELECT nullif(max(max(coalesce((SELECT max(e.date) FROM events e WHERE e.record_id = r.id), ''), coalesce(r.first_visit, ''))), '')
+    FROM records r WHERE r.customer_id = golden.customer_id AND r.status = 'active');
 "#,
 ];

@@ -547,6 +547,12 @@ fn a_decision_can_be_taken_back_and_one_merge_undone_alone() {
     w.run(["review", "apply", "--db", &db, merge.to_str().unwrap()]).fails().stderr_has("karte review forget");
     w.run(["review", "forget", "--db", &db, &a, &b]).ok().stdout_has("is forgotten");
     assert_eq!(w.count("SELECT count(*) FROM pair_decisions"), 0);
+    // The report that carried the 別人 is out of date now: applying it
+    // again makes no decision. The next dedup asks about the pair again,
+    // and the 統合 typed for it applies to that newer item.
+    w.run(["review", "apply", "--db", &db, sep.to_str().unwrap()]).fails().stderr_has("no longer asks for a decision");
+    assert_eq!(w.count("SELECT count(*) FROM pair_decisions"), 0);
+    dedup(&w);
     w.run(["review", "apply", "--db", &db, merge.to_str().unwrap()]).ok().stdout_has("merged 1");
     let merged = customer_map(&w);
     let cust = merged[&first.0];
@@ -1590,4 +1596,41 @@ fn a_closed_standard_output_does_not_stop_the_work() {
     assert_eq!(w.count("SELECT count(DISTINCT import_id) FROM records"), 4, "all four files imported");
     run_closed(vec!["dedup".into(), "--db".into(), w.db().into(), "--review-out".into(), w.path("review.xlsx").into()]);
     assert_eq!(w.count("SELECT count(*) FROM runs WHERE command = 'dedup' AND status = 'done'"), 1);
+}
+
+#[test]
+fn a_merge_made_through_a_later_one_is_not_cut_in_two() {
+    // Two review pairs share a record (A–B, then B–C): both 統合. Taking the
+    // first back would take B away from the second merge and leave its 統合
+    // standing between two customers: refused, naming the later merge;
+    // taken back in order, both come apart.
+    let w = Workdir::new();
+    let (report, db, _) = sample_review(&w);
+    let items: Vec<(i64, i64)> = {
+        let c = w.conn();
+        let mut st = c.prepare("SELECT record_a, record_b FROM review_items WHERE status = 'open' ORDER BY id").unwrap();
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
+    };
+    let before = customer_map(&w);
+    // The first merge moves the record of the larger customer id; the
+    // second pair goes through that record.
+    let moved = |x: (i64, i64)| if before[&x.0] > before[&x.1] { x.0 } else { x.1 };
+    let (i, j) = (0..items.len())
+        .flat_map(|i| (i + 1..items.len()).map(move |j| (i, j)))
+        .find(|&(i, j)| {
+            let m = moved(items[i]);
+            (items[j].0 == m || items[j].1 == m) && before[&items[j].0] != before[&items[j].1]
+        })
+        .expect("the samples have two review pairs through one record");
+    let both = w.path("both.xlsx");
+    decide(&report, &both, |n| (n == i + 1 || n == j + 1).then_some("統合"));
+    w.run(["review", "apply", "--db", &db, both.to_str().unwrap()]).ok().stdout_has("merged 2");
+    let (first, second) = (items[i], items[j]);
+    let s = |x: i64| x.to_string();
+    w.run(["review", "forget", "--db", &db, &s(first.0), &s(first.1)]).fails().stderr_has("undo merge").stderr_has("nothing was undone");
+    w.run(["review", "forget", "--db", &db, &s(second.0), &s(second.1)]).ok();
+    w.run(["review", "forget", "--db", &db, &s(first.0), &s(first.1)]).ok();
+    assert_eq!(customer_map(&w), before);
+    assert_eq!(w.count("SELECT count(*) FROM pair_decisions"), 0);
+    assert_eq!(w.count("SELECT count(*) FROM merges WHERE decided_by = 'review' AND undone_at IS NULL"), 0);
 }
