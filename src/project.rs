@@ -542,42 +542,36 @@ pub fn run(project: &Project, opts: &RunOptions) -> Result<RunSummary> {
     if project.dedup_enabled && project.review.is_file() {
         let shown = project.review.display().to_string();
         // A report as karte wrote it (same size and time) holds no
-        // decisions: not read again. One karte cannot read is written again.
+        // decisions: not read again. Any other is a person's work: its
+        // decisions are applied, and one karte cannot read, or whose
+        // decisions it cannot take (one it does not know, a sort that left
+        // the hidden key behind), is kept as it is while dedup waits.
         let untouched = file_stamp(&project.review).is_some()
             && store::meta_get(&store.conn, &format!("review-file:{shown}"))? == file_stamp(&project.review);
-        // A report karte cannot read, or with rows it cannot take (a
-        // decision it does not know, a sort that left the hidden key
-        // behind), is a person's work too: kept, and dedup waits.
-        let n = if untouched { Ok(0) } else { crate::dedup::review::unapplied(&store.conn, &project.review) };
-        let n = match n {
-            Ok(n) => n,
+        let applied = if untouched {
+            Ok(None)
+        } else {
+            crate::dedup::review::unapplied(&store.conn, &project.review)
+                .map_err(|e| e.context("it cannot be read as a review report"))
+                .and_then(|n| match n {
+                    0 => Ok(None),
+                    n => crate::dedup::review::apply(&mut store.conn, &project.review)
+                        .map(Some)
+                        .map_err(|e| e.context(format!("it holds {n} decision(s) not applied yet, and they could not be applied"))),
+                })
+        };
+        match applied {
+            Ok(a) => sum.review_applied = a,
             Err(e) => {
                 failed_steps = true;
                 keep_report = true;
                 sum.review_report = Some(OutputResult {
-                    path: shown.clone(),
+                    path: shown,
                     outcome: "failed",
                     note: Some(format!(
-                        "it cannot be read as a review report ({e:#}); it was kept as it is and dedup did not run: correct it and run karte run again (or move it away to have a new one written)"
+                        "{e:#}; the report was kept as it is and dedup did not run: correct it and run karte review apply (or karte run) again, or move it away to have a new one written"
                     )),
                 });
-                0
-            }
-        };
-        if n > 0 {
-            match crate::dedup::review::apply(&mut store.conn, &project.review) {
-                Ok(a) => sum.review_applied = Some(a),
-                Err(e) => {
-                    failed_steps = true;
-                    keep_report = true;
-                    sum.review_report = Some(OutputResult {
-                        path: shown,
-                        outcome: "failed",
-                        note: Some(format!(
-                            "it holds {n} decision(s) not applied yet, and they could not be applied: {e:#}; the report was kept as it is and dedup did not run: correct it and run karte review apply (or karte run) again"
-                        )),
-                    });
-                }
             }
         }
     }

@@ -22,6 +22,8 @@ pub mod postal;
 mod simple;
 mod width;
 
+pub use width::label_key;
+
 use crate::mapping::{Field, FieldType, Record, Status};
 use crate::model::{CellKind, Location, Problem, Severity};
 

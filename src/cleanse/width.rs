@@ -25,6 +25,14 @@ use unicode_normalization::char::compose;
 
 use super::Finding;
 
+/// A key for matching a word a person typed against known words (a column
+/// name, a stylist, a review decision), never for display: NFKC (ｵｶﾀﾞ and
+/// オカダ, ＭＥＲＧＥ and MERGE), lower case, white space dropped.
+pub fn label_key(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfkc().flat_map(char::to_lowercase).filter(|c| !c.is_whitespace()).collect()
+}
+
 /// Half-width katakana U+FF61–U+FF9D → full-width (U+FF9E/U+FF9F, the
 /// marks, are handled apart).
 const HALF_KANA: [char; 61] = [

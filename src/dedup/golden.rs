@@ -355,14 +355,12 @@ pub fn update(tx: &Transaction, customers: &[i64], full: bool) -> Result<u64> {
             current = Some(customer);
         }
         let import: i64 = r.get(2)?;
+        let (seen, edited): (String, String) = (r.get(3)?, r.get(4)?);
         batch.push(Row {
             id: r.get(1)?,
             priority: priority.get(&import).copied().unwrap_or(0),
-            date: {
-                let (seen, edited): (String, String) = (r.get(3)?, r.get(4)?);
-                seen.clone().max(edited)
-            },
-            seen: r.get(3)?,
+            date: seen.clone().max(edited),
+            seen,
             values: (0..RECORD_FIELDS.len()).map(|i| r.get(5 + i)).collect::<Result<_, _>>()?,
         });
     }

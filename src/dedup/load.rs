@@ -185,9 +185,9 @@ fn reading_key(s: &str) -> String {
 fn lend_readings(recs: &mut [Rec], readings: &Interner) {
     /// kanji → its reading, when at least four in five of the records that
     /// give the kanji with a reading agree (a typo does not make a name
-    /// ambiguous; 真 read マコト and シン is); and the kanji whose reading is
-    /// settled.
-    fn learn(pairs: impl Iterator<Item = (Sym, Sym)>, readings: &Interner) -> (super::FastMap<Sym, Sym>, super::FastSet<Sym>) {
+    /// ambiguous; 真 read マコト and シン is); and, given the readings to
+    /// fold typing slips with, the kanji whose reading is settled.
+    fn learn(pairs: impl Iterator<Item = (Sym, Sym)>, readings: Option<&Interner>) -> (super::FastMap<Sym, Sym>, super::FastSet<Sym>) {
         let mut counts: super::FastMap<(Sym, Sym), u32> = super::FastMap::default();
         for (k, r) in pairs {
             if k != 0 && r != 0 {
@@ -207,31 +207,30 @@ fn lend_readings(recs: &mut [Rec], readings: &Interner) {
             if top.1 * 5 >= all * 4 {
                 lent.insert(kanji, top.0 .1);
             }
-            if all >= SETTLED_MIN {
-                loose.clear();
-                for &((_, r), n) in group {
-                    let key = crate::cleanse::kana::loose_kana_key(readings.get(r));
-                    match loose.iter_mut().find(|(k, _)| *k == key) {
-                        Some(e) => e.1 += n,
-                        None => loose.push((key, n)),
-                    }
+            let Some(readings) = readings.filter(|_| all >= SETTLED_MIN) else { continue };
+            loose.clear();
+            for &((_, r), n) in group {
+                let key = crate::cleanse::kana::loose_kana_key(readings.get(r));
+                match loose.iter_mut().find(|(k, _)| *k == key) {
+                    Some(e) => e.1 += n,
+                    None => loose.push((key, n)),
                 }
-                let most = loose.iter().map(|e| e.1).max().unwrap_or(0);
-                if most * 20 >= all * 19 {
-                    settled.insert(kanji);
-                }
+            }
+            let most = loose.iter().map(|e| e.1).max().unwrap_or(0);
+            if most * 20 >= all * 19 {
+                settled.insert(kanji);
             }
         }
         (lent, settled)
     }
-    let (full, full_settled) = learn(recs.iter().map(|r| (r.name, r.reading)), readings);
-    let (family, _) = learn(recs.iter().map(|r| (r.family, r.family_r)), readings);
-    let (given, given_settled) = learn(recs.iter().map(|r| (r.given, r.given_r)), readings);
+    let (full, full_settled) = learn(recs.iter().map(|r| (r.name, r.reading)), Some(readings));
+    // (A surname's reading is shared by the whole family: a guess there
+    // cannot make one member look like another, so it needs no settling.)
+    let (family, _) = learn(recs.iter().map(|r| (r.family, r.family_r)), None);
+    let (given, given_settled) = learn(recs.iter().map(|r| (r.given, r.given_r)), Some(readings));
     for r in recs.iter_mut() {
         r.settled = true;
         if r.family_r == 0 {
-            // A surname's reading is shared by the whole family: a guess
-            // there cannot make one member look like another.
             r.family_r = family.get(&r.family).copied().unwrap_or(0);
         }
         if r.given_r == 0 {
@@ -298,11 +297,10 @@ fn split_names(recs: &mut [Rec], names: &Interner) {
 /// known, a dash, or a value whose bytes did not decode (a CP932 byte that
 /// maps to nothing: two such values may be two stylists).
 fn staff_key(s: &str) -> Option<String> {
-    use unicode_normalization::UnicodeNormalization;
     if damaged(s) {
         return None;
     }
-    let k: String = s.nfkc().flat_map(char::to_lowercase).filter(|c| !c.is_whitespace()).collect();
+    let k = crate::cleanse::label_key(s);
     let placeholder = matches!(
         k.as_str(),
         "フリー"

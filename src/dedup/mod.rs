@@ -451,15 +451,14 @@ pub fn run(conn: &mut Connection, opts: &Options, progress: &dyn Fn(&str)) -> Re
             }
             Ok(()) => {}
         }
-        if held.contains(&(a, b)) {
-            // Its own reason when it has one (a family's warning must reach
-            // the person); else why it is asked about again.
-            let why = if s.verdict == Verdict::Review { s.rule.unwrap_or("score between the review and merge thresholds") } else { HELD };
-            to_review.push((i, why));
-            continue;
-        }
+        // A pair held from the last report keeps its own reason when it has
+        // one (a family's warning must reach the person).
         if s.verdict == Verdict::Review {
             to_review.push((i, s.rule.unwrap_or("score between the review and merge thresholds")));
+            continue;
+        }
+        if held.contains(&(a, b)) {
+            to_review.push((i, HELD));
             continue;
         }
         let (ca, cb) = (clusters.customer(a), clusters.customer(b));

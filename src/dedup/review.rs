@@ -316,10 +316,8 @@ impl Decision {
 }
 
 fn parse_decision(s: &str) -> Option<Decision> {
-    use unicode_normalization::UnicodeNormalization;
-    // Width folded: ＭＥＲＧＥ typed with the IME on is merge.
-    let folded: String = s.nfkc().collect();
-    match folded.trim().to_lowercase().as_str() {
+    // ＭＥＲＧＥ typed with the IME on is merge, " 別人 " is 別人.
+    match crate::cleanse::label_key(s).as_str() {
         "統合" | "merge" | "同一" | "同一人物" => Some(Decision::Merge),
         "別人" | "separate" | "別" => Some(Decision::Separate),
         "保留" | "undecided" | "" => Some(Decision::Undecided),
@@ -346,17 +344,26 @@ struct Row {
     item: i64,
     a: i64,
     b: i64,
-    decision: Decision,
-    /// A decision was typed on one of the pair's rows (blank is 保留).
-    decided: bool,
+    /// The decision typed on one of the pair's rows; none when all are blank.
+    typed: Option<Decision>,
 }
 
 impl Row {
-    fn at(&self, file: &str) -> String {
+    /// Blank is 保留.
+    fn decision(&self) -> Decision {
+        self.typed.unwrap_or(Decision::Undecided)
+    }
+
+    /// "row 5 (pair 2)".
+    fn place(&self) -> String {
         match self.number {
-            Some(n) => format!("{file} sheet {SHEET} row {} (pair {n})", self.line),
-            None => format!("{file} sheet {SHEET} row {}", self.line),
+            Some(n) => format!("row {} (pair {n})", self.line),
+            None => format!("row {}", self.line),
         }
+    }
+
+    fn at(&self, file: &str) -> String {
+        format!("{file} sheet {SHEET} {}", self.place())
     }
 }
 
@@ -466,31 +473,18 @@ fn read_report(path: &Path) -> Result<(Vec<Row>, Vec<String>)> {
                     errors.push(format!("{file} sheet {SHEET} rows {} and {line}: two different review keys for item {item}", p.line));
                     continue;
                 }
-                match decision {
-                    Some(d) if p.decision == Decision::Undecided && !p.decided => {
-                        (p.decision, p.line, p.decided) = (d, line, true);
-                    }
-                    Some(d) if d != p.decision => {
-                        errors.push(format!(
-                            "{file} sheet {SHEET} rows {} and {line}: two different decisions for one pair ({} and {})",
-                            p.line,
-                            p.decision.label(),
-                            d.label()
-                        ));
-                    }
+                match (p.typed, decision) {
+                    (None, Some(d)) => (p.typed, p.line) = (Some(d), line),
+                    (Some(x), Some(d)) if x != d => errors.push(format!(
+                        "{file} sheet {SHEET} rows {} and {line}: two different decisions for one pair ({} and {})",
+                        p.line,
+                        x.label(),
+                        d.label()
+                    )),
                     _ => {}
                 }
             }
-            None => out.push(Row {
-                line,
-                number,
-                run,
-                item,
-                a,
-                b,
-                decision: decision.unwrap_or(Decision::Undecided),
-                decided: decision.is_some(),
-            }),
+            None => out.push(Row { line, number, run, item, a, b, typed: decision }),
         }
     }
     Ok((out, errors))
@@ -523,7 +517,7 @@ pub fn unapplied(conn: &Connection, path: &Path) -> Result<u64> {
         bail!("{} problem(s) in it:\n  {}", errors.len(), errors.join("\n  "));
     }
     let mut n = 0;
-    for r in rows.iter().filter(|r| r.decision != Decision::Undecided) {
+    for r in rows.iter().filter(|r| r.decision() != Decision::Undecided) {
         if live_item(conn, r.item, r.a, r.b)?.is_some() {
             n += 1;
         }
@@ -559,7 +553,7 @@ pub fn apply(conn: &mut Connection, path: &Path) -> Result<Applied> {
         }
         let earlier: Option<String> =
             tx.query_row("SELECT decision FROM pair_decisions WHERE record_a = ?1 AND record_b = ?2", [a, b], |r| r.get(0)).optional()?;
-        let wanted = match row.decision {
+        let wanted = match row.decision() {
             Decision::Merge => Some("merge"),
             Decision::Separate => Some("separate"),
             Decision::Undecided => None,
@@ -626,15 +620,7 @@ pub fn apply(conn: &mut Connection, path: &Path) -> Result<Applied> {
     // The 統合 rows whose customers end up with customer `c`.
     let joined_by = |dsu: &mut HashMap<i64, i64>, c: i64| -> String {
         let r = root(dsu, c);
-        let lines: Vec<String> = merges
-            .iter()
-            .filter(|(_, mc)| root(dsu, *mc) == r)
-            .map(|(row, _)| match row.number {
-                Some(n) => format!("row {} (pair {n})", row.line),
-                None => format!("row {}", row.line),
-            })
-            .collect();
-        lines.join(", ")
+        merges.iter().filter(|(_, mc)| root(dsu, *mc) == r).map(|(row, _)| row.place()).collect::<Vec<_>>().join(", ")
     };
     for t in todo.iter().filter(|t| t.3 == Some("separate")) {
         let (ca, cb) = (customer(t.1)?, customer(t.2)?);
@@ -678,7 +664,7 @@ pub fn apply(conn: &mut Connection, path: &Path) -> Result<Applied> {
     let mut applied = Applied::default();
     let mut touched = Vec::new();
     for (row, a, b, wanted, item) in todo {
-        let status = match (wanted, row.decision) {
+        let status = match (wanted, row.decision()) {
             (None, Decision::Undecided) => {
                 applied.undecided += 1;
                 "undecided"

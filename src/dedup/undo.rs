@@ -38,50 +38,28 @@ pub fn unmerge(conn: &mut Connection, customer: i64, record: Option<i64>) -> Res
     let mut out = Undone::default();
     match record {
         None => {
-            let merges: Vec<(i64, i64, Option<i64>, Option<i64>)> = {
-                let mut st = tx.prepare(
-                    "SELECT id, other_id, record_a, record_b FROM merges
-                     WHERE customer_id = ?1 AND kind = 'merge' AND undone_at IS NULL ORDER BY id DESC",
-                )?;
-                let rows =
-                    st.query_map([customer], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect::<Result<Vec<_>, _>>()?;
+            let merges: Vec<i64> = {
+                let mut st =
+                    tx.prepare("SELECT id FROM merges WHERE customer_id = ?1 AND kind = 'merge' AND undone_at IS NULL ORDER BY id DESC")?;
+                let rows = st.query_map([customer], |r| r.get(0))?.collect::<Result<Vec<_>, _>>()?;
                 rows
             };
             if merges.is_empty() {
                 bail!("customer {customer} has no merges to undo (it is one source record, or its merges were undone already)");
             }
             let mut restored: Vec<i64> = Vec::new();
-            for (id, other, a, b) in merges {
-                tx.execute(
-                    "INSERT INTO merges (kind, customer_id, other_id, record_a, record_b, decided_by, decided_at)
-                     VALUES ('split', ?1, ?2, ?3, ?4, 'unmerge', ?5)",
-                    params![customer, other, a, b, now],
-                )?;
-                let split = tx.last_insert_rowid();
-                let moved = tx.execute(
-                    "UPDATE records SET customer_id = m.from_customer
-                     FROM (SELECT record_id, from_customer FROM merge_moves WHERE merge_id = ?1) m
-                     WHERE records.id = m.record_id AND records.customer_id = ?2",
-                    params![id, customer],
-                )?;
-                tx.execute(
-                    "INSERT INTO merge_moves (merge_id, record_id, from_customer, to_customer)
-                     SELECT ?1, record_id, ?2, from_customer FROM merge_moves WHERE merge_id = ?3",
-                    params![split, customer, id],
-                )?;
-                tx.execute("UPDATE merges SET undone_at = ?1, undone_by = ?2 WHERE id = ?3", params![now, split, id])?;
-                // The absorbed customer comes back only if it was absorbed
-                // into this one and got records back (its records may have
-                // been taken out one by one before).
-                if moved > 0 {
-                    tx.execute("UPDATE customers SET merged_into = NULL WHERE id = ?1 AND merged_into = ?2", params![other, customer])?;
-                    restored.push(other);
+            for id in merges {
+                let u = undo_one(&tx, id, Some(customer), &now)?;
+                // The absorbed customer comes back only if it got records
+                // back (its records may have been taken out one by one).
+                if u.moved > 0 {
+                    restored.push(u.absorbed);
                 }
-                if let (Some(a), Some(b)) = (a, b) {
+                if let Some((a, b)) = u.link {
                     separate(&tx, a, b, &now)?;
                 }
                 out.merges_undone += 1;
-                out.records_moved += moved as u64;
+                out.records_moved += u.moved;
             }
             // Every customer that comes out is remembered as separate from
             // every other (one record each: a separate decision holds through
@@ -173,11 +151,22 @@ pub fn unmerge(conn: &mut Connection, customer: i64, record: Option<i64>) -> Res
     Ok(out)
 }
 
+/// What undoing one merge did.
+struct Undid {
+    /// The customer the records left.
+    holder: i64,
+    /// The customer they went back to (the one the merge absorbed).
+    absorbed: i64,
+    moved: u64,
+    /// The pair of records that linked the merge.
+    link: Option<(i64, i64)>,
+}
+
 /// Undoes merge `merge` alone: the records it moved that are still in one
-/// customer together go back to the customer it absorbed, which comes
-/// back with its id. Returns the customer they left, the one they went
-/// back to, and how many records moved.
-fn undo_one(tx: &rusqlite::Transaction, merge: i64, now: &str) -> Result<(i64, i64, u64)> {
+/// customer together (`within`, when the caller knows it) go back to the
+/// customer it absorbed, which comes back with its id (when it gets
+/// records back).
+fn undo_one(tx: &rusqlite::Transaction, merge: i64, within: Option<i64>, now: &str) -> Result<Undid> {
     type Logged = (String, i64, Option<i64>, Option<i64>, Option<String>);
     let row: Option<Logged> = tx
         .query_row("SELECT kind, other_id, record_a, record_b, undone_at FROM merges WHERE id = ?1", [merge], |r| {
@@ -191,23 +180,30 @@ fn undo_one(tx: &rusqlite::Transaction, merge: i64, now: &str) -> Result<(i64, i
     if undone.is_some() {
         bail!("merge {merge} was undone already");
     }
-    // Where the moved records are now: later merges may have carried the
-    // survivor into another customer.
-    let now_in: Vec<i64> = {
-        let mut st = tx.prepare(
-            "SELECT DISTINCT r.customer_id FROM merge_moves m JOIN records r ON r.id = m.record_id
-             WHERE m.merge_id = ?1 AND r.customer_id IS NOT NULL ORDER BY 1",
-        )?;
-        let rows = st.query_map([merge], |r| r.get(0))?.collect::<Result<Vec<_>, _>>()?;
-        rows
-    };
-    let holder = match now_in.as_slice() {
-        [c] if *c != absorbed => *c,
-        [] | [_] => bail!("the records merge {merge} moved are no longer together in another customer (taken out since): nothing to undo"),
-        _ => bail!(
-            "the records merge {merge} moved are now in customers {}: some were taken out since; unmerge those customers instead",
-            now_in.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", ")
-        ),
+    let holder = match within {
+        Some(c) => c,
+        None => {
+            // Where the moved records are now: later merges may have
+            // carried the survivor into another customer.
+            let now_in: Vec<i64> = {
+                let mut st = tx.prepare(
+                    "SELECT DISTINCT r.customer_id FROM merge_moves m JOIN records r ON r.id = m.record_id
+                     WHERE m.merge_id = ?1 AND r.customer_id IS NOT NULL ORDER BY 1",
+                )?;
+                let rows = st.query_map([merge], |r| r.get(0))?.collect::<Result<Vec<_>, _>>()?;
+                rows
+            };
+            match now_in.as_slice() {
+                [c] if *c != absorbed => *c,
+                [] | [_] => {
+                    bail!("the records merge {merge} moved are no longer together in another customer (taken out since): nothing to undo")
+                }
+                _ => bail!(
+                    "the records merge {merge} moved are now in customers {}: some were taken out since; unmerge those customers instead",
+                    now_in.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", ")
+                ),
+            }
+        }
     };
     // A later merge made through a record this one brought in would be cut
     // in two, its log and any 統合 decision left standing: that one first.
@@ -243,10 +239,12 @@ fn undo_one(tx: &rusqlite::Transaction, merge: i64, now: &str) -> Result<(i64, i
     let moved = tx.execute(
         "UPDATE records SET customer_id = ?1 WHERE customer_id = ?2 AND id IN (SELECT record_id FROM merge_moves WHERE merge_id = ?3)",
         params![absorbed, holder, merge],
-    )?;
-    tx.execute("UPDATE customers SET merged_into = NULL WHERE id = ?1", [absorbed])?;
+    )? as u64;
+    if moved > 0 {
+        tx.execute("UPDATE customers SET merged_into = NULL WHERE id = ?1", [absorbed])?;
+    }
     tx.execute("UPDATE merges SET undone_at = ?1, undone_by = ?2 WHERE id = ?3", params![now, split, merge])?;
-    Ok((holder, absorbed, moved as u64))
+    Ok(Undid { holder, absorbed, moved, link: a.zip(b) })
 }
 
 /// `karte unmerge C --merge M`: merge M alone, which must have joined
@@ -255,19 +253,17 @@ fn undo_one(tx: &rusqlite::Transaction, merge: i64, now: &str) -> Result<(i64, i
 pub fn unmerge_one(conn: &mut Connection, customer: i64, merge: i64) -> Result<Undone> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let now = crate::store::now();
-    let link: Option<(Option<i64>, Option<i64>)> =
-        tx.query_row("SELECT record_a, record_b FROM merges WHERE id = ?1", [merge], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
-    let (holder, absorbed, moved) = undo_one(&tx, merge, &now)?;
-    if holder != customer {
-        bail!("merge {merge} joined records that are now in customer {holder}, not {customer}; nothing was undone");
+    let u = undo_one(&tx, merge, None, &now)?;
+    if u.holder != customer {
+        bail!("merge {merge} joined records that are now in customer {}, not {customer}; nothing was undone", u.holder);
     }
-    if let Some((Some(a), Some(b))) = link {
+    if let Some((a, b)) = u.link {
         separate(&tx, a, b, &now)?;
     }
-    super::golden::update(&tx, &[holder, absorbed], false)?;
+    super::golden::update(&tx, &[u.holder, u.absorbed], false)?;
     crate::store::bump_generation(&tx)?;
     tx.commit()?;
-    Ok(Undone { merges_undone: 1, records_moved: moved, customers: vec![absorbed] })
+    Ok(Undone { merges_undone: 1, records_moved: u.moved, customers: vec![u.absorbed] })
 }
 
 /// What `review forget` took back.
@@ -305,10 +301,10 @@ pub fn forget(conn: &mut Connection, a: i64, b: i64) -> Result<Forgotten> {
             )
             .optional()?;
         if let Some(m) = merge {
-            let (holder, absorbed, moved) = undo_one(&tx, m, &now)?;
-            super::golden::update(&tx, &[holder, absorbed], false)?;
-            out.customers = vec![holder, absorbed];
-            out.records_moved = moved;
+            let u = undo_one(&tx, m, None, &now)?;
+            super::golden::update(&tx, &[u.holder, u.absorbed], false)?;
+            out.customers = vec![u.holder, u.absorbed];
+            out.records_moved = u.moved;
         }
     }
     // The review item the decision closed is done with: the report that

@@ -3,8 +3,6 @@
 
 use std::fmt::Write as _;
 
-use unicode_normalization::UnicodeNormalization;
-
 use super::{EventField, Field};
 use crate::import::{Format, SourceFile, Table};
 
@@ -149,7 +147,7 @@ const SYNONYMS: &[(&str, Guess)] = {
 };
 
 fn fold(s: &str) -> String {
-    s.nfkc().flat_map(char::to_lowercase).filter(|c| !c.is_whitespace() && !matches!(c, '_' | '-' | '・' | '.' | ':' | '#')).collect()
+    crate::cleanse::label_key(s).chars().filter(|c| !matches!(c, '_' | '-' | '・' | '.' | ':' | '#')).collect()
 }
 
 /// The field a header most likely feeds.

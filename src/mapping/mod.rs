@@ -497,8 +497,7 @@ pub fn glob_match(pattern: &str, name: &str) -> bool {
 /// The existing name nearest to `wanted`, compared after width folding
 /// (NFKC) and case folding, so `ﾌﾘｶﾞﾅ` is suggested for `フリガナ`.
 pub fn suggest<'a>(wanted: &str, names: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    use unicode_normalization::UnicodeNormalization;
-    let fold = |s: &str| -> Vec<char> { s.nfkc().flat_map(char::to_lowercase).filter(|c| !c.is_whitespace()).collect() };
+    let fold = |s: &str| -> Vec<char> { crate::cleanse::label_key(s).chars().collect() };
     let w = fold(wanted);
     let mut best: Option<(&str, f64)> = None;
     for n in names {
