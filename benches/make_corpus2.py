@@ -145,8 +145,14 @@ not express (at the time of writing), and how the mappings get round it:
     benches/dedup.sh --corpus2 5000        # generate, import, dedup, score
 
 Standard library and openpyxl (the workbook; write-only mode).
-Deterministic: the same --seed and --people give the same records (the
-workbook's zip timestamps aside).
+Deterministic: the same --seed and --people give byte-identical CSV, card
+and truth files, and a workbook whose sheets are identical (only its
+document properties and zip timestamps carry the time of writing).
+On a 2-core machine: 5,000 people (about 7,700 records) 1 s; 50,000 (77,800)
+12 s; 700,000 (1,083,000 records) 161 s and 910 MiB.  The name pools are
+smaller than make_corpus.py's: the share of customers who share their full
+name with someone in another household (same-name) grows with the size,
+6% at 5,000, 31% at 50,000, 81% at 700,000.
 """
 from __future__ import annotations
 
