@@ -19,6 +19,7 @@ pub mod kana;
 pub mod name;
 pub mod phone;
 pub mod postal;
+pub mod romaji;
 mod simple;
 mod width;
 
@@ -229,6 +230,80 @@ pub fn cleanse_record(rec: &mut Record, required: &[Field], file: &str, base: &C
 fn derive_fields(rec: &mut Record, ctx: &Context, problems: &mut Vec<Problem>, loc: &dyn Fn(Option<String>) -> Location) {
     use crate::mapping::Value;
     let has = |rec: &Record, f: Field| rec.values.iter().any(|(g, v)| *g == f && v.value.is_some());
+    // A name mapped as its parts (姓 / 名, セイ / メイ) is also the whole name,
+    // so that it is compared, shown and found like any other; a whole name
+    // typed into the surname's column with the given name's left empty is
+    // the whole name, not a surname.
+    for (whole, family, given, ftype) in [
+        (Field::Name, Field::FamilyName, Field::GivenName, FieldType::Name),
+        (Field::Kana, Field::FamilyKana, Field::GivenKana, FieldType::Kana),
+    ] {
+        if has(rec, whole) {
+            continue;
+        }
+        let part = |f: Field| rec.values.iter().find(|(g, v)| *g == f && v.value.is_some()).map(|(_, v)| v.clone());
+        let (fam, giv) = (part(family), part(given));
+        let text = match (&fam, &giv) {
+            (Some(f), Some(g)) => format!("{} {}", f.value.as_deref().unwrap_or(""), g.value.as_deref().unwrap_or("")),
+            (Some(p), None) | (None, Some(p)) => p.value.clone().unwrap_or_default(),
+            (None, None) => continue,
+        };
+        let src = fam.as_ref().or(giv.as_ref()).expect("one part is there");
+        let n = normalize(ftype, &text, CellKind::Text, ctx);
+        let raw: Vec<&str> = [&fam, &giv].iter().filter_map(|p| p.as_ref().map(|v| v.raw.as_str())).collect();
+        let columns: Vec<String> = [&fam, &giv].iter().filter_map(|p| p.as_ref()).flat_map(|v| v.columns.iter().cloned()).collect();
+        let value = Value {
+            raw: raw.join(" "),
+            columns: columns.into(),
+            cell: CellKind::Text,
+            ftype,
+            value: n.value,
+            key: n.key,
+            extra: n.extra,
+            declared: None,
+        };
+        // The surname alone: it was the whole name. Its split (when it has a
+        // space) replaces it; otherwise it stays whole, unsplit. (A given
+        // name alone stays a given name: a web booking's 名 without 姓.)
+        if giv.is_none() {
+            rec.values.retain(|(g, _)| *g != family);
+            for (name, target) in [("family", family), ("given", given)] {
+                if let Some((_, t)) = value.extra.iter().find(|(k, _)| *k == name) {
+                    let (v, key) = match ftype {
+                        FieldType::Kana => (t.clone(), kana::kana_key(t)),
+                        _ => (t.clone(), name::name_key(t)),
+                    };
+                    rec.values.push((
+                        target,
+                        Value {
+                            raw: String::new(),
+                            columns: src.columns.clone(),
+                            cell: CellKind::Text,
+                            ftype,
+                            value: Some(v),
+                            key: Some(key),
+                            extra: Vec::new(),
+                            declared: None,
+                        },
+                    ));
+                }
+            }
+            problems.push(
+                Problem::new(
+                    Severity::Info,
+                    "whole_name_in_one_part",
+                    loc(src.columns.first().cloned()),
+                    format!(
+                        "only one part of the {} was given; it is taken as the whole name",
+                        if ftype == FieldType::Kana { "reading" } else { "name" }
+                    ),
+                )
+                .with_raw(src.raw.clone())
+                .with_field(whole.name()),
+            );
+        }
+        rec.values.push((whole, value));
+    }
     let mut add: Vec<(Field, Value)> = Vec::new();
     // A derived value has no raw text of its own (its source field's raw
     // text is kept); its columns are the source's. The parts of a name or
