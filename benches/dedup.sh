@@ -13,7 +13,10 @@
 # in target/bench-data/dedup_<N>/; run `karte dedup --db DB --review-out
 # DIR/review.xlsx` under /usr/bin/time (wall seconds, peak RSS); score the
 # result against the corpus's truth.csv with benches/score.py (the report is
-# printed, the JSON kept as score.json beside the database).
+# printed, the JSON kept as score.json beside the database); print how
+# honest the match probabilities are and where the true pairs went with
+# benches/calibration.py (from every candidate pair, `--pairs-out`). The
+# database as imported is kept as imported.db, to dedup again by hand.
 #
 # --corpus2 does the same with benches/make_corpus2.py (ネイル＆エステ はなみずき,
 # written differently on purpose, to check that a matching change generalizes;
@@ -122,7 +125,8 @@ step "karte dedup --db karte.db --review-out review.xlsx ${DEDUP_ARGS[*]:-}"
 if ! "$KARTE" dedup --help > /dev/null 2>&1; then
     fail "this karte has no 'dedup' command yet ($KARTE dedup --help failed): nothing to benchmark. The corpus and the imported database are ready in ${DATA#"$ROOT"/} and ${RUN#"$ROOT"/}."
 fi
-if ! "$TIME" -f '%e %M' -o "$RUN/dedup.time" "$KARTE" dedup --db "$RUN/karte.db" --review-out "$RUN/review.xlsx" \
+cp "$RUN/karte.db" "$RUN/imported.db"
+if ! "$TIME" -f '%e %M' -o "$RUN/dedup.time" "$KARTE" dedup --db "$RUN/karte.db" --review-out "$RUN/review.xlsx" --pairs-out "$RUN/pairs.csv" \
         ${DEDUP_ARGS[@]+"${DEDUP_ARGS[@]}"} > "$RUN/dedup.log" 2>&1; then
     cat "$RUN/dedup.log" >&2
     fail "karte dedup failed (log: $RUN/dedup.log)"
@@ -135,4 +139,8 @@ step "score (benches/score.py)"
 python3 "$ROOT/benches/score.py" --db "$RUN/karte.db" --truth "$DATA/truth.csv" --json-out "$RUN/score.json" \
     || fail "scoring failed"
 echo
-echo "kept: $RUN/{karte.db,review.xlsx,import.log,dedup.log,score.json}"
+step "calibration (benches/calibration.py)"
+python3 "$ROOT/benches/calibration.py" --db "$RUN/karte.db" --truth "$DATA/truth.csv" --pairs "$RUN/pairs.csv" \
+    --json-out "$RUN/calibration.json" || fail "calibration failed"
+echo
+echo "kept: $RUN/{karte.db,imported.db (before dedup),review.xlsx,import.log,dedup.log,pairs.csv,score.json,calibration.json}"

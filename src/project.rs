@@ -766,7 +766,7 @@ fn dedup_step(store: &mut Store, project: &Project, opts: &RunOptions) -> Result
         None => String::new(),
     };
     let config = if project.dedup_config.is_some() {
-        match crate::dedup::score::Config::from_toml(&text) {
+        match crate::dedup::config::Config::from_toml(&text) {
             Ok(c) => c,
             Err(e) => {
                 let shown = project.dedup_config.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
@@ -774,7 +774,7 @@ fn dedup_step(store: &mut Store, project: &Project, opts: &RunOptions) -> Result
             }
         }
     } else {
-        crate::dedup::score::Config::default()
+        crate::dedup::config::Config::default()
     };
     // The settings and the rules they apply: a karte whose matching rules
     // changed dedups again.
@@ -789,7 +789,7 @@ fn dedup_step(store: &mut Store, project: &Project, opts: &RunOptions) -> Result
         return Ok(skipped("no records yet"));
     }
     let t = std::time::Instant::now();
-    let res = crate::dedup::run(&mut store.conn, &crate::dedup::Options { config, dry_run: false }, opts.stage);
+    let res = crate::dedup::run(&mut store.conn, &crate::dedup::Options { config, dry_run: false, pairs_out: None }, opts.stage);
     opts.progress.finish();
     let (d, _review) = match res {
         Ok(done) => done,

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 
-use crate::dedup::{self, score::Config};
+use crate::dedup::{self, config::Config};
 use crate::store::Store;
 
 #[derive(Debug, Args)]
@@ -29,6 +29,10 @@ pub struct DedupArgs {
     /// Print the summary as JSON.
     #[arg(long)]
     json: bool,
+    /// Write every candidate pair with its match probability to this CSV
+    /// (record ids only, no personal values): for calibration benchmarks.
+    #[arg(long, value_name = "FILE")]
+    pairs_out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -88,8 +92,8 @@ pub struct UnmergeArgs {
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
     /// The karte database.
-    #[arg(long, value_name = "FILE")]
-    db: PathBuf,
+    #[arg(long, value_name = "FILE", required_unless_present = "rules")]
+    db: Option<PathBuf>,
     /// Dedup settings, as given to `karte dedup`.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -97,8 +101,15 @@ pub struct ExplainArgs {
     /// explain the closest pair of their records.
     #[arg(long)]
     customer: bool,
+    /// Show the learned match model: every level's m, u and weight.
+    #[arg(long, conflicts_with_all = ["customer", "rules"])]
+    model: bool,
+    /// Show the rules table: every reason a pair is kept apart or sent to a
+    /// person other than its match probability.
+    #[arg(long, conflicts_with = "customer")]
+    rules: bool,
     /// Two record ids (or, with --customer, one or two customer ids).
-    #[arg(value_name = "ID", num_args = 1..=2, required = true)]
+    #[arg(value_name = "ID", num_args = 1..=2, required_unless_present_any = ["model", "rules"])]
     ids: Vec<i64>,
 }
 
@@ -151,7 +162,10 @@ pub fn run(a: DedupArgs) -> Result<i32> {
         }
     }
     let bar = super::progress::Bar::new();
-    let (sum, review) = dedup::run(&mut store.conn, &dedup::Options { config, dry_run: a.dry_run }, &|stage| bar.stage(stage))?;
+    let (sum, review) =
+        dedup::run(&mut store.conn, &dedup::Options { config, dry_run: a.dry_run, pairs_out: a.pairs_out.clone() }, &|stage| {
+            bar.stage(stage)
+        })?;
     crate::pipeline::Progress::finish(&bar);
     let report = if !a.dry_run && !review.is_empty() {
         dedup::review::write_report(&store.conn, sum.run_id, &review, &a.review_out)
@@ -188,9 +202,15 @@ pub fn run(a: DedupArgs) -> Result<i32> {
         };
         outln!("  blocking {:<14} {:>10} pairs{big}", k.key, k.pairs);
     }
+    let left_out = if sum.review_left_out > 0 { format!(" ({} more left out of the report)", sum.review_left_out) } else { String::new() };
     outln!(
-        "auto-merged {} pairs ({} records moved); sent to review {}; kept apart by rule {}, by a person's decision {}; refused as conflicting {}",
-        sum.merges, sum.records_moved, sum.sent_to_review, sum.separated_by_rule, sum.kept_apart_by_decision, sum.refused_conflict
+        "auto-merged {} pairs ({} records moved); sent to review {}{left_out}; kept apart by a person's decision {}; sent to review by a rule though likely {}",
+        sum.merges, sum.records_moved, sum.sent_to_review, sum.kept_apart_by_decision, sum.refused_conflict
+    );
+    outln!(
+        "estimates: about {:.1} duplicate customer pair(s) probably left apart; about {:.1} of this run's merges probably wrong",
+        sum.duplicates_left_estimate,
+        sum.wrong_merges_estimate
     );
     outln!("customers: {} before, {} after; golden records updated {}", sum.customers_before, sum.customers_after, sum.golden_updated);
     if !a.dry_run {
@@ -278,8 +298,14 @@ pub fn unmerge(a: UnmergeArgs) -> Result<i32> {
 
 pub fn explain(a: ExplainArgs) -> Result<i32> {
     let config = load_config(a.config.as_ref())?;
-    let store = open_existing(&a.db)?;
-    let text = if a.customer {
+    if a.rules {
+        super::emit(&dedup::explain::explain_rules())?;
+        return Ok(0);
+    }
+    let store = open_existing(a.db.as_deref().expect("clap requires --db"))?;
+    let text = if a.model {
+        dedup::explain::explain_model(&store.conn, &config)?
+    } else if a.customer {
         match a.ids.as_slice() {
             [c] => dedup::explain::explain_customer(&store.conn, *c)?,
             [c, d] => {
@@ -309,7 +335,9 @@ fn closest_pair(store: &Store, config: &Config, c: i64, d: i64) -> Result<(i64, 
     if xs.is_empty() || ys.is_empty() {
         bail!("customer {} has no active records", if xs.is_empty() { c } else { d });
     }
-    let model = dedup::train(&l, config, &[], None);
+    let cands = dedup::block::candidates(&l, &config.blocking, config.max_block);
+    let comparisons = dedup::compare_all(&l, &cands.pairs);
+    let model = dedup::learn(&l, config, &comparisons);
     let mut best: Option<(f64, i64, i64)> = None;
     for &x in xs.iter().take(500) {
         for &y in ys.iter().take(500) {

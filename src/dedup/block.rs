@@ -23,6 +23,9 @@ pub struct KeyReport {
     pub records_in_oversized: u64,
 }
 
+/// The most records (one per source customer number) a name alone pairs.
+pub const NAME_BLOCK: usize = 4;
+
 /// How many earlier rows of one customer number each row is linked to.
 const CHAIN_REACH: usize = 2;
 
@@ -65,7 +68,6 @@ fn keys_of(key: &str, r: &Rec, out: &mut Vec<u64>) {
         "reading" if r.reading != 0 => out.push(r.reading as u64),
         "customer_no" if r.number != 0 => out.push(pack(r.source as u32, r.number)),
         "phone_slip" => out.extend(&r.slips),
-        "name_shop" if r.alone != 0 => out.push(r.alone),
         _ => {}
     }
 }
@@ -122,7 +124,11 @@ pub fn candidates(l: &Loaded, keys: &[String], max_block: usize) -> Candidates {
                     members.push(i);
                 }
             }
-            if members.len() > max_block {
+            // A name alone pairs only the few who carry it: a name carried by
+            // more is common, and its bearers are compared through what else
+            // they share (a birth date, a town, a phone).
+            let limit = if matches!(key.as_str(), "name" | "reading") { max_block.min(NAME_BLOCK) } else { max_block };
+            if members.len() > limit {
                 report.oversized_blocks += 1;
                 report.records_in_oversized += members.len() as u64;
                 continue;

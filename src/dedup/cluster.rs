@@ -2,26 +2,43 @@
 //!
 //! A union-find over records starts from the customers as they are (earlier
 //! merges and review decisions stand). Pairs to merge are taken in order of
-//! score, best first. Two clusters are joined only when
-//! - no person has said that a record of one and a record of the other are
-//!   different people (a "separate" decision holds transitively), and
-//! - their records carry no conflicting strong identifiers: two birth dates
-//!   that are not a typo of each other, or two clearly different given
-//!   names. Such a pair goes to review instead of chaining two people into
-//!   one customer.
+//! match probability, best first. Before two clusters are joined the
+//! [`rules`](super::rules) are asked about the customer the join would
+//! make: a person's 別人 between any record of one and any of the other; two
+//! birth dates and two given names; and two records of the joined customer
+//! that disagree (a given name, a birth date, the gender) and that the
+//! model, comparing them with each other, would not call one person. Three
+//! records A–B–C where A–B and B–C each look like one person (a child's
+//! booking on a parent's phone) thus never make A and C one customer
+//! unless A and C themselves do.
 
-use super::compare::{birth_level, parts_differ, parts_of, rel_part, rel_reading, swapped, Parts};
-use super::load::{Loaded, Sym, Tables};
+use super::compare::{birth_pair, compare, BirthLevel, Col, GenderLevel};
+use super::load::{Loaded, Src, Sym};
+use super::model::Model;
+use super::names::{compare_part, given_names_conflict, NameLevel, Part};
+use super::rules::{self, Join, Rule};
+use crate::hash::FastMap;
 
-/// What a cluster's records say about the person, for the guard.
+/// A given name as a customer's records carry it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Given {
+    family: Sym,
+    given: Sym,
+    family_r: Sym,
+    given_r: Sym,
+    src: Src,
+    /// A record that carries it.
+    rec: u32,
+}
+
+/// What a cluster's records say about the person, for the guard: each
+/// distinct birth date and given name once; and a few of its records, to
+/// compare with another cluster's.
 #[derive(Debug, Default, Clone)]
 struct Facts {
-    births: Vec<u32>,
-    /// The name parts of its records (see [`Parts`]), one entry per
-    /// distinct given name and surname.
-    names: Vec<Parts>,
-    /// Genders seen: bit 1 male, bit 2 female.
-    genders: u8,
+    births: Vec<(u32, u32)>,
+    names: Vec<Given>,
+    reps: Vec<u32>,
 }
 
 pub struct Clusters {
@@ -32,15 +49,14 @@ pub struct Clusters {
     /// cluster keeps).
     customer: Vec<i64>,
     /// Per record: records a person said are someone else.
-    cannot: super::FastMap<u32, Vec<u32>>,
+    cannot: FastMap<u32, Vec<u32>>,
+    /// Per record: records the last review report asks about with it, not
+    /// decided yet: their customers are not joined by other pairs either.
+    held: FastMap<u32, Vec<u32>>,
 }
 
-/// Why two clusters were not joined.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Refusal {
-    Separated,
-    Conflict(&'static str),
-}
+/// The most records of a cluster the guard compares with another's.
+const MAX_REPS: usize = 6;
 
 impl Clusters {
     /// One cluster per current customer.
@@ -52,20 +68,33 @@ impl Clusters {
             facts: l
                 .recs
                 .iter()
-                .map(|r| Facts {
-                    births: if r.birth != 0 { vec![r.birth] } else { vec![] },
-                    names: if r.given != 0 || r.given_r != 0 { vec![parts_of(r)] } else { vec![] },
-                    genders: if matches!(r.gender, 1 | 2) { 1 << r.gender } else { 0 },
+                .enumerate()
+                .map(|(i, r)| Facts {
+                    births: if r.birth != 0 { vec![(r.birth, i as u32)] } else { vec![] },
+                    names: if r.given != 0 || r.given_r != 0 {
+                        vec![Given {
+                            family: r.family,
+                            given: r.given,
+                            family_r: r.family_r,
+                            given_r: r.given_r,
+                            src: r.src[2],
+                            rec: i as u32,
+                        }]
+                    } else {
+                        vec![]
+                    },
+                    reps: vec![i as u32],
                 })
                 .collect(),
             customer: l.recs.iter().map(|r| r.customer).collect(),
-            cannot: super::FastMap::default(),
+            cannot: FastMap::default(),
+            held: FastMap::default(),
         };
-        let mut first: super::FastMap<i64, u32> = super::FastMap::default();
+        let mut first: FastMap<i64, u32> = FastMap::default();
         for (i, r) in l.recs.iter().enumerate() {
             match first.get(&r.customer) {
                 Some(&j) => {
-                    c.union(&l.tables, j, i as u32);
+                    c.union(j, i as u32);
                 }
                 None => {
                     first.insert(r.customer, i as u32);
@@ -78,6 +107,12 @@ impl Clusters {
     pub fn add_separate(&mut self, a: u32, b: u32) {
         self.cannot.entry(a).or_default().push(b);
         self.cannot.entry(b).or_default().push(a);
+    }
+
+    /// A pair the last review report asks about and no one decided.
+    pub fn add_held(&mut self, a: u32, b: u32) {
+        self.held.entry(a).or_default().push(b);
+        self.held.entry(b).or_default().push(a);
     }
 
     pub fn find(&mut self, mut x: u32) -> u32 {
@@ -101,7 +136,7 @@ impl Clusters {
     }
 
     /// Joins the clusters of `a` and `b` without asking; returns the root.
-    pub fn union(&mut self, t: &Tables, a: u32, b: u32) -> u32 {
+    pub fn union(&mut self, a: u32, b: u32) -> u32 {
         let (ra, rb) = (self.find(a), self.find(b));
         if ra == rb {
             return ra;
@@ -114,75 +149,97 @@ impl Clusters {
         let f = std::mem::take(&mut self.facts[small as usize]);
         let into = &mut self.facts[big as usize];
         for b in f.births {
-            if !into.births.contains(&b) {
+            if !into.births.iter().any(|x| x.0 == b.0) {
                 into.births.push(b);
             }
         }
         for g in f.names {
-            // A name entered the other way round is kept the way the
-            // customer's other records have it, so the guard compares
-            // given name with given name ("jaxck, stubbs" beside "stubbs,
-            // jack" is stubbs / jaxck).
-            let g = if into.names.iter().any(|&e| swapped(t, e, g)) { (g.1, g.0, g.3, g.2) } else { g };
-            if !into.names.contains(&g) {
+            if !into.names.iter().any(|x| (x.given, x.given_r, x.family, x.family_r) == (g.given, g.given_r, g.family, g.family_r)) {
                 into.names.push(g);
             }
         }
-        into.genders |= f.genders;
+        for r in f.reps {
+            if into.reps.len() < MAX_REPS {
+                into.reps.push(r);
+            }
+        }
         big
     }
 
-    /// Whether the clusters of `a` and `b` may be joined.
-    pub fn check(&mut self, l: &Loaded, a: u32, b: u32) -> Result<(), Refusal> {
-        let (ra, rb) = (self.find(a), self.find(b));
-        if ra == rb {
-            return Ok(());
-        }
-        // A separate decision between any record of one and any of the other.
-        if self.cannot.is_empty() {
-            return self.check_facts(l, (a, b), ra, rb);
+    /// Whether a record of one cluster is linked to a record of the other
+    /// in `links` (a person's 別人, or a pair waiting in the report).
+    fn linked(&mut self, links: fn(&Clusters) -> &FastMap<u32, Vec<u32>>, ra: u32, rb: u32) -> bool {
+        if links(self).is_empty() {
+            return false;
         }
         let (small, other) = if self.members[ra as usize].len() <= self.members[rb as usize].len() { (ra, rb) } else { (rb, ra) };
         let smalls = self.members[small as usize].clone();
         for m in smalls {
-            if let Some(list) = self.cannot.get(&m).cloned() {
+            if let Some(list) = links(self).get(&m).cloned() {
                 if list.into_iter().any(|x| self.find(x) == other) {
-                    return Err(Refusal::Separated);
+                    return true;
                 }
             }
         }
-        self.check_facts(l, (a, b), ra, rb)
+        false
     }
 
-    fn check_facts(&self, l: &Loaded, (a, b): (u32, u32), ra: u32, rb: u32) -> Result<(), Refusal> {
+    /// The rule that keeps the clusters of `a` and `b` from being joined,
+    /// if one does (`held`: the pair itself waited in the last review
+    /// report, unchanged since; a held pair between the two clusters holds
+    /// them apart as well).
+    pub fn check(&mut self, l: &Loaded, model: &Model, (review, merge): (f64, f64), a: u32, b: u32, held: bool) -> Option<&'static Rule> {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra == rb {
+            return None;
+        }
+        let mut join = Join { review_threshold: review, merge_threshold: merge, ..Join::default() };
+        join.separated = self.linked(|c| &c.cannot, ra, rb);
+        join.held = held || self.linked(|c| &c.held, ra, rb);
+        if join.separated {
+            return rules::first(&join);
+        }
         let (fa, fb) = (&self.facts[ra as usize], &self.facts[rb as usize]);
-        if fa.births.iter().any(|&x| fb.births.iter().any(|&y| birth_level(x, y) == 4)) {
-            return Err(Refusal::Conflict("the merged customer would have two different birth dates"));
-        }
-        if fa.genders | fb.genders == 0b110 {
-            return Err(Refusal::Conflict("the merged customer would be both a man and a woman"));
-        }
-        let t = &l.tables;
-        // The two records' own given names were weighed by the comparison
-        // that brought them here ("bea" and "beau" close within the whole
-        // name); the guard asks about the others'.
-        let (ga, gb) = ((l.recs[a as usize].given, l.recs[a as usize].given_r), (l.recs[b as usize].given, l.recs[b as usize].given_r));
-        let own = |x: (Sym, Sym), y: (Sym, Sym)| (x == ga && y == gb) || (x == gb && y == ga);
-        for &pa in &fa.names {
-            for &pb in &fb.names {
-                let ((ka, ra_), (kb, rb_)) = ((pa.1, pa.3), (pb.1, pb.3));
-                // A name entered surname last ("olivia, blackwell") is the
-                // same name, not another given name.
-                if own((ka, ra_), (kb, rb_)) || swapped(t, pa, pb) {
-                    continue;
-                }
-                let (na, nb) = (t.names.get(ka), t.names.get(kb));
-                let r = rel_reading(t.readings.get(ra_), t.readings.get(rb_));
-                if parts_differ(rel_part(na, nb, r), r, na.is_ascii() && nb.is_ascii()) {
-                    return Err(Refusal::Conflict("the merged customer would have two different given names"));
+        for &(x, _) in &fa.births {
+            for &(y, _) in &fb.births {
+                if birth_pair(x, y) == BirthLevel::Different {
+                    join.two_births = true;
                 }
             }
         }
-        Ok(())
+        let t = &l.tables;
+        let part = |w: Sym, r: Sym, src: Src| Part { written: t.names.get(w), reading: t.readings.get(r), src };
+        for x in &fa.names {
+            for y in &fb.names {
+                let (gx, gy) = (part(x.given, x.given_r, x.src), part(y.given, y.given_r, y.src));
+                if !given_names_conflict(&gx, &gy) {
+                    continue;
+                }
+                // A name entered the other way round is the same name.
+                let swapped = compare_part(&gx, &part(y.family, y.family_r, Src::Written)).agrees()
+                    && compare_part(&part(x.family, x.family_r, Src::Written), &gy).agrees();
+                if !swapped {
+                    join.two_given_names = true;
+                }
+            }
+        }
+        // The joining pair itself, and a few records of each customer
+        // against a few of the other's.
+        let pairs = std::iter::once((a, b)).chain(fa.reps.iter().flat_map(|&x| fb.reps.iter().map(move |&y| (x, y))));
+        for (x, y) in pairs {
+            {
+                let (p, q) = if x < y { (x, y) } else { (y, x) };
+                let cmp = compare(l, &l.recs[p as usize], &l.recs[q as usize]);
+                let prob = model.score(&cmp).probability;
+                join.weakest_link = Some(join.weakest_link.map_or(prob, |v| v.min(prob)));
+                let identity = cmp.name(Col::Given) == NameLevel::Different
+                    || cmp.birth() == BirthLevel::Different
+                    || cmp.get(Col::Gender) == GenderLevel::Different as u8;
+                if identity {
+                    join.weakest_contradiction = Some(join.weakest_contradiction.map_or(prob, |v| v.min(prob)));
+                }
+            }
+        }
+        rules::first(&join)
     }
 }

@@ -11,37 +11,30 @@ use std::fmt::Write as _;
 use anyhow::{bail, Result};
 use rusqlite::{Connection, OptionalExtension};
 
-use super::compare::{self, F};
+use super::compare::{self, Col};
+use super::config::Config;
 use super::load::{self, Loaded};
-use super::score::{Config, Model, Verdict};
+use super::model::{Kind, Model};
 
-/// The model a dedup run used (stored with its summary), or a fresh one.
+/// The model the last dedup run learned (stored with its summary), with
+/// value frequencies as the customers stand now; or, when there is none
+/// (or it has other levels than this karte's), one learned afresh.
 fn model_for(conn: &Connection, l: &Loaded, config: &Config) -> Result<Model> {
     let stored: Option<String> = conn
         .query_row("SELECT summary FROM runs WHERE command = 'dedup' AND status = 'done' ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
         .optional()?
         .flatten();
-    if let Some(doc) = stored.and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok()) {
-        if let (Some(u), Some(prior)) =
-            (doc.get("model").and_then(|m| m.get("u")), doc.get("model").and_then(|m| m.get("prior")).and_then(|p| p.as_f64()))
-        {
-            if let Ok(u) = serde_json::from_value::<Vec<Vec<f64>>>(u.clone()) {
-                // A summary from another karte version may have other
-                // levels: then the weights are learned afresh.
-                if u.len() == F::N && u.iter().zip(F::ALL).all(|(x, f)| x.len() == f.levels().len()) {
-                    let u: [Vec<f64>; F::N] = std::array::from_fn(|i| u[i].clone());
-                    // Frequencies as the customers stand now.
-                    let mut first: std::collections::HashMap<i64, u32> = std::collections::HashMap::new();
-                    let groups: Vec<u32> = l.recs.iter().enumerate().map(|(i, r)| *first.entry(r.customer).or_insert(i as u32)).collect();
-                    let tf = super::tf_tables(l, &groups);
-                    return Ok(Model { config: config.clone(), u, prior, tf });
-                }
-            }
-        }
+    let parsed = stored
+        .and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok())
+        .and_then(|doc| serde_json::from_value::<Model>(doc.get("model")?.clone()).ok())
+        .filter(|m| m.probability.iter().all(|p| p.len() == Col::N && Col::ALL.iter().all(|&c| p[c as usize].len() == c.levels().len())));
+    if let Some(mut model) = parsed {
+        model.tf = super::model::TfTables::build(l, &super::identities(l, config.max_block));
+        return Ok(model);
     }
     let cands = super::block::candidates(l, &config.blocking, config.max_block);
     let cs = super::compare_all(l, &cands.pairs);
-    Ok(super::train(l, config, &cands.pairs, Some(&cs)))
+    Ok(super::learn(l, config, &cs))
 }
 
 fn origin(conn: &Connection, id: i64) -> Result<String> {
@@ -54,16 +47,18 @@ fn origin(conn: &Connection, id: i64) -> Result<String> {
     Ok(if sheet.is_empty() { format!("{file} row {row}") } else { format!("{file} sheet {sheet} row {row}") })
 }
 
-/// The values a field's comparison looked at, for display.
-fn shown(conn: &Connection, id: i64, f: F) -> Result<String> {
-    let cols = match f {
-        F::Name => "coalesce(name, '') || CASE WHEN kana IS NOT NULL THEN ' (' || kana || ')' ELSE '' END",
-        F::Birth => "coalesce(birth_date, '')",
-        F::Phone => "trim(coalesce(phone, '') || ' ' || coalesce(mobile, '') || ' ' || coalesce(phone2, ''))",
-        F::Email => "coalesce(email, '')",
-        F::Address => "trim(coalesce(postal_code, '') || ' ' || coalesce(address, ''))",
-        F::Gender => "coalesce(gender, '')",
-        F::Number => "coalesce(customer_no, '')",
+/// The values a column's comparison looked at, for display.
+fn shown(conn: &Connection, id: i64, c: Col) -> Result<String> {
+    let cols = match c {
+        Col::Family => "coalesce(family_name, name, '') || CASE WHEN coalesce(family_kana, kana) IS NOT NULL THEN ' (' || coalesce(family_kana, kana) || ')' ELSE '' END",
+        Col::Given => "coalesce(given_name, '') || CASE WHEN given_kana IS NOT NULL THEN ' (' || given_kana || ')' ELSE '' END",
+        Col::Birth => "coalesce(birth_date, '')",
+        Col::Mobile | Col::Landline => "trim(coalesce(phone, '') || ' ' || coalesce(mobile, '') || ' ' || coalesce(phone2, ''))",
+        Col::Email => "coalesce(email, '')",
+        Col::Address => "trim(coalesce(postal_code, '') || ' ' || coalesce(address, ''))",
+        Col::Gender => "coalesce(gender, '')",
+        Col::Number => "coalesce(customer_no, '')",
+        Col::Staff => "coalesce((SELECT staff FROM events e WHERE e.record_id = records.id AND staff IS NOT NULL GROUP BY staff ORDER BY count(*) DESC, staff LIMIT 1), '')",
     };
     Ok(conn.query_row(&format!("SELECT {cols} FROM records WHERE id = ?1"), [id], |r| r.get(0))?)
 }
@@ -94,56 +89,66 @@ pub fn explain_records(conn: &Connection, config: &Config, a: i64, b: i64) -> Re
     writeln!(out, "record {a}: {}, customer {}", origin(conn, a)?, ra.customer)?;
     writeln!(out, "record {b}: {}, customer {}", origin(conn, b)?, rb.customer)?;
     writeln!(out)?;
-    let rows: Vec<[String; 5]> = F::ALL
+    let against = s.against;
+    let rows: Vec<[String; 10]> = Col::ALL
         .iter()
-        .map(|&f| -> Result<[String; 5]> {
-            let w = model.weight(f, &c);
+        .map(|&col| -> Result<[String; 10]> {
+            let level = c.get(col);
+            let info = col.level(level);
+            let none = level == 0;
+            let p = |k: Kind| if none { String::new() } else { format!("{:.4}", model.p(k, col, level)) };
+            let w = model.weight_against(against, col, &c);
+            let tf = w - model.level_weight(against, col, level);
             Ok([
-                f.name().to_string(),
-                shown(conn, a, f)?,
-                shown(conn, b, f)?,
-                f.levels()[c.levels[f as usize] as usize].to_string(),
-                if c.levels[f as usize] == 0 { "0".to_string() } else { format!("{w:+.2}") },
+                col.name().to_string(),
+                shown(conn, a, col)?,
+                shown(conn, b, col)?,
+                info.name.to_string(),
+                p(Kind::Match),
+                p(Kind::Related),
+                p(Kind::Namesake),
+                p(Kind::Other),
+                if none { "0".to_string() } else { format!("{w:+.2}") },
+                if none || tf.abs() < 0.005 { String::new() } else { format!("{tf:+.2}") },
             ])
         })
         .collect::<Result<_>>()?;
-    let width = |i: usize, head: &str| rows.iter().map(|r| crate::export::width_of(&r[i]) as usize).max().unwrap_or(0).max(head.len());
-    let heads = ["field", "record A", "record B", "level", "weight"];
-    let ws: Vec<usize> = (0..5).map(|i| width(i, heads[i])).collect();
+    let heads = ["column", "record A", "record B", "level", "m", "related", "namesake", "other", "weight", "of which frequency/bound"];
+    let width = |i: usize| rows.iter().map(|r| crate::export::width_of(&r[i]) as usize).max().unwrap_or(0).max(heads[i].len());
+    let ws: Vec<usize> = (0..10).map(width).collect();
     let pad = |s: &str, w: usize| format!("{s}{}", " ".repeat(w.saturating_sub(crate::export::width_of(s) as usize)));
-    writeln!(out, "{}", (0..5).map(|i| pad(heads[i], ws[i])).collect::<Vec<_>>().join("  "))?;
+    let line = |r: &[String]| (0..10).map(|i| pad(&r[i], ws[i])).collect::<Vec<_>>().join("  ").trim_end().to_string();
+    writeln!(out, "m, related, namesake, other: how often a pair of one person, of related people (a household), of namesakes, of other people shows the level")?;
+    writeln!(out, "weights against the likelier other kind for this pair: {}", against.name())?;
+    writeln!(out, "{}", line(&heads.map(String::from)))?;
     for r in &rows {
-        writeln!(out, "{}", (0..5).map(|i| pad(&r[i], ws[i])).collect::<Vec<_>>().join("  "))?;
+        writeln!(out, "{}", line(r))?;
     }
-    writeln!(out, "{}  {:+.2}", pad("prior (how rare a match is among all pairs)", ws[0] + ws[1] + ws[2] + ws[3] + 6), model.prior)?;
-    writeln!(out)?;
     writeln!(
         out,
-        "score {:+.2}, match probability {:.4}: {} (merge at >= {}, review at >= {})",
-        s.score,
-        s.probability,
-        match s.verdict {
-            Verdict::Merge => "merge",
-            Verdict::Review => "review",
-            Verdict::Separate => "separate",
-        },
-        config.auto_merge,
-        config.review
+        "prior {:+.2} against {}: of the {} candidate pairs, {} ({} EM iterations)",
+        model.prior(against),
+        against.name(),
+        model.pairs,
+        Kind::ALL.iter().map(|&k| format!("{:.1} % {}", model.share[k as usize] * 100.0, k.name())).collect::<Vec<_>>().join(", "),
+        model.iterations
     )?;
-    if let Some(rule) = s.rule {
-        writeln!(out, "rule: {rule}")?;
+    if c.swapped {
+        writeln!(out, "the name's parts are entered the other way round in one record; compared crosswise")?;
     }
-    if c.levels[F::Name as usize] == 1 && c.alone_in_shop && s.rule.is_none() && s.verdict != Verdict::Merge {
-        // The rare-name rule was in reach: say why it did not decide.
-        let limit = super::score::rare_name_limit(&c);
-        let staff = if c.same_staff { ", one stylist on both" } else { "" };
-        let why = if c.namesakes >= limit { "too common" } else { "but a field is against (see the levels above)" };
-        writeln!(
-            out,
-            "rare name in one shop: {:.2} namesakes expected by chance (the rule needs under {limit}{staff}), {why}",
-            c.namesakes
-        )?;
-    }
+    writeln!(out)?;
+    let verdict = if s.probability >= config.auto_merge {
+        "merge"
+    } else if s.probability >= config.review {
+        "review"
+    } else {
+        "separate"
+    };
+    writeln!(
+        out,
+        "score {:+.2}, match probability {:.4}: {verdict} by the thresholds (merge at >= {}, review at >= {})",
+        s.score, s.probability, config.auto_merge, config.review
+    )?;
     let keys = super::block::shared_keys(&config.blocking, ra, rb);
     if keys.is_empty() {
         writeln!(out, "blocking: the two share no blocking key, so dedup never compares them")?;
@@ -210,6 +215,48 @@ pub fn explain_records(conn: &Connection, config: &Config, a: i64, b: i64) -> Re
         }
     }
     Ok(out)
+}
+
+/// The learned model: every column's levels with m, u and weight, and the
+/// prior (`karte explain --model`).
+pub fn explain_model(conn: &Connection, config: &Config) -> Result<String> {
+    let l = load::load(conn)?;
+    let model = model_for(conn, &l, config)?;
+    let mut out = String::new();
+    writeln!(
+        out,
+        "match model: {} candidate pairs ({} EM iterations): {}",
+        model.pairs,
+        model.iterations,
+        Kind::ALL.iter().map(|&k| format!("{:.2} % {}", model.share[k as usize] * 100.0, k.name())).collect::<Vec<_>>().join(", ")
+    )?;
+    writeln!(out, "for each level: how often a pair of each kind shows it, and the weight log2(m / p) against each other kind")?;
+    writeln!(out, "(against namesakes and other people, agreeing values are further weighed by their frequency among the people)")?;
+    for col in Col::ALL {
+        writeln!(out)?;
+        writeln!(out, "{} ({})", col.name(), col.label_ja())?;
+        for (i, info) in col.levels().iter().enumerate().skip(1) {
+            let l = i as u8;
+            let ps: Vec<String> = Kind::ALL.iter().map(|&k| format!("{:.4}", model.p(k, col, l))).collect();
+            let ws: Vec<String> = Kind::OTHERS.iter().map(|&k| format!("{:+6.2}", model.level_weight(k, col, l))).collect();
+            writeln!(out, "  {:<46} m/related/namesake/other {}  weight {}", info.name, ps.join(" "), ws.join(" "))?;
+        }
+    }
+    Ok(out)
+}
+
+/// The hard constraints, as a table (`karte explain --rules`).
+pub fn explain_rules() -> String {
+    let mut out = String::from("rules asked before a merge, in order (the first that applies decides):\n");
+    for r in super::rules::RULES {
+        let outcome = match r.outcome {
+            super::rules::Outcome::KeepApart => "kept apart",
+            super::rules::Outcome::Review => "sent to review",
+        };
+        out += &format!("  {:<22} {outcome:<15} {}\n  {:<22} {:<15} {}\n", r.id, r.reason, "", "", r.reason_ja);
+    }
+    out += "A pair no rule stops is merged at or above auto_merge, sent to review at or above review, and otherwise left apart.\n";
+    out
 }
 
 /// Explains a customer: its records and the merges that made it.

@@ -1,7 +1,10 @@
 //! Loading the active records into memory in the shape matching needs:
 //! every matching key interned to a small integer (equality is an integer
 //! compare, frequencies are an array lookup), birth dates as numbers,
-//! phones sorted into mobiles and landlines.
+//! phones sorted into mobiles and landlines, and what the data itself
+//! teaches about names: the readings of kanji that other records write
+//! (`lend_readings`), where unspaced names split (`split_names`), and the
+//! reading of a name written in romaji.
 
 use std::collections::HashMap;
 
@@ -9,6 +12,7 @@ use anyhow::Result;
 use rusqlite::Connection;
 
 use crate::cleanse::{kana, name, phone};
+use crate::hash::FastMap;
 
 /// An interned string: 0 is "no value".
 pub type Sym = u32;
@@ -67,6 +71,24 @@ pub struct Tables {
     pub staff: Interner,
 }
 
+/// Where a reading comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Src {
+    /// No reading.
+    #[default]
+    None,
+    /// Written in the record (its reading field, or the name in kana).
+    Written,
+    /// Lent by other records that write the same kanji with a reading.
+    Lent,
+    /// Lent, from kanji the data reads one way only (at least
+    /// [`SETTLED_MIN`] records write it with a reading, nineteen in twenty
+    /// alike): as good as written.
+    Settled,
+    /// Read from the name's romaji (vowel length unknown).
+    Romaji,
+}
+
 /// One active record, as matching sees it.
 #[derive(Debug, Clone, Default)]
 pub struct Rec {
@@ -79,21 +101,17 @@ pub struct Rec {
     pub name: Sym,
     pub family: Sym,
     pub given: Sym,
-    /// Reading keys: full, surname, given (from the kana field, or from a
-    /// name written in kana).
+    /// Reading keys: full, surname, given (from the kana field, from a
+    /// name written in kana, lent by other records, or read from romaji).
     pub reading: Sym,
     pub family_r: Sym,
     pub given_r: Sym,
-    /// The reading (whole or given name) was lent by other records, not
-    /// written in this one (see `lend_readings`).
-    pub lent: bool,
-    /// The whole reading was lent (or joined from lent parts), not given.
-    pub lent_full: bool,
-    /// Every reading lent to this record's name is the only one the data
-    /// gives its kanji (see `lend_readings`); true when nothing was lent.
-    pub settled: bool,
+    /// Where each reading (full, surname, given) comes from.
+    pub src: [Src; 3],
     /// yyyymmdd; 0 when unknown or not to the day.
     pub birth: u32,
+    /// The birth year when only the year is known (0 otherwise).
+    pub birth_year: u16,
     /// 0 unknown, 1 male, 2 female, 3 other.
     pub gender: u8,
     pub mobiles: Vec<Sym>,
@@ -118,13 +136,6 @@ pub struct Rec {
     /// The staff member on most of the record's events (its stylist); 0
     /// when none is named.
     pub staff: Sym,
-    /// The name (its reading when known) and the shop, when exactly one
-    /// other customer identity has that name in that shop; else 0.
-    pub alone: u64,
-    /// How many other people would carry this full name by chance: the
-    /// people counted times the share of its surname times the share of
-    /// its given name (each share from the records); ∞ when unknown.
-    pub namesakes: f32,
 }
 
 /// A source (an import's `source` name) and its priority.
@@ -136,10 +147,6 @@ pub struct Source {
 
 pub struct Loaded {
     pub recs: Vec<Rec>,
-    /// Mobiles given by records of clearly different given names: a
-    /// family's phone (a parent's mobile on the children's bookings), not
-    /// one person's.
-    pub family_mobiles: super::FastSet<Sym>,
     pub tables: Tables,
     pub sources: Vec<Source>,
 }
@@ -165,6 +172,17 @@ pub fn date_num(s: &str) -> u32 {
     }
 }
 
+/// The year of a date known only to the year ("1977", "1977-04"); 0 when
+/// none.
+pub fn year_num(s: &str) -> u16 {
+    let b = s.as_bytes();
+    if b.len() >= 4 && b[..4].iter().all(u8::is_ascii_digit) && (b.len() == 4 || b[4] == b'-') {
+        s[..4].parse().unwrap_or(0)
+    } else {
+        0
+    }
+}
+
 /// The key of a reading for matching: vowel length kept (ユキ is not
 /// ユウキ), spaces dropped.
 fn reading_key(s: &str) -> String {
@@ -174,21 +192,17 @@ fn reading_key(s: &str) -> String {
 /// Readings learned from the data: a kanji name that some records give with
 /// a reading lends that reading to the records that have the kanji only
 /// (a ledger's 上本 弘子 / カミモト ヒロコ lets a POS row's カミモト ヒロコ meet a
-/// card's 上本 弘子). A kanji name read two ways lends nothing.
-///
-/// A lent reading is settled when the data gives its kanji no other
-/// reading: at least [`SETTLED_MIN`] records write the kanji with a
-/// reading, and all but one in twenty of them agree once typing slips are
-/// folded (dropped voicing, ッ/ツ, vowel length). 理恵 is リエ wherever it is
-/// written; 悠斗 is ユウト in most records and ハルト in some, so a kana
-/// ユウト on a family's phone may be 悠斗's brother.
+/// card's 上本 弘子). A kanji read two ways (no reading in four of five of
+/// the records that write one) lends nothing: 真 is マコト and シン.
+/// A lent reading is marked [`Src::Lent`]: the comparison weighs it as
+/// the guess it is.
 fn lend_readings(recs: &mut [Rec], readings: &Interner) {
-    /// kanji → its reading, when at least four in five of the records that
-    /// give the kanji with a reading agree (a typo does not make a name
-    /// ambiguous; 真 read マコト and シン is); and, given the readings to
-    /// fold typing slips with, the kanji whose reading is settled.
-    fn learn(pairs: impl Iterator<Item = (Sym, Sym)>, readings: Option<&Interner>) -> (super::FastMap<Sym, Sym>, super::FastSet<Sym>) {
-        let mut counts: super::FastMap<(Sym, Sym), u32> = super::FastMap::default();
+    /// kanji → (its reading, settled), when at least four in five of the
+    /// records that write the kanji with a reading agree; settled when at
+    /// least [`SETTLED_MIN`] records write it and all but one in twenty
+    /// agree once typing slips are folded.
+    fn learn(pairs: impl Iterator<Item = (Sym, Sym)>, readings: &Interner) -> FastMap<Sym, (Sym, bool)> {
+        let mut counts: FastMap<(Sym, Sym), u32> = FastMap::default();
         for (k, r) in pairs {
             if k != 0 && r != 0 {
                 *counts.entry((k, r)).or_default() += 1;
@@ -196,66 +210,91 @@ fn lend_readings(recs: &mut [Rec], readings: &Interner) {
         }
         let mut entries: Vec<((Sym, Sym), u32)> = counts.into_iter().collect();
         entries.sort_unstable();
-        let mut lent = super::FastMap::default();
-        let mut settled = super::FastSet::default();
+        let mut lent = FastMap::default();
         let mut loose: Vec<(String, u32)> = Vec::new();
         for group in entries.chunk_by(|x, y| x.0 .0 == y.0 .0) {
-            let kanji = group[0].0 .0;
             let all: u32 = group.iter().map(|e| e.1).sum();
             // The first of the most frequent readings (entries are sorted).
             let top = group.iter().fold(group[0], |best, &e| if e.1 > best.1 { e } else { best });
-            if top.1 * 5 >= all * 4 {
-                lent.insert(kanji, top.0 .1);
+            if top.1 * 5 < all * 4 {
+                continue;
             }
-            let Some(readings) = readings.filter(|_| all >= SETTLED_MIN) else { continue };
-            loose.clear();
-            for &((_, r), n) in group {
-                let key = crate::cleanse::kana::loose_kana_key(readings.get(r));
-                match loose.iter_mut().find(|(k, _)| *k == key) {
-                    Some(e) => e.1 += n,
-                    None => loose.push((key, n)),
+            let settled = all >= SETTLED_MIN && {
+                loose.clear();
+                for &((_, r), n) in group {
+                    let key = kana::loose_kana_key(readings.get(r));
+                    match loose.iter_mut().find(|(k, _)| *k == key) {
+                        Some(e) => e.1 += n,
+                        None => loose.push((key, n)),
+                    }
                 }
-            }
-            let most = loose.iter().map(|e| e.1).max().unwrap_or(0);
-            if most * 20 >= all * 19 {
-                settled.insert(kanji);
-            }
+                loose.iter().map(|e| e.1).max().unwrap_or(0) * 20 >= all * 19
+            };
+            lent.insert(group[0].0 .0, (top.0 .1, settled));
         }
-        (lent, settled)
+        lent
     }
-    let (full, full_settled) = learn(recs.iter().map(|r| (r.name, r.reading)), Some(readings));
-    // (A surname's reading is shared by the whole family: a guess there
-    // cannot make one member look like another, so it needs no settling.)
-    let (family, _) = learn(recs.iter().map(|r| (r.family, r.family_r)), None);
-    let (given, given_settled) = learn(recs.iter().map(|r| (r.given, r.given_r)), Some(readings));
+    let full = learn(recs.iter().filter(|r| r.src[0] == Src::Written).map(|r| (r.name, r.reading)), readings);
+    let family = learn(recs.iter().filter(|r| r.src[1] == Src::Written).map(|r| (r.family, r.family_r)), readings);
+    let given = learn(recs.iter().filter(|r| r.src[2] == Src::Written).map(|r| (r.given, r.given_r)), readings);
     for r in recs.iter_mut() {
-        r.settled = true;
-        if r.family_r == 0 {
-            r.family_r = family.get(&r.family).copied().unwrap_or(0);
-        }
-        if r.given_r == 0 {
-            r.given_r = given.get(&r.given).copied().unwrap_or(0);
-            if r.given_r != 0 {
-                r.lent = true;
-                r.settled &= given_settled.contains(&r.given);
-            }
-        }
-        if r.reading == 0 {
-            r.reading = full.get(&r.name).copied().unwrap_or(0);
-            if r.reading != 0 {
-                r.lent = true;
-                r.lent_full = true;
-                // A whole name is rarely written twenty times; its given
-                // name's kanji settles it as well.
-                r.settled &= full_settled.contains(&r.name) || given_settled.contains(&r.given);
+        for (i, (kanji, reading, table)) in
+            [(r.name, &mut r.reading, &full), (r.family, &mut r.family_r, &family), (r.given, &mut r.given_r, &given)]
+                .into_iter()
+                .enumerate()
+        {
+            if *reading == 0 {
+                if let Some(&(lent, settled)) = table.get(&kanji) {
+                    *reading = lent;
+                    r.src[i] = if settled { Src::Settled } else { Src::Lent };
+                }
             }
         }
     }
 }
 
 /// Records that must write a kanji with a reading, all alike, before a
-/// reading lent from that kanji counts as settled (see `lend_readings`).
+/// reading lent from that kanji counts as settled (理恵 is リエ wherever it
+/// is written; 悠斗 is ユウト in most records and ハルト in some).
 pub const SETTLED_MIN: u32 = 20;
+
+/// Latin names read as romaji where they can be (山口 里美 written
+/// `Yamaguchi Rimi` reads ヤマグチ リミ); a name that is not romaji (`Tran
+/// Thu Trang`) gets no reading. Only where the record has no reading of its
+/// own.
+fn romaji_readings(recs: &mut [Rec], t: &mut Tables) {
+    let read = |sym: Sym, t: &mut Tables| -> Sym {
+        let s = t.names.get(sym);
+        if sym == 0 || !s.is_ascii() {
+            return 0;
+        }
+        match crate::cleanse::romaji::to_katakana(s) {
+            Some(k) => t.readings.intern(&reading_key(&k)),
+            None => 0,
+        }
+    };
+    for r in recs.iter_mut() {
+        for (i, sym) in [r.name, r.family, r.given].into_iter().enumerate() {
+            let slot = match i {
+                0 => r.reading,
+                1 => r.family_r,
+                _ => r.given_r,
+            };
+            if slot != 0 {
+                continue;
+            }
+            let k = read(sym, t);
+            if k != 0 {
+                match i {
+                    0 => r.reading = k,
+                    1 => r.family_r = k,
+                    _ => r.given_r = k,
+                }
+                r.src[i] = Src::Romaji;
+            }
+        }
+    }
+}
 
 /// Names written without a space (`久保裕介`) split where the data itself
 /// splits them: the head a surname and the tail a given name that other
@@ -263,15 +302,15 @@ pub const SETTLED_MIN: u32 = 20;
 /// of cutting the name fits. Otherwise the name stays whole (a surname and
 /// a given name are not guessed from a dictionary).
 fn split_names(recs: &mut [Rec], names: &Interner) {
-    let mut families: super::FastMap<Sym, u32> = super::FastMap::default();
-    let mut givens: super::FastMap<Sym, u32> = super::FastMap::default();
+    let mut families: FastMap<Sym, u32> = FastMap::default();
+    let mut givens: FastMap<Sym, u32> = FastMap::default();
     for r in recs.iter() {
         if r.family != 0 && r.given != 0 {
             *families.entry(r.family).or_default() += 1;
             *givens.entry(r.given).or_default() += 1;
         }
     }
-    let known = |m: &super::FastMap<Sym, u32>, s: &str| names.find(s).filter(|k| m.get(k).is_some_and(|&n| n >= 2));
+    let known = |m: &FastMap<Sym, u32>, s: &str| names.find(s).filter(|k| m.get(k).is_some_and(|&n| n >= 2));
     for r in recs.iter_mut() {
         if r.name == 0 || r.family != 0 || r.given != 0 {
             continue;
@@ -345,8 +384,8 @@ fn usual_staff(counts: &mut [(String, u64)]) -> Option<&str> {
 /// says nothing of who the customer is, and is dropped.
 fn common_staff(recs: &mut [Rec]) {
     const MAX_SHARE: f64 = 0.25;
-    let mut per: super::FastMap<(Sym, Sym), u32> = super::FastMap::default();
-    let mut total: super::FastMap<Sym, u32> = super::FastMap::default();
+    let mut per: FastMap<(Sym, Sym), u32> = FastMap::default();
+    let mut total: FastMap<Sym, u32> = FastMap::default();
     for r in recs.iter().filter(|r| r.staff != 0) {
         *per.entry((r.store, r.staff)).or_default() += 1;
         *total.entry(r.store).or_default() += 1;
@@ -355,129 +394,6 @@ fn common_staff(recs: &mut [Rec]) {
         if per[&(r.store, r.staff)] as f64 > MAX_SHARE * total[&r.store] as f64 {
             r.staff = 0;
         }
-    }
-}
-
-/// The name-and-shop key of each record, kept when the records with that
-/// name in that shop are two customers' at most: records that share a
-/// source's customer number, a phone, a birth date or an e-mail count as
-/// one; and each full name's expected namesakes.
-fn rarity(recs: &mut [Rec]) {
-    let key = |r: &Rec| -> u64 {
-        let name = if r.reading != 0 { r.reading | 1 << 31 } else { r.name };
-        if name == 0 || r.store == 0 {
-            0
-        } else {
-            ((name as u64) << 32) | r.store as u64
-        }
-    };
-    let mut keyed: Vec<(u64, u32)> = recs.iter().enumerate().filter_map(|(i, r)| Some((key(r), i as u32)).filter(|k| k.0 != 0)).collect();
-    keyed.sort_unstable();
-    let same = |a: &Rec, b: &Rec| {
-        (a.number != 0 && a.source == b.source && a.number == b.number)
-            || (a.birth != 0 && a.birth == b.birth)
-            || (a.email != 0 && a.email == b.email)
-            || a.mobiles.iter().chain(&a.landlines).any(|p| b.mobiles.contains(p) || b.landlines.contains(p))
-    };
-    let mut alone: Vec<u32> = Vec::new();
-    for group in keyed.chunk_by(|x, y| x.0 == y.0) {
-        if group.len() < 2 || group.len() > 32 {
-            continue;
-        }
-        let mut parent: Vec<usize> = (0..group.len()).collect();
-        fn root(p: &mut [usize], mut x: usize) -> usize {
-            while p[x] != x {
-                x = p[x];
-            }
-            x
-        }
-        for i in 0..group.len() {
-            for j in i + 1..group.len() {
-                if same(&recs[group[i].1 as usize], &recs[group[j].1 as usize]) {
-                    let (ri, rj) = (root(&mut parent, i), root(&mut parent, j));
-                    parent[ri] = rj;
-                }
-            }
-        }
-        let roots: Vec<usize> = (0..group.len()).map(|i| root(&mut parent, i)).collect();
-        let components = roots.iter().enumerate().filter(|&(i, &r)| r == i).count();
-        // The two identities must have no personal fact (a birth date beyond
-        // a typo, a phone, an e-mail, the gender, another customer number of
-        // one source) against each other, record for record: a card with one
-        // landline beside a ledger row with another are two people, even
-        // though the card and that person's kana receipt have nothing to
-        // compare. (An address is not such a fact: people move.)
-        let against = |a: &Rec, b: &Rec| {
-            let differ = |x: &[Sym], y: &[Sym]| !x.is_empty() && !y.is_empty() && !x.iter().any(|p| y.contains(p));
-            super::compare::birth_level(a.birth, b.birth) == 4
-                || (a.email != 0 && b.email != 0 && a.email != b.email)
-                || (a.gender != 0 && b.gender != 0 && a.gender != b.gender)
-                || (a.number != 0 && b.number != 0 && a.source == b.source && a.number != b.number)
-                || differ(&a.mobiles, &b.mobiles)
-                || differ(&a.landlines, &b.landlines)
-        };
-        let conflict = || {
-            (0..group.len()).any(|i| {
-                (i + 1..group.len()).any(|j| roots[i] != roots[j] && against(&recs[group[i].1 as usize], &recs[group[j].1 as usize]))
-            })
-        };
-        if components == 2 && !conflict() {
-            alone.extend(group.iter().map(|g| g.1));
-        }
-    }
-    for i in alone {
-        let r = &mut recs[i as usize];
-        r.alone = key(r);
-    }
-    // Shares of surnames and given names, kanji and readings apart, among
-    // people rather than records: a customer with forty receipts is one
-    // bearer of the name. A person here is a name with one contact (a
-    // phone, else the birth date, e-mail or customer number); records with
-    // none count one each.
-    let mut parts: super::FastMap<u64, u32> = super::FastMap::default();
-    let tag = |kind: u64, s: Sym| (kind << 32) | s as u64;
-    let contact = |i: usize, r: &Rec| -> u64 {
-        let (kind, v) = if let Some(&m) = r.mobiles.first().or(r.landlines.first()) {
-            (1, m)
-        } else if r.birth != 0 {
-            (2, r.birth)
-        } else if r.email != 0 {
-            (3, r.email)
-        } else if r.number != 0 {
-            (4, r.number)
-        } else {
-            (5, i as u32)
-        };
-        (kind << 32) | v as u64
-    };
-    let mut people: Vec<(u64, u64, u32)> =
-        recs.iter().enumerate().map(|(i, r)| (((r.name as u64) << 32) | r.reading as u64, contact(i, r), i as u32)).collect();
-    people.sort_unstable();
-    people.dedup_by(|x, y| x.0 == y.0 && x.1 == y.1);
-    for &(_, _, i) in &people {
-        let r = &recs[i as usize];
-        for (kind, s) in [(0, r.family), (1, r.given), (2, r.family_r), (3, r.given_r)] {
-            if s != 0 {
-                *parts.entry(tag(kind, s)).or_default() += 1;
-            }
-        }
-    }
-    let n = people.len() as f64;
-    let share = |kind: u64, s: Sym| parts.get(&tag(kind, s)).map_or(1.0, |&c| c as f64 / n);
-    for r in recs.iter_mut() {
-        // The commoner of the two writings decides (a reading is shared by
-        // every kanji spelling of it).
-        let mut e = 0.0f64;
-        let mut known = false;
-        if r.family != 0 && r.given != 0 {
-            e = e.max(n * share(0, r.family) * share(1, r.given));
-            known = true;
-        }
-        if r.family_r != 0 && r.given_r != 0 {
-            e = e.max(n * share(2, r.family_r) * share(3, r.given_r));
-            known = true;
-        }
-        r.namesakes = if known { e as f32 } else { f32::INFINITY };
     }
 }
 
@@ -535,7 +451,7 @@ pub fn load(conn: &Connection) -> Result<Loaded> {
         staff: Interner::new(),
     };
     let mut sources: Vec<Source> = Vec::new();
-    let mut import_source: super::FastMap<i64, u16> = super::FastMap::default();
+    let mut import_source: FastMap<i64, u16> = FastMap::default();
     {
         let mut st = conn.prepare("SELECT id, source FROM imports ORDER BY id")?;
         let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
@@ -553,7 +469,7 @@ pub fn load(conn: &Connection) -> Result<Loaded> {
         }
     }
     // The latest dated event of each record.
-    let mut latest: super::FastMap<i64, u32> = super::FastMap::default();
+    let mut latest: FastMap<i64, u32> = FastMap::default();
     {
         let mut st = conn.prepare("SELECT record_id, max(date) FROM events WHERE date IS NOT NULL GROUP BY record_id")?;
         let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?)))?;
@@ -567,7 +483,7 @@ pub fn load(conn: &Connection) -> Result<Loaded> {
     // The staff member on most of each record's events (ties: the first
     // key, so the choice is stable), counted by key: " 岡" and "岡" are one
     // stylist; a placeholder (フリー, 指名なし) is no staff member.
-    let mut staff: super::FastMap<i64, Sym> = super::FastMap::default();
+    let mut staff: FastMap<i64, Sym> = FastMap::default();
     {
         let mut st = conn.prepare(
             "SELECT record_id, staff, count(*) FROM events WHERE staff IS NOT NULL AND trim(staff) <> ''
@@ -639,7 +555,17 @@ pub fn load(conn: &Connection) -> Result<Loaded> {
         rec.reading = tables.readings.intern(&reading);
         rec.family_r = tables.readings.intern(&family_r);
         rec.given_r = tables.readings.intern(&given_r);
-        rec.birth = s(10)?.map_or(0, |v| date_num(&v));
+        for (i, sym) in [rec.reading, rec.family_r, rec.given_r].into_iter().enumerate() {
+            if sym != 0 {
+                rec.src[i] = Src::Written;
+            }
+        }
+        if let Some(b) = s(10)? {
+            rec.birth = date_num(&b);
+            if rec.birth == 0 {
+                rec.birth_year = year_num(&b);
+            }
+        }
         rec.gender = match s(11)?.as_deref() {
             Some("M") => 1,
             Some("F") => 2,
@@ -667,10 +593,9 @@ pub fn load(conn: &Connection) -> Result<Loaded> {
         rec.staff = staff.get(&id).copied().unwrap_or(0);
         recs.push(rec);
     }
-    // Given names as written, before any unspaced name is split by guess.
-    let family_mobiles = family_mobiles(&recs, &tables);
     split_names(&mut recs, &tables.names);
     lend_readings(&mut recs, &tables.readings);
+    romaji_readings(&mut recs, &mut tables);
     let partners = slip_partners(&tables.phones);
     for r in recs.iter_mut() {
         for &p in r.mobiles.iter().chain(&r.landlines) {
@@ -680,13 +605,20 @@ pub fn load(conn: &Connection) -> Result<Loaded> {
         }
     }
     // A kanji name whose surname and given name each have a known reading
-    // gets the whole reading (内田 → ウチダ and 真 → マコト: ウチダマコト).
+    // gets the whole reading (内田 → ウチダ and 真 → マコト: ウチダマコト), as
+    // sure as the less sure of the two.
     for r in recs.iter_mut() {
         if r.reading == 0 && r.name != 0 && r.family_r != 0 && r.given_r != 0 {
-            r.lent = true;
-            r.lent_full = true;
             let joined = format!("{}{}", tables.readings.get(r.family_r), tables.readings.get(r.given_r));
             r.reading = tables.readings.intern(&joined);
+            let sure = |s: Src| matches!(s, Src::Written | Src::Settled);
+            r.src[0] = if sure(r.src[1]) && sure(r.src[2]) {
+                Src::Settled
+            } else if r.src[1] == Src::Romaji || r.src[2] == Src::Romaji {
+                Src::Romaji
+            } else {
+                Src::Lent
+            };
         }
     }
     for r in recs.iter_mut() {
@@ -699,8 +631,7 @@ pub fn load(conn: &Connection) -> Result<Loaded> {
         ];
     }
     common_staff(&mut recs);
-    rarity(&mut recs);
-    Ok(Loaded { recs, family_mobiles, tables, sources })
+    Ok(Loaded { recs, tables, sources })
 }
 
 /// Phones of the data one swap of two neighbouring digits away from
@@ -708,8 +639,8 @@ pub fn load(conn: &Connection) -> Result<Loaded> {
 /// with the others it is so near. Asked of each distinct number once, by
 /// looking its swaps up, instead of keying every record's phones by every
 /// position and sorting them all.
-fn slip_partners(phones: &Interner) -> super::FastMap<Sym, Vec<Sym>> {
-    let mut out: super::FastMap<Sym, Vec<Sym>> = super::FastMap::default();
+fn slip_partners(phones: &Interner) -> FastMap<Sym, Vec<Sym>> {
+    let mut out: FastMap<Sym, Vec<Sym>> = FastMap::default();
     let mut buf = [0u8; 32];
     for (sym, p) in phones.strings.iter().enumerate().skip(1) {
         let b = p.as_bytes();
@@ -728,54 +659,6 @@ fn slip_partners(phones: &Interner) -> super::FastMap<Sym, Vec<Sym>> {
                 out.entry(sym as Sym).or_default().push(q);
             }
             k.swap(i, i + 1);
-        }
-    }
-    out
-}
-
-/// Mobiles that records with clearly different given names give: two
-/// readings that differ beyond loose typing, or two kanji given names that
-/// are not a variant or a confusion of each other. Only the names as
-/// written count (a reading lent from other records is a guess: 悠斗 is
-/// ユウト to most, ハルト to some).
-fn family_mobiles(recs: &[Rec], t: &Tables) -> super::FastSet<Sym> {
-    use super::compare::{rel_kanji, Rel};
-    const READING: u64 = 1 << 32;
-    let mut seen: Vec<(Sym, u64)> = Vec::new();
-    for r in recs {
-        for &m in &r.mobiles {
-            if r.given_r != 0 {
-                seen.push((m, READING | r.given_r as u64));
-            }
-            if r.given != 0 {
-                seen.push((m, r.given as u64));
-            }
-        }
-    }
-    seen.sort_unstable();
-    seen.dedup();
-    let mut out = super::FastSet::default();
-    let mut loose: Vec<String> = Vec::new();
-    let mut kanji: Vec<&str> = Vec::new();
-    for group in seen.chunk_by(|x, y| x.0 == y.0) {
-        if group.len() < 2 {
-            continue;
-        }
-        loose.clear();
-        kanji.clear();
-        for &(_, v) in group {
-            if v & READING != 0 {
-                loose.push(crate::cleanse::kana::loose_kana_key(t.readings.get(v as Sym)));
-            } else {
-                kanji.push(t.names.get(v as Sym));
-            }
-        }
-        loose.sort_unstable();
-        loose.dedup();
-        let kanji_differ =
-            kanji.iter().enumerate().any(|(i, a)| kanji[i + 1..].iter().any(|b| matches!(rel_kanji(a, b), Rel::Different | Rel::Similar)));
-        if loose.len() >= 2 || kanji_differ {
-            out.insert(group[0].0);
         }
     }
     out

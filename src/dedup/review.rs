@@ -39,41 +39,51 @@ const SHOWN: &[(&str, &str)] = &[
     ("customer_no", "顧客番号"),
 ];
 
-/// Which evidence field explains which shown column.
-fn evidence_field(col: &str) -> Option<&'static str> {
-    Some(match col {
-        "name" => "name",
-        "birth_date" => "birth_date",
-        "gender" => "gender",
-        "phone" => "phone",
-        "email" => "email",
-        "address" => "address",
-        "customer_no" => "customer_no",
-        _ => return None,
-    })
-}
-
-/// A reason in Japanese, for the report (the English one is in the database).
-fn reason_ja(reason: &str) -> &str {
-    match reason {
-        "score between the review and merge thresholds" => "スコアが自動統合の基準に届かない",
-        "different given name: needs a person's decision" => "名が異なる（双子・家族の可能性）",
-        "the merged customer would have two different birth dates" => "統合すると生年月日が2つになる",
-        "the merged customer would have two different given names" => "統合すると名が2つになる（双子・家族の可能性）",
-        super::HELD => "前回のレビューで未判定（その後どちらのレコードも変更なし）",
-        other => other,
+/// Which evidence columns explain which shown column.
+fn evidence_fields(col: &str) -> &'static [&'static str] {
+    match col {
+        "name" => &["family_name", "given_name"],
+        "birth_date" => &["birth_date"],
+        "gender" => &["gender"],
+        "phone" => &["landline"],
+        "mobile" => &["mobile"],
+        "email" => &["email"],
+        "address" => &["address"],
+        "customer_no" => &["customer_no"],
+        _ => &[],
     }
 }
 
-/// The level of an evidence entry in Japanese.
-fn level_ja(field: &str, level: &str) -> String {
-    use super::compare::F;
-    F::ALL
+/// The level of an evidence entry in Japanese, and the column's label.
+fn level_ja(field: &str, level: &str) -> (String, String) {
+    use super::compare::Col;
+    match Col::ALL.iter().find(|c| c.name() == field) {
+        Some(c) => {
+            let ja = c.levels().iter().find(|l| l.name == level).map_or(level, |l| l.ja);
+            (c.label_ja().to_string(), ja.to_string())
+        }
+        None => (field.to_string(), level.to_string()),
+    }
+}
+
+/// The evidence shown under a record column: each explaining column's
+/// weight and level (`姓 +2.1 一致 / 名 -6.3 不一致`).
+fn evidence_text(col: &str, evidence: &[super::model::Evidence]) -> String {
+    let fields = evidence_fields(col);
+    let parts: Vec<String> = fields
         .iter()
-        .find(|f| f.name() == field)
-        .and_then(|f| f.levels().iter().position(|l| *l == level).map(|i| f.levels_ja()[i]))
-        .unwrap_or(level)
-        .to_string()
+        .filter_map(|f| evidence.iter().find(|e| e.field == *f))
+        .filter(|e| e.level != "missing" && e.level != "not comparable")
+        .map(|e| {
+            let (label, level) = level_ja(&e.field, &e.level);
+            if fields.len() > 1 {
+                format!("{label} {:+.1} {level}", e.weight)
+            } else {
+                format!("{:+.1} {level}", e.weight)
+            }
+        })
+        .collect();
+    parts.join(" / ")
 }
 
 /// Stores a run's review items (older open items are superseded) and
@@ -131,22 +141,10 @@ pub fn pending(conn: &Connection) -> Result<Option<(i64, Vec<ReviewPair>)>> {
         .collect::<Result<Vec<_>, _>>()?;
     let mut items = Vec::with_capacity(rows.len());
     for (item_id, a, b, ca, cb, score, probability, reason, evidence) in rows {
-        #[derive(serde::Deserialize)]
-        struct E {
-            field: String,
-            level: String,
-            weight: f64,
-        }
-        let stored: Vec<E> = serde_json::from_str(&evidence).with_context(|| format!("review item {item_id}: its evidence"))?;
-        // Field and level names are karte's own: found again in its tables.
-        let evidence = stored
-            .into_iter()
-            .filter_map(|e| {
-                let f = super::compare::F::ALL.iter().find(|f| f.name() == e.field)?;
-                let level = f.levels().iter().find(|l| **l == e.level)?;
-                Some(super::score::Evidence { field: f.name(), level, weight: e.weight })
-            })
-            .collect();
+        // Field and level names are karte's own; an older run's names are
+        // shown as they were stored.
+        let evidence: Vec<super::model::Evidence> =
+            serde_json::from_str(&evidence).with_context(|| format!("review item {item_id}: its evidence"))?;
         items.push(ReviewPair { record_a: a, record_b: b, customer_a: ca, customer_b: cb, score, probability, reason, evidence, item_id });
     }
     Ok(Some((run, items)))
@@ -223,7 +221,8 @@ pub fn write_report(conn: &Connection, run_id: i64, items: &[ReviewPair], path: 
             if k == 0 {
                 ws.write_string_with_format(r, 1, "", &decision)?;
                 ws.write_number_with_format(r, 2, (it.probability * 1000.0).floor() / 1000.0, &percent)?;
-                let reason = reason_ja(&it.reason);
+                let reason = super::rules::reason_ja(&it.reason);
+                let reason = reason.as_str();
                 put(ws, 3, reason, top)?;
                 widths[3] = widths[3].max(width_of(reason).min(40.0));
             }
@@ -240,11 +239,7 @@ pub fn write_report(conn: &Connection, run_id: i64, items: &[ReviewPair], path: 
                 let col = (7 + j) as u16;
                 let text = match vals {
                     Some(v) => v.get(c).cloned().unwrap_or_default(),
-                    None => evidence_field(c)
-                        .and_then(|f| it.evidence.iter().find(|e| e.field == f))
-                        .filter(|e| e.level != "missing" && e.level != "not comparable")
-                        .map(|e| format!("{:+.1} {}", e.weight, level_ja(e.field, e.level)))
-                        .unwrap_or_default(),
+                    None => evidence_text(c, &it.evidence),
                 };
                 let differs = vals.is_some() && {
                     let (x, y) = (va.get(c), vb.get(c));
