@@ -1,0 +1,513 @@
+//! What a workbook would cost to read, measured before calamine reads it.
+//!
+//! calamine trusts a workbook's own figures: a `<dimension>` or a stray cell
+//! at XFD1048576 makes its dense `Range` ask for 1,048,576 × 16,384 cells
+//! (549 GB), a 1 GiB shared string is read whole, an xls DIMENSIONS record
+//! reserves whatever it says, an ods `number-rows-repeated` expands. A file
+//! of a few KB could take the nightly run down. So before calamine sees a
+//! workbook, this module measures it, streaming and in bounded memory:
+//!
+//! - **zip workbooks** (xlsx, xlsm, xlsb, ods): every part is decompressed
+//!   and counted (the sizes the zip declares can lie); a part larger than
+//!   [`MAX_PART`] (a worksheet, which is streamed) or [`MAX_WHOLE_PART`]
+//!   (everything read whole: shared strings, styles, the workbook), or one
+//!   text or tag longer than [`MAX_TOKEN`] (Excel holds at most 32,767
+//!   characters in a cell), refuses the file. The error cells of each
+//!   worksheet whose value calamine does not know (`#SPILL!`, `#CALC!`) are
+//!   noted with their cell reference, so the reader can name them.
+//! - **ods** (read whole by calamine): the cells its rows and repeats span;
+//! - **xls** (read whole by calamine): the cells each sheet's records and
+//!   DIMENSIONS records span.
+//!
+//! Worksheets of xlsx and xlsb are then read cell by cell (see
+//! [`super::excel`]); xls and ods are read into calamine's dense ranges,
+//! which these checks keep under [`MAX_DENSE_CELLS`].
+
+use std::collections::HashMap;
+use std::io::{Cursor, Read};
+
+/// The most a worksheet part (streamed cell by cell) may decompress to.
+pub const MAX_PART: u64 = 1 << 30;
+/// The most any other part, which calamine reads whole, may decompress to.
+pub const MAX_WHOLE_PART: u64 = 256 << 20;
+/// The longest text or tag in an XML part. Excel holds at most 32,767
+/// characters in a cell; escaped, in UTF-8, that is well under 1 MiB.
+pub const MAX_TOKEN: u64 = 8 << 20;
+/// The most cells the dense ranges of an xls or ods workbook may span in
+/// all (calamine keeps a value and a formula for each: 56 bytes).
+pub const MAX_DENSE_CELLS: u64 = 4_000_000;
+
+/// The most distinct shared strings a workbook may declare (calamine
+/// reserves room for as many as `uniqueCount` says, 24 bytes each).
+pub const MAX_SHARED_STRINGS: u64 = 10_000_000;
+
+/// Error values calamine knows in an xlsx `t="e"` cell.
+const KNOWN_ERRORS: [&str; 7] = ["#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"];
+
+/// What the zip check learnt.
+#[derive(Debug, Default)]
+pub struct ZipFacts {
+    /// Worksheet part (`xl/worksheets/sheet1.xml`) → its error cells with a
+    /// value calamine does not know: (cell reference, value), in order.
+    pub unknown_errors: HashMap<String, Vec<(String, String)>>,
+    /// Decompressed bytes of every worksheet part, in all.
+    pub sheet_bytes: u64,
+}
+
+fn mib(n: u64) -> String {
+    format!("{} MiB", n >> 20)
+}
+
+/// Measures every part of a zip workbook. `Err` says why the file is
+/// refused.
+pub fn check_zip(bytes: &[u8]) -> Result<ZipFacts, String> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("the zip container cannot be read ({e})"))?;
+    let mut facts = ZipFacts::default();
+    let mut buf = vec![0u8; 64 * 1024];
+    for i in 0..zip.len() {
+        let mut part = match zip.by_index(i) {
+            Ok(p) => p,
+            // calamine reports unreadable parts itself when it needs them.
+            Err(_) => continue,
+        };
+        let name = part.name().map(|n| n.into_owned()).unwrap_or_else(|_| format!("#{i}"));
+        let sheet = is_worksheet(&name);
+        let limit = if sheet { MAX_PART } else { MAX_WHOLE_PART };
+        if part.size() > limit {
+            return Err(format!(
+                "its part '{name}' declares {} of content when decompressed (more than the {} karte reads from one part)",
+                size_text(part.size()),
+                mib(limit)
+            ));
+        }
+        let xml = name.ends_with(".xml") || name.ends_with(".rels");
+        let mut scan = XmlScan::default();
+        let mut total = 0u64;
+        loop {
+            let n = match part.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                // A damaged part: calamine will say so when it reads it.
+                Err(_) => break,
+            };
+            total += n as u64;
+            if total > limit {
+                return Err(format!(
+                    "its part '{name}' decompresses to more than {} (a zip bomb, or not a workbook karte can read)",
+                    mib(limit)
+                ));
+            }
+            if xml {
+                scan.feed(&buf[..n], sheet);
+                if scan.longest > MAX_TOKEN {
+                    return Err(format!(
+                        "its part '{name}' holds one text or tag of more than {} (Excel holds at most 32,767 characters in a cell)",
+                        mib(MAX_TOKEN)
+                    ));
+                }
+            }
+        }
+        if scan.sst_unique.is_some_and(|n| n > MAX_SHARED_STRINGS) {
+            return Err(format!(
+                "its part '{name}' declares {} distinct strings (karte reads at most {MAX_SHARED_STRINGS})",
+                scan.sst_unique.unwrap_or_default()
+            ));
+        }
+        if sheet {
+            facts.sheet_bytes += total;
+            if !scan.unknown_errors.is_empty() {
+                facts.unknown_errors.insert(name.clone(), scan.unknown_errors);
+            }
+        }
+        drop(part);
+        if name == "content.xml" {
+            // ods: calamine expands it into dense ranges.
+            let mut part = match zip.by_index(i) {
+                Ok(p) => p,
+                Err(_) => continue,
+            };
+            ods_cells(&mut part)?;
+        }
+    }
+    Ok(facts)
+}
+
+fn size_text(n: u64) -> String {
+    if n >= 1 << 30 {
+        format!("{:.1} GiB", n as f64 / (1u64 << 30) as f64)
+    } else {
+        mib(n)
+    }
+}
+
+fn is_worksheet(name: &str) -> bool {
+    name.starts_with("xl/worksheets/") && !name.contains("/_rels/")
+}
+
+/// A streaming look at XML bytes: the longest run between `<` and `>`, and
+/// (in worksheets) the error cells with an unknown value.
+#[derive(Default)]
+struct XmlScan {
+    run: u64,
+    longest: u64,
+    in_tag: bool,
+    /// The start of the current tag (enough to see `<c r=".." t="e">`).
+    tag: Vec<u8>,
+    /// Inside `<c … t="e">`: its reference, and whether `<v>` opened.
+    error_cell: Option<(String, bool)>,
+    text: Vec<u8>,
+    unknown_errors: Vec<(String, String)>,
+    /// `<sst uniqueCount="…">`: calamine reserves that many strings.
+    sst_unique: Option<u64>,
+}
+
+impl XmlScan {
+    fn feed(&mut self, bytes: &[u8], sheet: bool) {
+        for &b in bytes {
+            match b {
+                b'<' => {
+                    if sheet {
+                        if let Some((r, true)) = &self.error_cell {
+                            let v = String::from_utf8_lossy(&self.text).into_owned();
+                            if !KNOWN_ERRORS.contains(&v.as_str()) && self.unknown_errors.len() < 100_000 {
+                                self.unknown_errors.push((r.clone(), v));
+                            }
+                            self.error_cell = None;
+                        }
+                    }
+                    self.in_tag = true;
+                    self.run = 0;
+                    self.tag.clear();
+                }
+                b'>' => {
+                    self.in_tag = false;
+                    self.run = 0;
+                    if sheet {
+                        self.tag_done();
+                    } else if self.tag.starts_with(b"sst ") {
+                        self.sst_unique = attr(&self.tag, b"uniqueCount").and_then(|v| v.trim().parse::<u64>().ok());
+                    }
+                    self.text.clear();
+                }
+                _ => {
+                    self.run += 1;
+                    self.longest = self.longest.max(self.run);
+                    if self.in_tag {
+                        if self.tag.len() < 256 {
+                            self.tag.push(b);
+                        }
+                    } else if sheet && self.error_cell.as_ref().is_some_and(|e| e.1) && self.text.len() < 64 {
+                        self.text.push(b);
+                    }
+                }
+            }
+        }
+    }
+
+    fn tag_done(&mut self) {
+        let t = &self.tag;
+        if t.starts_with(b"c ") {
+            self.error_cell = if attr(t, b"t").as_deref() == Some("e") && !t.ends_with(b"/") {
+                Some((attr(t, b"r").unwrap_or_default(), false))
+            } else {
+                None
+            };
+        } else if t.as_slice() == b"v" {
+            if let Some(e) = &mut self.error_cell {
+                e.1 = true;
+            }
+        } else if t.starts_with(b"/c") && t.len() == 2 {
+            self.error_cell = None;
+        }
+    }
+}
+
+/// An attribute's value in a tag's text.
+fn attr(t: &[u8], name: &[u8]) -> Option<String> {
+    let mut pat = b" ".to_vec();
+    pat.extend_from_slice(name);
+    pat.extend_from_slice(b"=\"");
+    let at = t.windows(pat.len()).position(|w| w == pat.as_slice())? + pat.len();
+    let end = t[at..].iter().position(|&c| c == b'"')? + at;
+    Some(String::from_utf8_lossy(&t[at..end]).into_owned())
+}
+
+/// The cells calamine's ods reader would hold for `content.xml`: every
+/// table's cells as its rows list them (repeats expanded), and its dense
+/// range (from the first to the last row with a value, the widest row).
+fn ods_cells(part: &mut impl Read) -> Result<(), String> {
+    const MAX_ROWS: u64 = 1_048_576;
+    const MAX_COLS: u64 = 16_384;
+    #[derive(Default)]
+    struct Table {
+        rows: u64,
+        first: Option<u64>,
+        last: u64,
+        min_col: u64,
+        max_col: u64,
+        listed: u64,
+    }
+    let mut total = 0u64;
+    let mut t = Table { min_col: u64::MAX, ..Table::default() };
+    let mut row_repeat = 1u64;
+    let mut col = 0u64;
+    let mut row_pushed = 0u64;
+    let mut row_min = u64::MAX;
+    let mut row_max: Option<u64> = None;
+    let mut pending_empty = 0u64;
+    let mut tag: Vec<u8> = Vec::new();
+    let mut in_tag = false;
+    let mut buf = vec![0u8; 64 * 1024];
+    let attr_num = |t: &[u8], name: &[u8]| -> Option<u64> {
+        let mut pat = b" ".to_vec();
+        pat.extend_from_slice(name);
+        pat.extend_from_slice(b"=\"");
+        let at = t.windows(pat.len()).position(|w| w == pat.as_slice())? + pat.len();
+        let digits: Vec<u8> = t[at..].iter().take_while(|c| c.is_ascii_digit()).copied().collect();
+        Some(std::str::from_utf8(&digits).ok()?.parse::<u64>().unwrap_or(u64::MAX))
+    };
+    let finish = |t: &mut Table, total: &mut u64| -> Result<(), String> {
+        let dense = match t.first {
+            Some(f) => (t.last - f + 1).saturating_mul(t.max_col.saturating_sub(t.min_col) + 1),
+            None => 0,
+        };
+        *total = total.saturating_add(dense.max(t.listed));
+        if *total > MAX_DENSE_CELLS {
+            return Err(format!(
+                "its sheets span {} cells (a value far below or to the right of the data, or rows repeated {} times); karte reads at most {} cells from an ods file",
+                if dense > 0 { dense } else { t.listed },
+                t.rows,
+                MAX_DENSE_CELLS
+            ));
+        }
+        *t = Table { min_col: u64::MAX, ..Table::default() };
+        Ok(())
+    };
+    loop {
+        let n = match part.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        for &b in &buf[..n] {
+            if b == b'<' {
+                in_tag = true;
+                tag.clear();
+                continue;
+            }
+            if !in_tag {
+                continue;
+            }
+            if b != b'>' {
+                if tag.len() < 512 {
+                    tag.push(b);
+                }
+                continue;
+            }
+            in_tag = false;
+            let closed = tag.ends_with(b"/");
+            if is_elem(&tag, b"table:table-row") {
+                row_repeat = attr_num(&tag, b"table:number-rows-repeated").unwrap_or(1).clamp(1, MAX_ROWS);
+                row_repeat = row_repeat.min(MAX_ROWS.saturating_sub(t.rows)).max(1);
+                col = 0;
+                row_pushed = 0;
+                row_min = u64::MAX;
+                row_max = None;
+                pending_empty = 0;
+                if closed {
+                    t.rows += row_repeat;
+                }
+            } else if is_elem(&tag, b"/table:table-row") {
+                if let Some(mx) = row_max {
+                    let start = t.rows;
+                    t.first.get_or_insert(start);
+                    t.last = start + row_repeat - 1;
+                    t.min_col = t.min_col.min(row_min);
+                    t.max_col = t.max_col.max(mx);
+                }
+                t.listed = t.listed.saturating_add(row_pushed);
+                t.rows += row_repeat;
+                if t.listed > MAX_DENSE_CELLS * 4 {
+                    return Err(format!("its rows list more than {} cells", MAX_DENSE_CELLS * 4));
+                }
+            } else if is_elem(&tag, b"table:table-cell") || is_elem(&tag, b"table:covered-table-cell") {
+                let rep = attr_num(&tag, b"table:number-columns-repeated").unwrap_or(1).max(1);
+                let has_value =
+                    !closed || tag.windows(17).any(|w| w == b"office:value-type") || tag.windows(13).any(|w| w == b"table:formula");
+                let remaining = MAX_COLS.saturating_sub(col);
+                let rep = rep.min(remaining);
+                if has_value {
+                    let empties = pending_empty.min(remaining);
+                    col += empties;
+                    row_pushed += empties;
+                    pending_empty = 0;
+                    let rep = rep.min(MAX_COLS.saturating_sub(col));
+                    if rep > 0 {
+                        row_min = row_min.min(col);
+                        row_max = Some(col + rep - 1);
+                    }
+                    col += rep;
+                    row_pushed += rep;
+                } else {
+                    pending_empty = rep;
+                }
+            } else if is_elem(&tag, b"/table:table") {
+                finish(&mut t, &mut total)?;
+            }
+        }
+    }
+    finish(&mut t, &mut total)
+}
+
+/// Whether a tag's text (`table:table-row table:style-name="…"`) is the
+/// element `name`, not one whose name merely starts the same.
+fn is_elem(tag: &[u8], name: &[u8]) -> bool {
+    tag.starts_with(name) && tag.get(name.len()).is_none_or(|c| matches!(c, b' ' | b'/' | b'\t' | b'\n' | b'\r'))
+}
+
+/// The cells an xls workbook's sheets would span in calamine's dense
+/// ranges, and what its DIMENSIONS records would reserve. `Err` says why
+/// the file is refused; a file the checks cannot follow is left to
+/// calamine, which says what is wrong with it.
+pub fn check_xls(bytes: &[u8]) -> Result<(), String> {
+    let stream = match std::panic::catch_unwind(|| read_workbook_stream(bytes)) {
+        Ok(Some(s)) => s,
+        _ => return Ok(()),
+    };
+    let mut pos = 0usize;
+    let mut total = 0u64;
+    let mut depth = 0usize;
+    let mut sheet: Option<(u32, u32, u32, u32)> = None;
+    let mut sheets = 0usize;
+    let end_sheet = |s: Option<(u32, u32, u32, u32)>, total: &mut u64| -> Result<(), String> {
+        if let Some((r0, r1, c0, c1)) = s {
+            let cells = (r1 as u64 - r0 as u64 + 1) * (c1 as u64 - c0 as u64 + 1);
+            *total = total.saturating_add(cells);
+            if *total > MAX_DENSE_CELLS {
+                return Err(format!(
+                    "its sheets span {} cells (rows {}–{}, columns {}–{} in one sheet: a value far below or to the right of the data); karte reads at most {MAX_DENSE_CELLS} cells from an xls file",
+                    *total,
+                    r0 as u64 + 1,
+                    r1 as u64 + 1,
+                    crate::model::column_letter(c0 as usize),
+                    crate::model::column_letter(c1 as usize)
+                ));
+            }
+        }
+        Ok(())
+    };
+    let widen = |s: &mut Option<(u32, u32, u32, u32)>, r: u32, c0: u32, c1: u32| {
+        let e = s.get_or_insert((r, r, c0, c1));
+        e.0 = e.0.min(r);
+        e.1 = e.1.max(r);
+        e.2 = e.2.min(c0);
+        e.3 = e.3.max(c1);
+    };
+    while pos + 4 <= stream.len() {
+        let typ = u16::from_le_bytes([stream[pos], stream[pos + 1]]);
+        let len = u16::from_le_bytes([stream[pos + 2], stream[pos + 3]]) as usize;
+        let data = &stream[pos + 4..(pos + 4 + len).min(stream.len())];
+        pos += 4 + len;
+        let u16_at = |i: usize| data.get(i..i + 2).map(|b| u16::from_le_bytes([b[0], b[1]]) as u32);
+        let u32_at = |i: usize| data.get(i..i + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+        match typ {
+            0x0809 => {
+                depth += 1;
+                if depth == 1 && sheets > 0 {
+                    sheet = None;
+                }
+            }
+            0x000A => {
+                if depth == 1 {
+                    if sheets > 0 {
+                        end_sheet(sheet.take(), &mut total)?;
+                    }
+                    sheets += 1;
+                }
+                depth = depth.saturating_sub(1);
+            }
+            _ if depth != 1 || sheets == 0 => {}
+            0x0200 => {
+                // What calamine reserves: rows × columns of 40-byte cells.
+                let (rf, rl, cf, cl) = match data.len() {
+                    10 => (u16_at(0), u16_at(2), u16_at(4), u16_at(6)),
+                    14 | 16 => (u32_at(0), u32_at(4), u16_at(8), u16_at(10)),
+                    _ => continue,
+                };
+                let (Some(rf), Some(rl), Some(mut cf), Some(cl)) = (rf, rl, cf, cl) else { continue };
+                if 0xFF < cf || cl < cf {
+                    cf = 0;
+                }
+                if rl >= 1 && cl >= 1 {
+                    if rl - 1 < rf || cl - 1 < cf {
+                        return Err(format!(
+                            "a sheet's DIMENSIONS record is inconsistent (rows {rf} to {}, columns {cf} to {})",
+                            rl - 1,
+                            cl - 1
+                        ));
+                    }
+                    let cells = (rl as u64 - rf as u64) * (cl as u64 - cf as u64);
+                    if cells > MAX_DENSE_CELLS {
+                        return Err(format!(
+                            "a sheet's DIMENSIONS record declares {cells} cells; karte reads at most {MAX_DENSE_CELLS} cells from an xls file"
+                        ));
+                    }
+                }
+            }
+            0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
+                if let (Some(r), Some(c)) = (u16_at(0), u16_at(2)) {
+                    widen(&mut sheet, r, c, c);
+                }
+            }
+            0x00BD => {
+                if let (Some(r), Some(c0)) = (u16_at(0), u16_at(2)) {
+                    let c1 = data.len().checked_sub(2).and_then(u16_at).unwrap_or(c0).max(c0);
+                    widen(&mut sheet, r, c0, c1);
+                }
+            }
+            _ => {}
+        }
+    }
+    end_sheet(sheet.take(), &mut total)
+}
+
+fn read_workbook_stream(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut cf = cfb::CompoundFile::open(Cursor::new(bytes)).ok()?;
+    for name in ["/Workbook", "/Book", "/WORKBOOK", "/BOOK"] {
+        if let Ok(mut s) = cf.open_stream(name) {
+            let len = s.len();
+            if len > bytes.len() as u64 * 2 {
+                return None;
+            }
+            let mut out = Vec::with_capacity(len as usize);
+            s.read_to_end(&mut out).ok()?;
+            return Some(out);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_error_cells_are_found_with_their_reference() {
+        let mut s = XmlScan::default();
+        let xml = br#"<row r="3"><c r="A3" t="inlineStr"><is><t>x</t></is></c><c r="B3" t="e"><v>#SPILL!</v></c><c r="C3" t="e"><v>#N/A</v></c></row>"#;
+        // Fed in small pieces, as a stream would be.
+        for chunk in xml.chunks(7) {
+            s.feed(chunk, true);
+        }
+        assert_eq!(s.unknown_errors, vec![("B3".to_string(), "#SPILL!".to_string())]);
+        assert!(s.longest < 40);
+    }
+
+    #[test]
+    fn ods_repeats_are_counted_not_expanded() {
+        let ok = br#"<table:table table:name="a"><table:table-row table:number-rows-repeated="1000"><table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="3"/></table:table-row></table:table>"#;
+        assert!(ods_cells(&mut &ok[..]).is_ok());
+        let bomb = br#"<table:table table:name="a"><table:table-row table:number-rows-repeated="1000000"><table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="16384"/></table:table-row></table:table>"#;
+        let e = ods_cells(&mut &bomb[..]).unwrap_err();
+        assert!(e.contains("cells"), "{e}");
+    }
+}
