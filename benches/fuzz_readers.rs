@@ -1,9 +1,9 @@
 //! The readers' long fuzz run: `benches/fuzz_readers.sh` (or `cargo bench
 //! --bench fuzz_readers -- N SEED`). Mutated fixtures (see
-//! `benches/fuzz_core.rs`) through every reader; prints its figures every
+//! `benches/fuzz/core.rs`) through every reader; prints its figures every
 //! 100,000 inputs and at the end, and exits 1 if anything panicked.
 
-#[path = "fuzz_core.rs"]
+#[path = "fuzz/core.rs"]
 mod fuzz_core;
 
 use std::sync::atomic::Ordering;

@@ -16,8 +16,10 @@
 //!   worksheet whose value calamine does not know (`#SPILL!`, `#CALC!`) are
 //!   noted with their cell reference, so the reader can name them.
 //! - **ods** (read whole by calamine): the cells its rows and repeats span;
-//! - **xls** (read whole by calamine): the cells each sheet's records and
-//!   DIMENSIONS records span.
+//! - **xls** (read whole by calamine): its OLE2 container followed as
+//!   calamine follows it (a sector chain that loops made it grow a vector
+//!   without end), and the cells each sheet's records and DIMENSIONS
+//!   records span.
 //!
 //! Worksheets of xlsx and xlsb are then read cell by cell (see
 //! [`super::excel`]); xls and ods are read into calamine's dense ranges,
@@ -369,10 +371,7 @@ fn is_elem(tag: &[u8], name: &[u8]) -> bool {
 /// the file is refused; a file the checks cannot follow is left to
 /// calamine, which says what is wrong with it.
 pub fn check_xls(bytes: &[u8]) -> Result<(), String> {
-    let stream = match std::panic::catch_unwind(|| read_workbook_stream(bytes)) {
-        Ok(Some(s)) => s,
-        _ => return Ok(()),
-    };
+    let Some(stream) = check_cfb(bytes)? else { return Ok(()) };
     let mut pos = 0usize;
     let mut total = 0u64;
     let mut depth = 0usize;
@@ -470,20 +469,132 @@ pub fn check_xls(bytes: &[u8]) -> Result<(), String> {
     end_sheet(sheet.take(), &mut total)
 }
 
-fn read_workbook_stream(bytes: &[u8]) -> Option<Vec<u8>> {
-    let mut cf = cfb::CompoundFile::open(Cursor::new(bytes)).ok()?;
-    for name in ["/Workbook", "/Book", "/WORKBOOK", "/BOOK"] {
-        if let Ok(mut s) = cf.open_stream(name) {
-            let len = s.len();
-            if len > bytes.len() as u64 * 2 {
-                return None;
+/// Follows the OLE2 (CFB) structure the way calamine's own reader does
+/// (header, DIFAT, FAT, the directory chain, the mini stream and mini FAT,
+/// and the streams an xls import reads), refusing what would make it loop
+/// for ever (a chain that comes back on itself: calamine grows a vector
+/// until memory runs out), index past its tables, or read a sector past the
+/// end of the file (it panics). `bytes` are what calamine will be given.
+pub fn check_cfb(bytes: &[u8]) -> Result<Option<Vec<u8>>, String> {
+    const END: u32 = 0xFFFF_FFFE;
+    const RESERVED: u32 = 0xFFFF_FFFA;
+    const DIFSECT: u32 = 0xFFFF_FFFC;
+    let damaged = |what: String| format!("its OLE2 container is damaged: {what}");
+    if bytes.len() < 512 {
+        return Ok(None);
+    }
+    let u16_at = |b: &[u8], i: usize| u16::from_le_bytes([b[i], b[i + 1]]);
+    let u32_at = |b: &[u8], i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+    let size: usize = match u16_at(bytes, 30) {
+        9 => 512,
+        12 => 4096,
+        _ => return Ok(None), // calamine says what is wrong
+    };
+    if bytes.len() < size {
+        return Ok(None);
+    }
+    let maxid = bytes.len() / size;
+    // Sector `id` lies at byte (id + 1) × size (the header takes sector -1).
+    let sector = |id: u32| -> Result<&[u8], String> {
+        let start = (id as usize).checked_add(1).and_then(|n| n.checked_mul(size)).filter(|_| id as usize <= maxid);
+        match start {
+            Some(s) if s + size <= bytes.len() => Ok(&bytes[s..s + size]),
+            _ => Err(damaged(format!("sector {id} lies past the end of the file"))),
+        }
+    };
+    let words = |b: &[u8]| b.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect::<Vec<u32>>();
+    let mut difat = words(&bytes[76..512]);
+    let mut id = u32_at(bytes, 68);
+    let mut steps = 0usize;
+    while id < RESERVED {
+        steps += 1;
+        if steps > maxid + 1 {
+            return Ok(None); // calamine refuses this itself
+        }
+        difat.extend(words(sector(id)?));
+        id = match difat.pop() {
+            Some(i) => i,
+            None => return Ok(None),
+        };
+    }
+    let mut fats = Vec::new();
+    for id in difat.into_iter().filter(|id| *id < DIFSECT) {
+        fats.extend(words(sector(id)?));
+    }
+    // A chain through `table` from `start`: its sectors, at most `limit`
+    // bytes' worth (calamine stops there), never coming back on itself.
+    let chain = |start: u32, table: &[u32], unit: usize, limit: usize, what: &str| -> Result<Vec<u32>, String> {
+        let mut out = Vec::new();
+        let mut id = start;
+        while id != END {
+            if id as usize >= table.len() && out.len() * unit < limit {
+                // calamine would index past its table after reading this sector.
+                return Err(damaged(format!("the {what} chain points at sector {id}, past the allocation table")));
             }
-            let mut out = Vec::with_capacity(len as usize);
-            s.read_to_end(&mut out).ok()?;
-            return Some(out);
+            out.push(id);
+            if out.len() * unit >= limit {
+                break;
+            }
+            if out.len() > table.len() {
+                return Err(damaged(format!("the {what} chain comes back on itself")));
+            }
+            id = table[id as usize];
+        }
+        Ok(out)
+    };
+    let dir_ids = chain(u32_at(bytes, 48), &fats, size, usize::MAX, "directory")?;
+    let mut dirs: Vec<(String, u32, usize)> = Vec::new();
+    for id in dir_ids {
+        for e in sector(id)?.chunks_exact(128) {
+            let name: String = char::decode_utf16(e[..64].chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])))
+                .map(|c| c.unwrap_or('\u{FFFD}'))
+                .take_while(|&c| c != '\0')
+                .collect();
+            let len =
+                if size == 512 { u32_at(e, 120) as usize } else { u64::from_le_bytes(e[120..128].try_into().unwrap_or([0; 8])) as usize };
+            dirs.push((name, u32_at(e, 116), len));
         }
     }
-    None
+    let Some(root) = dirs.first().cloned() else { return Ok(None) };
+    let mini_fat_len = u32_at(bytes, 64) as usize;
+    let (mini_fats, ministream) = if mini_fat_len > 0 {
+        let mut ms = Vec::new();
+        for id in chain(root.1, &fats, size, root.2, "mini stream")? {
+            ms.extend_from_slice(sector(id)?);
+        }
+        ms.truncate(root.2);
+        let mf = chain(u32_at(bytes, 60), &fats, size, mini_fat_len.saturating_mul(size), "mini FAT")?;
+        let mut table = Vec::new();
+        for id in mf {
+            table.extend(words(sector(id)?));
+        }
+        (table, ms)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let mut workbook = None;
+    for name in ["Workbook", "Book", "\u{5}SummaryInformation", "\u{5}DocumentSummaryInformation"] {
+        let Some(d) = dirs.iter().find(|d| d.0.eq_ignore_ascii_case(name)) else { continue };
+        let mut data = Vec::new();
+        if d.2 < 4096 {
+            for id in chain(d.1, &mini_fats, 64, d.2, "mini")? {
+                let at = id as usize * 64;
+                match ministream.get(at..at + 64) {
+                    Some(m) => data.extend_from_slice(m),
+                    None => return Err(damaged(format!("mini sector {id} lies past the mini stream"))),
+                }
+            }
+        } else {
+            for id in chain(d.1, &fats, size, d.2, "stream")? {
+                data.extend_from_slice(sector(id)?);
+            }
+        }
+        data.truncate(d.2);
+        if workbook.is_none() && (name == "Workbook" || name == "Book") {
+            workbook = Some(data);
+        }
+    }
+    Ok(workbook)
 }
 
 #[cfg(test)]

@@ -96,7 +96,7 @@ pub fn decode_utf32(bytes: &[u8], file: &str) -> Option<Decoded> {
     } else if bytes.starts_with(&[0, 0, 0xFE, 0xFF]) {
         (false, &bytes[4..], Confidence::Bom)
     } else {
-        if bytes.len() < 8 || bytes.len() % 4 != 0 {
+        if bytes.len() < 8 || !bytes.len().is_multiple_of(4) {
             return None;
         }
         let units = bytes.len() / 4;

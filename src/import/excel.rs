@@ -93,6 +93,13 @@ pub(super) fn read(file: &mut SourceFile, bytes: Vec<u8>, opts: &ReadOptions) ->
     let fmt = file.format;
     let corrupt = |detail: String| ReadError::Corrupt { file: name.clone(), format: fmt.name(), detail };
     let too_large = |detail: String| ReadError::TooLarge { file: name.clone(), detail };
+    let mut bytes = bytes;
+    if fmt == Format::Xls {
+        // calamine's OLE2 reader panics on a file cut off inside a sector
+        // (a short last sector); whole sectors of zeros read as the damage
+        // they stand for.
+        bytes.resize(bytes.len().div_ceil(4096) * 4096, 0);
+    }
     // Measure before calamine reads anything (see bounds.rs).
     let facts = match fmt {
         Format::Xls => {
@@ -102,13 +109,6 @@ pub(super) fn read(file: &mut SourceFile, bytes: Vec<u8>, opts: &ReadOptions) ->
         Format::Csv | Format::Cards => unreachable!("text formats are not workbooks"),
         _ => bounds::check_zip(&bytes).map_err(|d| if d.starts_with("the zip container") { corrupt(d) } else { too_large(d) })?,
     };
-    let mut bytes = bytes;
-    if fmt == Format::Xls {
-        // calamine's OLE2 reader panics on a file cut off inside a sector
-        // (a short last sector); whole sectors of zeros read as the damage
-        // they stand for.
-        bytes.resize(bytes.len().div_ceil(4096) * 4096, 0);
-    }
     let cur = Cursor::new(bytes);
     let book = guard(|| -> Result<Book, ReadError> {
         Ok(match fmt {

@@ -374,7 +374,7 @@ fn issue18_a_formula_without_a_cached_value_keeps_its_text_with_a_warning() {
     assert!(w.strings("SELECT message FROM problems WHERE code = 'formula_without_value'")[0].contains("cell A2"));
 }
 
-#[path = "../../benches/fuzz_core.rs"]
+#[path = "../../benches/fuzz/core.rs"]
 mod fuzz_core;
 
 #[global_allocator]

@@ -106,7 +106,7 @@ impl Rng {
     pub fn new(seed: u64) -> Rng {
         Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
     }
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
@@ -116,7 +116,7 @@ impl Rng {
         if n == 0 {
             0
         } else {
-            (self.next() % n as u64) as usize
+            (self.next_u64() % n as u64) as usize
         }
     }
 }
@@ -286,9 +286,9 @@ pub fn mutate_bytes(rng: &mut Rng, b: &mut Vec<u8>, other: &[u8]) {
             }
             _ if len > 0 => {
                 let i = rng.below(len);
-                b[i] = rng.next() as u8;
+                b[i] = rng.next_u64() as u8;
             }
-            _ => b.push(rng.next() as u8),
+            _ => b.push(rng.next_u64() as u8),
         }
         if b.len() > 4 << 20 {
             b.truncate(4 << 20);
