@@ -371,20 +371,127 @@ fn is_elem(tag: &[u8], name: &[u8]) -> bool {
 /// the file is refused; a file the checks cannot follow is left to
 /// calamine, which says what is wrong with it.
 pub fn check_xls(bytes: &[u8]) -> Result<(), String> {
-    let Some(stream) = check_cfb(bytes)? else { return Ok(()) };
-    let mut pos = 0usize;
+    match check_cfb(bytes)? {
+        Some(stream) => check_biff(&stream),
+        None => Ok(()),
+    }
+}
+
+/// The BIFF records of an xls Workbook stream, walked as calamine walks
+/// them: each sheet's records from where its BoundSheet8 record says they
+/// start (calamine slices the stream there without looking).
+fn check_biff(stream: &[u8]) -> Result<(), String> {
+    // The records from `pos` on: (type, data), as calamine's RecordIter
+    // reads them (a record cut short ends the walk: calamine says so).
+    let records = |pos: usize| {
+        let mut at = pos;
+        std::iter::from_fn(move || {
+            let head = stream.get(at..at + 4)?;
+            let typ = u16::from_le_bytes([head[0], head[1]]);
+            let len = u16::from_le_bytes([head[2], head[3]]) as usize;
+            let data = stream.get(at + 4..at + 4 + len)?;
+            at += 4 + len;
+            Some((typ, data))
+        })
+    };
+    // The globals: where each sheet's records start (BoundSheet8).
+    let mut sheets: Vec<usize> = Vec::new();
+    for (typ, data) in records(0) {
+        match typ {
+            0x0085 if data.len() >= 4 => sheets.push(u32::from_le_bytes([data[0], data[1], data[2], data[3]]) as usize),
+            0x000A => break,
+            _ => {}
+        }
+    }
     let mut total = 0u64;
-    let mut depth = 0usize;
-    let mut sheet: Option<(u32, u32, u32, u32)> = None;
-    let mut sheets = 0usize;
-    let end_sheet = |s: Option<(u32, u32, u32, u32)>, total: &mut u64| -> Result<(), String> {
-        if let Some((r0, r1, c0, c1)) = s {
+    for (n, &pos) in sheets.iter().enumerate() {
+        if pos > stream.len() {
+            return Err(format!(
+                "the record of its sheet {} points past the end of the workbook stream (at byte {pos} of {})",
+                n + 1,
+                stream.len()
+            ));
+        }
+        let mut span: Option<(u32, u32, u32, u32)> = None;
+        let widen = |s: &mut Option<(u32, u32, u32, u32)>, r: u32, c0: u32, c1: u32| {
+            let e = s.get_or_insert((r, r, c0, c1));
+            e.0 = e.0.min(r);
+            e.1 = e.1.max(r);
+            e.2 = e.2.min(c0);
+            e.3 = e.3.max(c1);
+        };
+        let (mut seen_bof, mut depth) = (false, 0usize);
+        for (typ, data) in records(pos) {
+            if depth > 0 {
+                match typ {
+                    0x0809 => depth += 1,
+                    0x000A => depth -= 1,
+                    _ => {}
+                }
+                continue;
+            }
+            let u16_at = |i: usize| data.get(i..i + 2).map(|b| u16::from_le_bytes([b[0], b[1]]) as u32);
+            let u32_at = |i: usize| data.get(i..i + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+            match typ {
+                0x0809 => {
+                    if seen_bof {
+                        depth += 1;
+                    } else {
+                        seen_bof = true;
+                    }
+                }
+                0x000A => break,
+                0x0200 => {
+                    // What calamine reserves: rows × columns of 40-byte cells.
+                    let (rf, rl, cf, cl) = match data.len() {
+                        10 => (u16_at(0), u16_at(2), u16_at(4), u16_at(6)),
+                        14 | 16 => (u32_at(0), u32_at(4), u16_at(8), u16_at(10)),
+                        _ => continue,
+                    };
+                    let (Some(rf), Some(rl), Some(mut cf), Some(cl)) = (rf, rl, cf, cl) else { continue };
+                    if 0xFF < cf || cl < cf {
+                        cf = 0;
+                    }
+                    if rl >= 1 && cl >= 1 {
+                        if rl - 1 < rf || cl - 1 < cf {
+                            return Err(format!(
+                                "the DIMENSIONS record of its sheet {} is inconsistent (rows {rf} to {}, columns {cf} to {})",
+                                n + 1,
+                                rl - 1,
+                                cl - 1
+                            ));
+                        }
+                        let cells = (rl as u64 - rf as u64) * (cl as u64 - cf as u64);
+                        if cells > MAX_DENSE_CELLS {
+                            return Err(format!(
+                                "the DIMENSIONS record of its sheet {} declares {cells} cells; karte reads at most {MAX_DENSE_CELLS} cells from an xls file",
+                                n + 1
+                            ));
+                        }
+                    }
+                }
+                0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
+                    if let (Some(r), Some(c)) = (u16_at(0), u16_at(2)) {
+                        widen(&mut span, r, c, c);
+                    }
+                }
+                0x00BD => {
+                    if let (Some(r), Some(c0)) = (u16_at(0), u16_at(2)) {
+                        let c1 = data.len().checked_sub(2).and_then(u16_at).unwrap_or(c0).max(c0);
+                        widen(&mut span, r, c0, c1);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some((r0, r1, c0, c1)) = span {
+            // calamine keeps a value range and a formula range of this size.
             let cells = (r1 as u64 - r0 as u64 + 1) * (c1 as u64 - c0 as u64 + 1);
-            *total = total.saturating_add(cells);
-            if *total > MAX_DENSE_CELLS {
+            total = total.saturating_add(cells);
+            if total > MAX_DENSE_CELLS {
                 return Err(format!(
-                    "its sheets span {} cells (rows {}–{}, columns {}–{} in one sheet: a value far below or to the right of the data); karte reads at most {MAX_DENSE_CELLS} cells from an xls file",
-                    *total,
+                    "its sheets span {total} cells (sheet {} alone rows {}–{}, columns {}–{}: a value far below or to the right of the data); karte reads at most {MAX_DENSE_CELLS} cells from an xls file",
+                    n + 1,
                     r0 as u64 + 1,
                     r1 as u64 + 1,
                     crate::model::column_letter(c0 as usize),
@@ -392,81 +499,8 @@ pub fn check_xls(bytes: &[u8]) -> Result<(), String> {
                 ));
             }
         }
-        Ok(())
-    };
-    let widen = |s: &mut Option<(u32, u32, u32, u32)>, r: u32, c0: u32, c1: u32| {
-        let e = s.get_or_insert((r, r, c0, c1));
-        e.0 = e.0.min(r);
-        e.1 = e.1.max(r);
-        e.2 = e.2.min(c0);
-        e.3 = e.3.max(c1);
-    };
-    while pos + 4 <= stream.len() {
-        let typ = u16::from_le_bytes([stream[pos], stream[pos + 1]]);
-        let len = u16::from_le_bytes([stream[pos + 2], stream[pos + 3]]) as usize;
-        let data = &stream[pos + 4..(pos + 4 + len).min(stream.len())];
-        pos += 4 + len;
-        let u16_at = |i: usize| data.get(i..i + 2).map(|b| u16::from_le_bytes([b[0], b[1]]) as u32);
-        let u32_at = |i: usize| data.get(i..i + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
-        match typ {
-            0x0809 => {
-                depth += 1;
-                if depth == 1 && sheets > 0 {
-                    sheet = None;
-                }
-            }
-            0x000A => {
-                if depth == 1 {
-                    if sheets > 0 {
-                        end_sheet(sheet.take(), &mut total)?;
-                    }
-                    sheets += 1;
-                }
-                depth = depth.saturating_sub(1);
-            }
-            _ if depth != 1 || sheets == 0 => {}
-            0x0200 => {
-                // What calamine reserves: rows × columns of 40-byte cells.
-                let (rf, rl, cf, cl) = match data.len() {
-                    10 => (u16_at(0), u16_at(2), u16_at(4), u16_at(6)),
-                    14 | 16 => (u32_at(0), u32_at(4), u16_at(8), u16_at(10)),
-                    _ => continue,
-                };
-                let (Some(rf), Some(rl), Some(mut cf), Some(cl)) = (rf, rl, cf, cl) else { continue };
-                if 0xFF < cf || cl < cf {
-                    cf = 0;
-                }
-                if rl >= 1 && cl >= 1 {
-                    if rl - 1 < rf || cl - 1 < cf {
-                        return Err(format!(
-                            "a sheet's DIMENSIONS record is inconsistent (rows {rf} to {}, columns {cf} to {})",
-                            rl - 1,
-                            cl - 1
-                        ));
-                    }
-                    let cells = (rl as u64 - rf as u64) * (cl as u64 - cf as u64);
-                    if cells > MAX_DENSE_CELLS {
-                        return Err(format!(
-                            "a sheet's DIMENSIONS record declares {cells} cells; karte reads at most {MAX_DENSE_CELLS} cells from an xls file"
-                        ));
-                    }
-                }
-            }
-            0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
-                if let (Some(r), Some(c)) = (u16_at(0), u16_at(2)) {
-                    widen(&mut sheet, r, c, c);
-                }
-            }
-            0x00BD => {
-                if let (Some(r), Some(c0)) = (u16_at(0), u16_at(2)) {
-                    let c1 = data.len().checked_sub(2).and_then(u16_at).unwrap_or(c0).max(c0);
-                    widen(&mut sheet, r, c0, c1);
-                }
-            }
-            _ => {}
-        }
     }
-    end_sheet(sheet.take(), &mut total)
+    Ok(())
 }
 
 /// Follows the OLE2 (CFB) structure the way calamine's own reader does
@@ -611,6 +645,59 @@ mod tests {
         }
         assert_eq!(s.unknown_errors, vec![("B3".to_string(), "#SPILL!".to_string())]);
         assert!(s.longest < 40);
+    }
+
+    #[test]
+    fn an_ole2_chain_that_loops_is_refused_before_calamine_follows_it() {
+        // Header: sector shift 9 (512), the FAT in sector 0, the directory
+        // chain starting at sector 1, whose FAT entry points at itself.
+        let mut b = vec![0u8; 512 * 3];
+        b[..8].copy_from_slice(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+        b[26] = 3;
+        b[30] = 9;
+        b[32] = 6;
+        b[44] = 1; // one FAT sector
+        b[48..52].copy_from_slice(&1u32.to_le_bytes()); // directory at sector 1
+        b[60..64].copy_from_slice(&0xFFFF_FFFEu32.to_le_bytes());
+        b[68..72].copy_from_slice(&0xFFFF_FFFEu32.to_le_bytes());
+        b[76..80].copy_from_slice(&0u32.to_le_bytes()); // DIFAT[0] = sector 0
+        for i in 1..109 {
+            b[76 + i * 4..80 + i * 4].copy_from_slice(&0xFFFF_FFFFu32.to_le_bytes());
+        }
+        let fat = 512;
+        b[fat..fat + 4].copy_from_slice(&0xFFFF_FFFDu32.to_le_bytes());
+        b[fat + 4..fat + 8].copy_from_slice(&1u32.to_le_bytes()); // 1 → 1 → 1 …
+        let e = check_cfb(&b).unwrap_err();
+        assert!(e.contains("directory chain comes back on itself"), "{e}");
+        // Ended properly, it is followed.
+        b[fat + 4..fat + 8].copy_from_slice(&0xFFFF_FFFEu32.to_le_bytes());
+        assert!(check_cfb(&b).is_ok());
+    }
+
+    #[test]
+    fn xls_sheets_are_checked_where_calamine_reads_them() {
+        let rec = |typ: u16, data: &[u8]| {
+            let mut r = typ.to_le_bytes().to_vec();
+            r.extend_from_slice(&(data.len() as u16).to_le_bytes());
+            r.extend_from_slice(data);
+            r
+        };
+        let cell =
+            |row: u16, col: u16| rec(0x0203, &[row.to_le_bytes(), col.to_le_bytes(), [0, 0], [0, 0], [0, 0], [0, 0], [0, 0]].concat());
+        let globals = |pos: u32| {
+            [rec(0x0809, &[0; 16]), rec(0x0085, &[&pos.to_le_bytes()[..], &[0, 0, 1, 0, b'S']].concat()), rec(0x000A, &[])].concat()
+        };
+        let g = globals(0).len() as u32;
+        let sheet = |cells: Vec<Vec<u8>>| [vec![rec(0x0809, &[0; 16])], cells, vec![rec(0x000A, &[])]].concat().concat();
+        // A sheet of two cells reads.
+        let ok = [globals(g), sheet(vec![cell(0, 0), cell(5, 3)])].concat();
+        assert_eq!(check_biff(&ok), Ok(()));
+        // A BoundSheet8 pointing past the stream made calamine panic.
+        let past = [globals(1 << 24), sheet(vec![cell(0, 0)])].concat();
+        assert!(check_biff(&past).unwrap_err().contains("points past the end of the workbook stream"));
+        // Cells at A1 and at the far corner would be a dense range of 4 billion cells.
+        let far = [globals(g), sheet(vec![cell(0, 0), cell(65535, 255)])].concat();
+        assert!(check_biff(&far).unwrap_err().contains("cells"));
     }
 
     #[test]
