@@ -370,17 +370,32 @@ fn is_elem(tag: &[u8], name: &[u8]) -> bool {
 /// ranges, and what its DIMENSIONS records would reserve. `Err` says why
 /// the file is refused; a file the checks cannot follow is left to
 /// calamine, which says what is wrong with it.
-pub fn check_xls(bytes: &[u8]) -> Result<(), String> {
+pub fn check_xls(bytes: &[u8]) -> Result<Vec<XlsUnknownError>, String> {
     match check_cfb(bytes)? {
-        Some(stream) => check_biff(&stream),
-        None => Ok(()),
+        Some(stream) => {
+            let mut found = Vec::new();
+            check_biff(&stream.data, &mut found)?;
+            Ok(found
+                .into_iter()
+                .filter_map(|(sheet, row, col, code, patch)| {
+                    let patch = patch.into_iter().map(|(at, v)| Some((stream.file_offset(at)?, v))).collect::<Option<Vec<_>>>()?;
+                    Some(XlsUnknownError { sheet, row, col, code, patch })
+                })
+                .collect())
+        }
+        None => Ok(Vec::new()),
     }
 }
 
 /// The BIFF records of an xls Workbook stream, walked as calamine walks
 /// them: each sheet's records from where its BoundSheet8 record says they
 /// start (calamine slices the stream there without looking).
-fn check_biff(stream: &[u8]) -> Result<(), String> {
+///
+/// Error cells (and cached formula results) with a code calamine does not
+/// know are listed in `unknown`: (sheet, row, column, code, the stream
+/// bytes to rewrite so it reads `#N/A`).
+#[allow(clippy::type_complexity)]
+fn check_biff(stream: &[u8], unknown: &mut Vec<(usize, u32, u32, u8, Vec<(usize, u8)>)>) -> Result<(), String> {
     // The records from `pos` on: (type, data), as calamine's RecordIter
     // reads them (a record cut short ends the walk: calamine says so).
     let records = |pos: usize| {
@@ -391,12 +406,12 @@ fn check_biff(stream: &[u8]) -> Result<(), String> {
             let len = u16::from_le_bytes([head[2], head[3]]) as usize;
             let data = stream.get(at + 4..at + 4 + len)?;
             at += 4 + len;
-            Some((typ, data))
+            Some((typ, data, at - len))
         })
     };
     // The globals: where each sheet's records start (BoundSheet8).
     let mut sheets: Vec<usize> = Vec::new();
-    for (typ, data) in records(0) {
+    for (typ, data, _) in records(0) {
         match typ {
             0x0085 if data.len() >= 4 => sheets.push(u32::from_le_bytes([data[0], data[1], data[2], data[3]]) as usize),
             0x000A => break,
@@ -421,7 +436,7 @@ fn check_biff(stream: &[u8]) -> Result<(), String> {
             e.3 = e.3.max(c1);
         };
         let (mut seen_bof, mut depth) = (false, 0usize);
-        for (typ, data) in records(pos) {
+        for (typ, data, data_at) in records(pos) {
             if depth > 0 {
                 match typ {
                     0x0809 => depth += 1,
@@ -473,6 +488,22 @@ fn check_biff(stream: &[u8]) -> Result<(), String> {
                 0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
                     if let (Some(r), Some(c)) = (u16_at(0), u16_at(2)) {
                         widen(&mut span, r, c, c);
+                        let known = |code: u8| matches!(code, 0x00 | 0x07 | 0x0F | 0x17 | 0x1D | 0x24 | 0x2A | 0x2B);
+                        // BoolErr: fError 1 with a code calamine knows, or 0 (a bool).
+                        if typ == 0x0205 && data.len() >= 8 {
+                            let (code, flag) = (data[6], data[7]);
+                            if flag > 1 || (flag == 1 && !known(code)) {
+                                unknown.push((n, r, c, code, vec![(data_at + 6, 0x2A), (data_at + 7, 1)]));
+                            }
+                        }
+                        // Formula: a cached result of a type or error calamine does not know.
+                        if typ == 0x0006 && data.len() >= 20 && data[12] == 0xFF && data[13] == 0xFF {
+                            let (kind, code) = (data[6], data[8]);
+                            if kind > 0x03 || (kind == 0x02 && !known(code)) {
+                                let code = if kind == 0x02 { code } else { kind };
+                                unknown.push((n, r, c, code, vec![(data_at + 6, 0x02), (data_at + 8, 0x2A)]));
+                            }
+                        }
                     }
                 }
                 0x00BD => {
@@ -503,13 +534,43 @@ fn check_biff(stream: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
+/// An OLE2 stream's bytes, and where each `unit`-byte piece of it lies in
+/// the file.
+#[derive(Debug)]
+pub struct Stream {
+    pub data: Vec<u8>,
+    unit: usize,
+    at_file: Vec<usize>,
+}
+
+impl Stream {
+    /// The file offset of the stream's byte `i`.
+    fn file_offset(&self, i: usize) -> Option<usize> {
+        self.at_file.get(i / self.unit).map(|s| s + i % self.unit)
+    }
+}
+
+/// An xls error cell whose code calamine does not know (it refuses the
+/// whole workbook over one): where it is, and where its bytes lie in the
+/// file, so the reader can rewrite it as `#N/A` and warn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct XlsUnknownError {
+    /// 0-based sheet (BoundSheet8 order, calamine's order of sheets).
+    pub sheet: usize,
+    pub row: u32,
+    pub col: u32,
+    pub code: u8,
+    /// The bytes to rewrite (file offset, value) so calamine reads `#N/A`.
+    pub patch: Vec<(usize, u8)>,
+}
+
 /// Follows the OLE2 (CFB) structure the way calamine's own reader does
 /// (header, DIFAT, FAT, the directory chain, the mini stream and mini FAT,
 /// and the streams an xls import reads), refusing what would make it loop
 /// for ever (a chain that comes back on itself: calamine grows a vector
 /// until memory runs out), index past its tables, or read a sector past the
 /// end of the file (it panics). `bytes` are what calamine will be given.
-pub fn check_cfb(bytes: &[u8]) -> Result<Option<Vec<u8>>, String> {
+pub fn check_cfb(bytes: &[u8]) -> Result<Option<Stream>, String> {
     const END: u32 = 0xFFFF_FFFE;
     const RESERVED: u32 = 0xFFFF_FFFA;
     const DIFSECT: u32 = 0xFFFF_FFFC;
@@ -591,10 +652,13 @@ pub fn check_cfb(bytes: &[u8]) -> Result<Option<Vec<u8>>, String> {
     }
     let Some(root) = dirs.first().cloned() else { return Ok(None) };
     let mini_fat_len = u32_at(bytes, 64) as usize;
+    // Where each byte of the mini stream lies in the file, by main sector.
+    let mut ms_sectors: Vec<usize> = Vec::new();
     let (mini_fats, ministream) = if mini_fat_len > 0 {
         let mut ms = Vec::new();
         for id in chain(root.1, &fats, size, root.2, "mini stream")? {
             ms.extend_from_slice(sector(id)?);
+            ms_sectors.push((id as usize + 1) * size);
         }
         ms.truncate(root.2);
         let mf = chain(u32_at(bytes, 60), &fats, size, mini_fat_len.saturating_mul(size), "mini FAT")?;
@@ -610,6 +674,8 @@ pub fn check_cfb(bytes: &[u8]) -> Result<Option<Vec<u8>>, String> {
     for name in ["Workbook", "Book", "\u{5}SummaryInformation", "\u{5}DocumentSummaryInformation"] {
         let Some(d) = dirs.iter().find(|d| d.0.eq_ignore_ascii_case(name)) else { continue };
         let mut data = Vec::new();
+        let mut at_file = Vec::new();
+        let unit = if d.2 < 4096 { 64 } else { size };
         if d.2 < 4096 {
             for id in chain(d.1, &mini_fats, 64, d.2, "mini")? {
                 let at = id as usize * 64;
@@ -617,15 +683,17 @@ pub fn check_cfb(bytes: &[u8]) -> Result<Option<Vec<u8>>, String> {
                     Some(m) => data.extend_from_slice(m),
                     None => return Err(damaged(format!("mini sector {id} lies past the mini stream"))),
                 }
+                at_file.push(ms_sectors.get(at / size).map_or(0, |s| s + at % size));
             }
         } else {
             for id in chain(d.1, &fats, size, d.2, "stream")? {
                 data.extend_from_slice(sector(id)?);
+                at_file.push((id as usize + 1) * size);
             }
         }
         data.truncate(d.2);
         if workbook.is_none() && (name == "Workbook" || name == "Book") {
-            workbook = Some(data);
+            workbook = Some(Stream { data, unit, at_file });
         }
     }
     Ok(workbook)
@@ -691,13 +759,21 @@ mod tests {
         let sheet = |cells: Vec<Vec<u8>>| [vec![rec(0x0809, &[0; 16])], cells, vec![rec(0x000A, &[])]].concat().concat();
         // A sheet of two cells reads.
         let ok = [globals(g), sheet(vec![cell(0, 0), cell(5, 3)])].concat();
-        assert_eq!(check_biff(&ok), Ok(()));
+        assert_eq!(check_biff(&ok, &mut Vec::new()), Ok(()));
         // A BoundSheet8 pointing past the stream made calamine panic.
         let past = [globals(1 << 24), sheet(vec![cell(0, 0)])].concat();
-        assert!(check_biff(&past).unwrap_err().contains("points past the end of the workbook stream"));
+        assert!(check_biff(&past, &mut Vec::new()).unwrap_err().contains("points past the end of the workbook stream"));
         // Cells at A1 and at the far corner would be a dense range of 4 billion cells.
         let far = [globals(g), sheet(vec![cell(0, 0), cell(65535, 255)])].concat();
-        assert!(check_biff(&far).unwrap_err().contains("cells"));
+        assert!(check_biff(&far, &mut Vec::new()).unwrap_err().contains("cells"));
+        // An error code calamine does not know is found with its place.
+        let err = rec(0x0205, &[2, 0, 1, 0, 0, 0, 0x2C, 1]);
+        let with_err = [globals(g), sheet(vec![cell(0, 0), err])].concat();
+        let mut found = Vec::new();
+        assert_eq!(check_biff(&with_err, &mut found), Ok(()));
+        assert_eq!(found.len(), 1);
+        assert_eq!((found[0].0, found[0].1, found[0].2, found[0].3), (0, 2, 1, 0x2C));
+        assert_eq!(with_err[found[0].4[0].0], 0x2C);
     }
 
     #[test]

@@ -46,8 +46,14 @@ impl std::fmt::Debug for Grid {
 }
 
 enum GridSrc {
-    Dense(Range<Data>),
-    Stream { book: Arc<Mutex<Book>>, sheet: String, errors: Vec<(String, String)> },
+    /// The range, and the cells whose error code calamine does not know
+    /// (row, column, code: read as #N/A, named as what they were).
+    Dense(Range<Data>, Vec<(u32, u32, u8)>),
+    Stream {
+        book: Arc<Mutex<Book>>,
+        sheet: String,
+        errors: Vec<(String, String)>,
+    },
 }
 
 type Wb = Cursor<Vec<u8>>;
@@ -101,9 +107,18 @@ pub(super) fn read(file: &mut SourceFile, bytes: Vec<u8>, opts: &ReadOptions) ->
         bytes.resize(bytes.len().div_ceil(4096) * 4096, 0);
     }
     // Measure before calamine reads anything (see bounds.rs).
+    let mut xls_errors: Vec<bounds::XlsUnknownError> = Vec::new();
     let facts = match fmt {
         Format::Xls => {
-            bounds::check_xls(&bytes).map_err(too_large)?;
+            // An error code calamine does not know refuses the whole
+            // workbook: rewrite each as #N/A (found by the check, named in
+            // a warning below).
+            xls_errors = bounds::check_xls(&bytes).map_err(too_large)?;
+            for (at, v) in xls_errors.iter().flat_map(|e| e.patch.iter()) {
+                if let Some(b) = bytes.get_mut(*at) {
+                    *b = *v;
+                }
+            }
             bounds::ZipFacts::default()
         }
         Format::Csv | Format::Cards => unreachable!("text formats are not workbooks"),
@@ -176,7 +191,8 @@ pub(super) fn read(file: &mut SourceFile, bytes: Vec<u8>, opts: &ReadOptions) ->
                         with_book!(b, w => guard(|| w.worksheet_range(&sheet).map_err(|e| corrupt(format!("sheet '{sheet}': {e}")))))
                             .unwrap_or_else(|| Err(corrupt(format!("sheet '{sheet}' could not be followed"))))?;
                     let rows = range.end().map(|e| e.0 as u64 + 1).unwrap_or(0);
-                    (GridSrc::Dense(range), rows)
+                    let unknown = xls_errors.iter().filter(|e| e.sheet == index).map(|e| (e.row, e.col, e.code)).collect();
+                    (GridSrc::Dense(range, unknown), rows)
                 }
             }
         };
@@ -292,16 +308,23 @@ fn dense(cells: &[RawCell]) -> Vec<CellValue> {
 /// column order), in sheet order, until it returns `false`.
 fn each_row(src: &GridSrc, loc: &Location, f: &mut dyn FnMut(u32, Vec<RawCell>) -> anyhow::Result<bool>) -> anyhow::Result<()> {
     match src {
-        GridSrc::Dense(range) => {
+        GridSrc::Dense(range, unknown) => {
             let Some((r0, c0)) = range.start() else { return Ok(()) };
             for (i, r) in range.rows().enumerate() {
+                let row = r0 + i as u32;
                 let cells: Vec<RawCell> = r
                     .iter()
                     .enumerate()
                     .filter(|(_, d)| !matches!(d, Data::Empty))
                     .map(|(j, d)| {
+                        let col = c0 + j as u32;
+                        if let Some((_, _, code)) = unknown.iter().find(|u| u.0 == row && u.1 == col) {
+                            let value = format!("#ERR(0x{code:02X})");
+                            let cell = Some(format!("{}{}", column_letter(col as usize), row as u64 + 1));
+                            return RawCell { col, value: CellValue::Error(value.clone()), note: Some(Note::UnknownError { value, cell }) };
+                        }
                         let (value, err) = convert(d);
-                        RawCell { col: c0 + j as u32, value, note: err.map(Note::Error) }
+                        RawCell { col, value, note: err.map(Note::Error) }
                     })
                     .collect();
                 if !cells.is_empty() && !f(r0 + i as u32, cells)? {

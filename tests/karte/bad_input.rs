@@ -458,3 +458,17 @@ fn issue18_cards_separated_by_blank_lines_or_cr_line_ends_are_cards() {
     w.import("cards", &[reader("cards-cr.txt")], &[]).ok().stdout_has("rows read 2");
     assert_eq!(w.strings("SELECT row FROM records ORDER BY row"), ["1", "16"]);
 }
+
+#[test]
+fn issue18_an_unknown_error_code_in_an_xls_is_named_and_the_rest_kept() {
+    // ledger.xls with D4 holding error code 0x2C: calamine refused the
+    // whole workbook ("Unrecognized fError"), no cell named.
+    let w = Workdir::new();
+    w.import("ledger-small", &[reader("unknown-error.xls")], &[]).ok().stdout_has("rows read 5, imported 5");
+    assert_eq!(
+        w.strings("SELECT code || '|' || sheet || '|' || row || '|' || column_name || '|' || raw FROM problems WHERE code = 'error_cell'"),
+        ["error_cell|顧客台帳|4|電話番号|#ERR(0x2C)"]
+    );
+    assert!(w.strings("SELECT message FROM problems WHERE code = 'error_cell'")[0].contains("cell D4"));
+    assert_eq!(w.strings("SELECT name FROM records WHERE row = 4"), ["山田 太郎"]);
+}
