@@ -103,6 +103,12 @@ fn inspect_table(out: &mut String, file: &str, t: &Table, n_samples: usize) -> R
     match t.header_row {
         Some(h) => {
             let _ = writeln!(out, "  header {row_word}: {h}");
+            if let Some((n, of)) = import::header_looks_like_data(&t.columns) {
+                let _ = writeln!(
+                    out,
+                    "  warning: {n} of the {of} cells of that {row_word} look like values (numbers, codes, dates, phones, e-mail): the file seems to have no header {row_word}"
+                );
+            }
         }
         None => {
             let _ = writeln!(out, "  cards: keys in order of first appearance");

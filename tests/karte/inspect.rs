@@ -83,3 +83,11 @@ fn issue18_inspect_never_writes_control_characters_to_the_terminal() {
     r.ok().stdout_has("control_characters: line 3");
     assert!(!r.stdout.contains(['\u{1b}', '\u{7}', '\u{0}']), "{:?}", r.stdout);
 }
+
+#[test]
+fn issue18_inspect_says_when_a_file_seems_to_have_no_header() {
+    let w = Workdir::new();
+    w.run(["inspect".as_ref(), reader("no-header.csv").as_os_str()]).ok().stdout_has("the file seems to have no header line");
+    let r = w.run(["inspect".as_ref(), reader("cp932.csv").as_os_str()]);
+    assert!(!r.ok().stdout.contains("seems to have no header"), "{}", r.stdout);
+}
