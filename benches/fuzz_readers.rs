@@ -17,6 +17,7 @@ fn main() {
     let seed: u64 = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(1);
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/readers");
     fuzz_core::count_panics(true);
+    fuzz_core::watchdog(60);
     let start = std::time::Instant::now();
     let print = |f: &fuzz_core::Figures| {
         let secs = start.elapsed().as_secs_f64();

@@ -3,7 +3,8 @@
 # xls, ods, CSV in every encoding, cards) through every reader, in bounded
 # memory. Prints its figures every 100,000 inputs and at the end; exits 1
 # if any input panicked, and aborts (after naming the input) if any single
-# allocation asked for more than 1 GiB.
+# allocation asked for more than 1 GiB or one input is read for more than
+# 60 s.
 #
 #   benches/fuzz_readers.sh [INPUTS [SEED]]     (default 1000000 1)
 #

@@ -340,6 +340,25 @@ pub fn input(rng: &mut Rng, seeds: &[Seed]) -> (String, Vec<u8>) {
     (name, bytes)
 }
 
+/// Aborts the process, naming the input, when one input has been read for
+/// more than `secs` seconds (a reader that loops for ever would otherwise
+/// stall the run without a word).
+pub fn watchdog(secs: u64) {
+    std::thread::spawn(move || {
+        let mut last = (u64::MAX, std::time::Instant::now());
+        loop {
+            std::thread::sleep(std::time::Duration::from_secs(1));
+            let now = CURRENT.load(Ordering::Relaxed);
+            if now != last.0 {
+                last = (now, std::time::Instant::now());
+            } else if last.1.elapsed().as_secs() > secs {
+                eprintln!("fuzz: input {now} has been read for more than {secs} s: a reader loops; aborting");
+                std::process::abort();
+            }
+        }
+    });
+}
+
 /// What a run did.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Figures {

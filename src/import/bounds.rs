@@ -237,7 +237,12 @@ fn attr(t: &[u8], name: &[u8]) -> Option<String> {
 /// The cells calamine's ods reader would hold for `content.xml`: every
 /// table's cells as its rows list them (repeats expanded), and its dense
 /// range (from the first to the last row with a value, the widest row).
-fn ods_cells(part: &mut impl Read) -> Result<(), String> {
+/// Read with quick-xml configured as calamine configures it, so both see
+/// the same elements; also refused: a table or an annotation still open at
+/// the end of the file (calamine's loops wait for its end for ever) and a
+/// `text:s` repeating a space more than 65,536 times (it builds the string).
+fn ods_cells(part: impl Read) -> Result<(), String> {
+    use quick_xml::events::Event;
     const MAX_ROWS: u64 = 1_048_576;
     const MAX_COLS: u64 = 16_384;
     #[derive(Default)]
@@ -249,25 +254,25 @@ fn ods_cells(part: &mut impl Read) -> Result<(), String> {
         max_col: u64,
         listed: u64,
     }
+    let num = |e: &quick_xml::events::BytesStart<'_>, name: &str| -> Option<u64> {
+        let a = e.try_get_attribute(name).ok().flatten()?;
+        Some(a.value.trim().parse::<u64>().unwrap_or(u64::MAX))
+    };
+    let has = |e: &quick_xml::events::BytesStart<'_>, name: &str| e.try_get_attribute(name).ok().flatten().is_some();
+    let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(part));
+    let config = reader.config_mut();
+    config.check_end_names = false;
+    config.trim_text(false);
+    config.check_comments = false;
+    config.expand_empty_elements = true;
+    let mut buf = Vec::new();
     let mut total = 0u64;
     let mut t = Table { min_col: u64::MAX, ..Table::default() };
-    let mut row_repeat = 1u64;
-    let mut col = 0u64;
-    let mut row_pushed = 0u64;
-    let mut row_min = u64::MAX;
-    let mut row_max: Option<u64> = None;
+    let (mut open_tables, mut open_notes) = (0u64, 0u64);
+    let (mut row_repeat, mut col, mut row_pushed, mut row_min, mut row_max) = (1u64, 0u64, 0u64, u64::MAX, None::<u64>);
     let mut pending_empty = 0u64;
-    let mut tag: Vec<u8> = Vec::new();
-    let mut in_tag = false;
-    let mut buf = vec![0u8; 64 * 1024];
-    let attr_num = |t: &[u8], name: &[u8]| -> Option<u64> {
-        let mut pat = b" ".to_vec();
-        pat.extend_from_slice(name);
-        pat.extend_from_slice(b"=\"");
-        let at = t.windows(pat.len()).position(|w| w == pat.as_slice())? + pat.len();
-        let digits: Vec<u8> = t[at..].iter().take_while(|c| c.is_ascii_digit()).copied().collect();
-        Some(std::str::from_utf8(&digits).ok()?.parse::<u64>().unwrap_or(u64::MAX))
-    };
+    // The cell being read: its repeat, and whether it holds anything.
+    let mut cell: Option<(u64, bool)> = None;
     let finish = |t: &mut Table, total: &mut u64| -> Result<(), String> {
         let dense = match t.first {
             Some(f) => (t.last - f + 1).saturating_mul(t.max_col.saturating_sub(t.min_col) + 1),
@@ -277,7 +282,7 @@ fn ods_cells(part: &mut impl Read) -> Result<(), String> {
         if *total > MAX_DENSE_CELLS {
             return Err(format!(
                 "its sheets span {} cells (a value far below or to the right of the data, or rows repeated {} times); karte reads at most {} cells from an ods file",
-                if dense > 0 { dense } else { t.listed },
+                (*total).max(dense),
                 t.rows,
                 MAX_DENSE_CELLS
             ));
@@ -286,84 +291,87 @@ fn ods_cells(part: &mut impl Read) -> Result<(), String> {
         Ok(())
     };
     loop {
-        let n = match part.read(&mut buf) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => n,
+        buf.clear();
+        let ev = match reader.read_event_into(&mut buf) {
+            Ok(ev) => ev,
+            // calamine stops at the same error.
+            Err(_) => return Ok(()),
         };
-        for &b in &buf[..n] {
-            if b == b'<' {
-                in_tag = true;
-                tag.clear();
-                continue;
-            }
-            if !in_tag {
-                continue;
-            }
-            if b != b'>' {
-                if tag.len() < 512 {
-                    tag.push(b);
+        match ev {
+            Event::Eof => break,
+            Event::Start(e) => match e.name().as_ref() {
+                "table:table" => open_tables += 1,
+                "table:table-row" => {
+                    row_repeat = num(&e, "table:number-rows-repeated").unwrap_or(1).clamp(1, MAX_ROWS);
+                    row_repeat = row_repeat.min(MAX_ROWS.saturating_sub(t.rows)).max(1);
+                    (col, row_pushed, row_min, row_max, pending_empty) = (0, 0, u64::MAX, None, 0);
                 }
-                continue;
-            }
-            in_tag = false;
-            let closed = tag.ends_with(b"/");
-            if is_elem(&tag, b"table:table-row") {
-                row_repeat = attr_num(&tag, b"table:number-rows-repeated").unwrap_or(1).clamp(1, MAX_ROWS);
-                row_repeat = row_repeat.min(MAX_ROWS.saturating_sub(t.rows)).max(1);
-                col = 0;
-                row_pushed = 0;
-                row_min = u64::MAX;
-                row_max = None;
-                pending_empty = 0;
-                if closed {
-                    t.rows += row_repeat;
+                "table:table-cell" | "table:covered-table-cell" => {
+                    let rep = num(&e, "table:number-columns-repeated").unwrap_or(1).max(1);
+                    cell = Some((rep, has(&e, "office:value-type") || has(&e, "table:formula")));
                 }
-            } else if is_elem(&tag, b"/table:table-row") {
-                if let Some(mx) = row_max {
-                    let start = t.rows;
-                    t.first.get_or_insert(start);
-                    t.last = start + row_repeat - 1;
-                    t.min_col = t.min_col.min(row_min);
-                    t.max_col = t.max_col.max(mx);
-                }
-                t.listed = t.listed.saturating_add(row_pushed);
-                t.rows += row_repeat;
-                if t.listed > MAX_DENSE_CELLS * 4 {
-                    return Err(format!("its rows list more than {} cells", MAX_DENSE_CELLS * 4));
-                }
-            } else if is_elem(&tag, b"table:table-cell") || is_elem(&tag, b"table:covered-table-cell") {
-                let rep = attr_num(&tag, b"table:number-columns-repeated").unwrap_or(1).max(1);
-                let has_value =
-                    !closed || tag.windows(17).any(|w| w == b"office:value-type") || tag.windows(13).any(|w| w == b"table:formula");
-                let remaining = MAX_COLS.saturating_sub(col);
-                let rep = rep.min(remaining);
-                if has_value {
-                    let empties = pending_empty.min(remaining);
-                    col += empties;
-                    row_pushed += empties;
-                    pending_empty = 0;
-                    let rep = rep.min(MAX_COLS.saturating_sub(col));
-                    if rep > 0 {
-                        row_min = row_min.min(col);
-                        row_max = Some(col + rep - 1);
+                "text:p" | "text:span" => {
+                    if let Some(c) = &mut cell {
+                        c.1 = true;
                     }
-                    col += rep;
-                    row_pushed += rep;
-                } else {
-                    pending_empty = rep;
                 }
-            } else if is_elem(&tag, b"/table:table") {
-                finish(&mut t, &mut total)?;
-            }
+                "office:annotation" => open_notes += 1,
+                "text:s" => {
+                    if num(&e, "text:c").is_some_and(|c| c > 65_536) {
+                        return Err("a cell repeats a space more than 65,536 times (text:s)".into());
+                    }
+                }
+                _ => {}
+            },
+            Event::End(e) => match e.name().as_ref() {
+                "table:table" => {
+                    open_tables = open_tables.saturating_sub(1);
+                    finish(&mut t, &mut total)?;
+                }
+                "table:table-row" => {
+                    if let Some(mx) = row_max {
+                        let start = t.rows;
+                        t.first.get_or_insert(start);
+                        t.last = start + row_repeat - 1;
+                        t.min_col = t.min_col.min(row_min);
+                        t.max_col = t.max_col.max(mx);
+                    }
+                    t.listed = t.listed.saturating_add(row_pushed);
+                    t.rows += row_repeat;
+                    if t.listed > MAX_DENSE_CELLS {
+                        return Err(format!("its rows list more than {MAX_DENSE_CELLS} cells"));
+                    }
+                }
+                "table:table-cell" | "table:covered-table-cell" => {
+                    let Some((rep, has_value)) = cell.take() else { continue };
+                    let remaining = MAX_COLS.saturating_sub(col);
+                    let rep = rep.min(remaining);
+                    if has_value {
+                        let empties = pending_empty.min(remaining);
+                        col += empties;
+                        row_pushed += empties;
+                        pending_empty = 0;
+                        let rep = rep.min(MAX_COLS.saturating_sub(col));
+                        if rep > 0 {
+                            row_min = row_min.min(col);
+                            row_max = Some(col + rep - 1);
+                        }
+                        col += rep;
+                        row_pushed += rep;
+                    } else {
+                        pending_empty = rep;
+                    }
+                }
+                "office:annotation" => open_notes = open_notes.saturating_sub(1),
+                _ => {}
+            },
+            _ => {}
         }
     }
+    if open_tables > 0 || open_notes > 0 {
+        return Err("its content.xml ends inside a table (the file is cut off or damaged)".into());
+    }
     finish(&mut t, &mut total)
-}
-
-/// Whether a tag's text (`table:table-row table:style-name="…"`) is the
-/// element `name`, not one whose name merely starts the same.
-fn is_elem(tag: &[u8], name: &[u8]) -> bool {
-    tag.starts_with(name) && tag.get(name.len()).is_none_or(|c| matches!(c, b' ' | b'/' | b'\t' | b'\n' | b'\r'))
 }
 
 /// The cells an xls workbook's sheets would span in calamine's dense
@@ -779,9 +787,14 @@ mod tests {
     #[test]
     fn ods_repeats_are_counted_not_expanded() {
         let ok = br#"<table:table table:name="a"><table:table-row table:number-rows-repeated="1000"><table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="3"/></table:table-row></table:table>"#;
-        assert!(ods_cells(&mut &ok[..]).is_ok());
+        assert!(ods_cells(&ok[..]).is_ok());
         let bomb = br#"<table:table table:name="a"><table:table-row table:number-rows-repeated="1000000"><table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="16384"/></table:table-row></table:table>"#;
-        let e = ods_cells(&mut &bomb[..]).unwrap_err();
+        let e = ods_cells(&bomb[..]).unwrap_err();
         assert!(e.contains("cells"), "{e}");
+        // Cut off inside a table: calamine's read_table waits for its end for ever.
+        let cut = br#"<office:body><table:table table:name="a"><table:table-row><table:table-cell office:value-type="float" office:value="1"/></table:table-row>"#;
+        assert!(ods_cells(&cut[..]).unwrap_err().contains("ends inside a table"));
+        let spaces = br#"<table:table><table:table-row><table:table-cell office:value-type="string"><text:p>a<text:s text:c="4000000000"/></text:p></table:table-cell></table:table-row></table:table>"#;
+        assert!(ods_cells(&spaces[..]).unwrap_err().contains("65,536"));
     }
 }

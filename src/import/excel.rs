@@ -113,7 +113,8 @@ pub(super) fn read(file: &mut SourceFile, bytes: Vec<u8>, opts: &ReadOptions) ->
             // An error code calamine does not know refuses the whole
             // workbook: rewrite each as #N/A (found by the check, named in
             // a warning below).
-            xls_errors = bounds::check_xls(&bytes).map_err(too_large)?;
+            xls_errors =
+                bounds::check_xls(&bytes).map_err(|d| if d.starts_with("its OLE2 container") { corrupt(d) } else { too_large(d) })?;
             for (at, v) in xls_errors.iter().flat_map(|e| e.patch.iter()) {
                 if let Some(b) = bytes.get_mut(*at) {
                     *b = *v;
