@@ -418,9 +418,14 @@ pub fn run(dir: &Path, seed: u64, n: u64, every: u64, mut report: impl FnMut(&Fi
     let seeds = seeds(dir);
     let mut rng = Rng::new(seed);
     let mut figures = Figures::default();
+    let dump: Option<u64> = std::env::var("FUZZ_DUMP").ok().and_then(|v| v.parse().ok());
     for i in 0..n {
         CURRENT.store(seed.wrapping_mul(1_000_000_000).wrapping_add(i), Ordering::Relaxed);
         let (name, bytes) = input(&mut rng, &seeds);
+        if dump == Some(i) {
+            // FUZZ_DUMP=N writes input N to the working directory, to look at.
+            let _ = std::fs::write(format!("fuzz-input-{seed}-{i}-{name}"), &bytes);
+        }
         let format = match rng.below(12) {
             0 => Some(karte::import::Format::Cards),
             1 => Some(karte::import::Format::Csv),

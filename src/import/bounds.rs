@@ -417,12 +417,17 @@ fn check_biff(stream: &[u8], unknown: &mut Vec<(usize, u32, u32, u8, Vec<(usize,
             Some((typ, data, at - len))
         })
     };
-    // The globals: where each sheet's records start (BoundSheet8).
+    // The globals: where each sheet's records start (BoundSheet8), and the
+    // shared strings (SST, with the CONTINUE records after it).
     let mut sheets: Vec<usize> = Vec::new();
-    for (typ, data, _) in records(0) {
+    let globals: Vec<(u16, &[u8])> = records(0).map(|(t, d, _)| (t, d)).take_while(|(t, _)| *t != 0x000A).collect();
+    for (k, &(typ, data)) in globals.iter().enumerate() {
         match typ {
             0x0085 if data.len() >= 4 => sheets.push(u32::from_le_bytes([data[0], data[1], data[2], data[3]]) as usize),
-            0x000A => break,
+            0x00FC if data.len() >= 8 => {
+                let conts: Vec<&[u8]> = globals[k + 1..].iter().take_while(|(t, _)| *t == 0x003C).map(|(_, d)| *d).collect();
+                check_sst(&data[8..], &conts)?;
+            }
             _ => {}
         }
     }
@@ -540,6 +545,76 @@ fn check_biff(stream: &[u8], unknown: &mut Vec<(usize, u32, u32, u8, Vec<(usize,
         }
     }
     Ok(())
+}
+
+/// Walks the shared strings of an SST record as calamine's parse_sst does,
+/// refusing what makes it index past a record (it panics): the run count or
+/// the extension size of a string cut off at a record's end, or an empty
+/// CONTINUE record where a string goes on.
+fn check_sst(first: &[u8], conts: &[&[u8]]) -> Result<(), String> {
+    let bad = |what: &str| Err(format!("its shared-string table is damaged ({what})"));
+    let mut cur = first;
+    let mut next = conts.iter();
+    loop {
+        if cur.is_empty() {
+            match next.next() {
+                Some(c) => {
+                    cur = c;
+                    continue;
+                }
+                None => return Ok(()),
+            }
+        }
+        // One XLUnicodeRichExtendedString.
+        if cur.len() < 3 {
+            return Ok(()); // calamine: an error, not a panic
+        }
+        let mut len = u16::from_le_bytes([cur[0], cur[1]]) as usize;
+        let flags = cur[2];
+        cur = &cur[3..];
+        let mut skip = 0usize;
+        if flags & 0x8 != 0 {
+            if cur.len() < 2 {
+                return bad("a string's run count is cut off");
+            }
+            skip += u16::from_le_bytes([cur[0], cur[1]]) as usize * 4;
+            cur = &cur[2..];
+        }
+        if flags & 0x4 != 0 {
+            if cur.len() < 4 {
+                return bad("a string's extension size is cut off");
+            }
+            skip = skip.saturating_add(i32::from_le_bytes([cur[0], cur[1], cur[2], cur[3]]) as usize);
+            cur = &cur[4..];
+        }
+        let mut wide = flags & 0x1 != 0;
+        while len > 0 {
+            let l = if wide { (cur.len() / 2).min(len) } else { cur.len().min(len) };
+            cur = &cur[if wide { 2 * l } else { l }..];
+            len -= l;
+            if len > 0 {
+                match next.next() {
+                    Some(c) if c.is_empty() => return bad("an empty CONTINUE record inside a string"),
+                    Some(c) => {
+                        wide = c[0] & 0x1 != 0;
+                        cur = &c[1..];
+                    }
+                    None => return Ok(()), // calamine: an error
+                }
+            }
+        }
+        while skip > 0 {
+            if cur.is_empty() {
+                match next.next() {
+                    Some(c) => cur = c,
+                    None => return Ok(()), // calamine: an error
+                }
+            }
+            let l = skip.min(cur.len());
+            cur = &cur[l..];
+            skip -= l;
+        }
+    }
 }
 
 /// An OLE2 stream's bytes, and where each `unit`-byte piece of it lies in
@@ -782,6 +857,14 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!((found[0].0, found[0].1, found[0].2, found[0].3), (0, 2, 1, 0x2C));
         assert_eq!(with_err[found[0].4[0].0], 0x2C);
+        // A shared string whose extension size is cut off at the record's end
+        // made calamine index past it.
+        let sst = rec(0x00FC, &[2, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, b'a', 1, 0, 0x04, 1, 0]);
+        let cut = [[rec(0x0809, &[0; 16]), sst].concat(), globals(g + 21)[20..].to_vec(), sheet(vec![cell(0, 0)])].concat();
+        assert!(check_biff(&cut, &mut Vec::new()).unwrap_err().contains("shared-string table is damaged"));
+        assert_eq!(check_sst(&[1, 0, 0, b'a'], &[]), Ok(()));
+        assert_eq!(check_sst(&[2, 0, 1, b'a', 0], &[&[0, b'b']]), Ok(()));
+        assert!(check_sst(&[2, 0, 0, b'a'], &[&[]]).is_err());
     }
 
     #[test]
