@@ -22,6 +22,10 @@ use crate::model::{column_letter, CellValue, Location, Problem, Severity};
 
 const HEADER_SCAN: usize = 40;
 
+/// Excel's last row: a cell below it is a damaged reference (and the blank
+/// rows up to it would be counted one by one).
+const MAX_ROWS: u32 = 1_048_576;
+
 /// The most columns the header rows of one workbook may span in all: each
 /// header column is a name kept in memory for as long as the file is
 /// read. 5,000 sheets whose header reaches column XFD would otherwise hold
@@ -377,6 +381,9 @@ fn each_row(src: &GridSrc, loc: &Location, f: &mut dyn FnMut(u32, Vec<RawCell>) 
                             Some(Ok(Some(rec))) => rec,
                         };
                         let pos = rec.pos;
+                        if pos.0 >= MAX_ROWS {
+                            return Err(failed(format!("a cell reference past row {MAX_ROWS}, Excel's last"), last));
+                        }
                         // Unknown error values before this cell: read as
                         // empty, each named by the cell the zip check saw.
                         for value in pending_unknown.drain(..) {
@@ -437,6 +444,9 @@ fn each_row(src: &GridSrc, loc: &Location, f: &mut dyn FnMut(u32, Vec<RawCell>) 
                             Some(Ok(Some(c))) => c,
                         };
                         let pos = cell.get_position();
+                        if pos.0 >= MAX_ROWS {
+                            return Err(failed(format!("a cell reference past row {MAX_ROWS}, Excel's last"), last));
+                        }
                         last = Some(pos);
                         let data: Data = cell.get_value().clone().into();
                         if matches!(data, Data::Empty) {
@@ -624,6 +634,17 @@ impl Grid {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cell_past_excels_last_row_refuses_the_sheet_instead_of_counting_blank_rows_to_it() {
+        // `r="B42949672954"`, from the fuzz run: calamine wraps it (release)
+        // to a row near 4 billion, and the rows up to it were read as blank.
+        let xml = r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>氏名</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>x</t></is></c></row><row r="4000000000"><c r="A4000000000" t="inlineStr"><is><t>y</t></is></c></row></sheetData></worksheet>"#;
+        let book = crate::import::tests_support::xlsx(&[("S", xml)]);
+        let raw = crate::import::RawFile { name: "f.xlsx".into(), path: "f.xlsx".into(), bytes: book, hash: String::new() };
+        let e = crate::import::parse(raw, &ReadOptions::default()).unwrap_err();
+        assert!(e.to_string().contains("past row 1048576"), "{e}");
+    }
 
     #[test]
     fn cell_references() {

@@ -599,6 +599,37 @@ pub fn clean_header(s: &str) -> String {
     s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}').to_string()
 }
 
+/// Small workbooks written in tests.
+#[cfg(test)]
+pub(crate) mod tests_support {
+    use std::io::Write;
+
+    /// An xlsx of the given (sheet name, worksheet XML) parts.
+    pub fn xlsx(sheets: &[(&str, &str)]) -> Vec<u8> {
+        let rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+        let pkg = "http://schemas.openxmlformats.org/package/2006/relationships";
+        let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let o = zip::write::SimpleFileOptions::default();
+        let mut put = |name: &str, body: String| {
+            z.start_file(name, o).unwrap();
+            z.write_all(body.as_bytes()).unwrap();
+        };
+        put("[Content_Types].xml", String::from("<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/></Types>"));
+        put("_rels/.rels", format!("<Relationships xmlns=\"{pkg}\"><Relationship Id=\"rId1\" Type=\"{rel}/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>"));
+        let list: String =
+            (1..=sheets.len()).map(|i| format!("<sheet name=\"{}\" sheetId=\"{i}\" r:id=\"rId{i}\"/>", sheets[i - 1].0)).collect();
+        put("xl/workbook.xml", format!("<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"{rel}\"><sheets>{list}</sheets></workbook>"));
+        let rels: String = (1..=sheets.len())
+            .map(|i| format!("<Relationship Id=\"rId{i}\" Type=\"{rel}/worksheet\" Target=\"worksheets/sheet{i}.xml\"/>"))
+            .collect();
+        put("xl/_rels/workbook.xml.rels", format!("<Relationships xmlns=\"{pkg}\">{rels}</Relationships>"));
+        for (i, (_, xml)) in sheets.iter().enumerate() {
+            put(&format!("xl/worksheets/sheet{}.xml", i + 1), xml.to_string());
+        }
+        z.finish().unwrap().into_inner()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
