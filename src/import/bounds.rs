@@ -316,10 +316,8 @@ fn ods_cells(part: impl Read) -> Result<(), String> {
                     }
                 }
                 "office:annotation" => open_notes += 1,
-                "text:s" => {
-                    if num(&e, "text:c").is_some_and(|c| c > 65_536) {
-                        return Err("a cell repeats a space more than 65,536 times (text:s)".into());
-                    }
+                "text:s" if num(&e, "text:c").is_some_and(|c| c > 65_536) => {
+                    return Err("a cell repeats a space more than 65,536 times (text:s)".into());
                 }
                 _ => {}
             },
@@ -594,7 +592,7 @@ fn check_sst(first: &[u8], conts: &[&[u8]]) -> Result<(), String> {
             len -= l;
             if len > 0 {
                 match next.next() {
-                    Some(c) if c.is_empty() => return bad("an empty CONTINUE record inside a string"),
+                    Some([]) => return bad("an empty CONTINUE record inside a string"),
                     Some(c) => {
                         wide = c[0] & 0x1 != 0;
                         cur = &c[1..];
