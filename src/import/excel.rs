@@ -585,10 +585,16 @@ impl Grid {
         row.cells = vec![CellValue::Empty; width];
         for c in cells {
             let col_i = c.col.min(16_383) as usize;
+            let Some(note) = c.note else {
+                row.cells[col_i] = c.value;
+                continue;
+            };
+            // Only a cell with something to say gets its names (a string
+            // each: most cells have none).
             let col = table.column_name(col_i);
             let at = Location { file: ctx.file.clone(), sheet: table.sheet.clone(), row: row_no, column: Some(col.clone()) };
             let letter = column_letter(col_i);
-            match c.note {
+            match Some(note) {
                 Some(Note::Error(e)) => row.problems.push(
                     Problem::new(Severity::Warning, "error_cell", at, format!("cell {letter}{row_no} ('{col}') holds the error {e}; read as empty"))
                         .with_raw(e),
