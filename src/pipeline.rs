@@ -8,7 +8,7 @@ use anyhow::{bail, Result};
 
 use crate::cleanse::cleanse_record;
 use crate::import::{self, ReadOptions};
-use crate::mapping::{Field, Mapping, Status};
+use crate::mapping::{Field, Mapping, MappingError, Status};
 use crate::model::{Location, Severity};
 use crate::store::{Counts, ImportHeader, ImportWriter, RowOut, Store};
 
@@ -111,7 +111,8 @@ pub fn import_file(
         bail!("{}: no sheet has any data: there is nothing to import", file.name);
     }
     // Check the mapping against every table before writing anything.
-    let resolved = file.tables.iter().map(|t| mapping.resolve(&file.name, t)).collect::<Result<Vec<_>, _>>()?;
+    let resolved =
+        file.tables.iter().map(|t| mapping.resolve(&file.name, t).map_err(|e| columns_error(e, t))).collect::<Result<Vec<_>, _>>()?;
 
     let enc = file.encoding.as_ref();
     let header = ImportHeader {
@@ -179,6 +180,40 @@ pub fn import_file(
     report.import_id = import_id;
     report.changes = changes;
     Ok(Outcome::Imported(report))
+}
+
+/// A column the mapping names is missing: say so naming columns, never
+/// cell values. A header that looks like data (a POS export saved without
+/// its header line: `R2019-000083, 2019/04/01, A0063, 佐藤　美咲, …`) is
+/// reported as a missing header row, without listing it; otherwise the
+/// columns that look like values (digits, dates, phones, e-mail) are named
+/// by their letter.
+fn columns_error(e: MappingError, t: &import::Table) -> MappingError {
+    let MappingError::ColumnNotFound { key, column, place, more, .. } = e else { return e };
+    let (Some(h), false) = (t.header_row, t.columns.is_empty()) else {
+        return MappingError::ColumnNotFound { key, column, place, hint: String::new(), more };
+    };
+    let row_word = if t.sheet.is_empty() { "line" } else { "row" };
+    let hint = if let Some((n, of)) = import::header_looks_like_data(&t.columns) {
+        format!(
+            ": it seems to have no header row — {row_word} {h}, read as the header, holds values ({n} of its {of} cells look like numbers, codes, dates, phones or e-mail addresses), not column names; add the header {row_word} the mapping expects, or set header_row"
+        )
+    } else {
+        let shown: Vec<String> = t
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| if import::looks_like_value(c) { format!("列{}", crate::model::column_letter(i)) } else { import::printable(c) })
+            .collect();
+        match crate::mapping::suggest(&column, t.columns.iter().map(String::as_str)).filter(|s| !import::looks_like_value(s)) {
+            Some(s) => format!("; did you mean '{}'?", import::printable(s)),
+            None => {
+                let cols: Vec<&str> = shown.iter().map(String::as_str).take(30).collect();
+                format!("; its columns are: {}", cols.join(", "))
+            }
+        }
+    };
+    MappingError::ColumnNotFound { key, column, place, hint, more }
 }
 
 /// The reading side's view of a writer that failed: the writer's own error

@@ -8,7 +8,7 @@ use anyhow::{bail, Context, Result};
 use clap::Args;
 
 use super::ReadArgs;
-use crate::import::{self, Table};
+use crate::import::{self, printable, Table};
 use crate::mapping::draft;
 use crate::model::{column_letter, CellKind, CellValue, Location};
 
@@ -34,7 +34,7 @@ pub fn run(a: InspectArgs) -> Result<i32> {
     let opts = a.read.to_options()?;
     let file = import::open(&a.file, &opts)?;
     let mut out = String::new();
-    let _ = writeln!(out, "file:       {} ({} bytes, sha256 {}…)", file.name, file.size, &file.hash[..12]);
+    let _ = writeln!(out, "file:       {} ({} bytes, sha256 {}…)", printable(&file.name), file.size, &file.hash[..12]);
     let _ = writeln!(out, "format:     {}", file.format.name());
     if let Some(e) = &file.encoding {
         let _ = writeln!(out, "encoding:   {} — {}", e.name, e.confidence.describe());
@@ -55,7 +55,7 @@ pub fn run(a: InspectArgs) -> Result<i32> {
         );
     }
     if file.format.is_workbook() {
-        let names: Vec<String> = file.tables.iter().map(|t| format!("'{}'", t.sheet)).collect();
+        let names: Vec<String> = file.tables.iter().map(|t| format!("'{}'", printable(&t.sheet))).collect();
         let _ = writeln!(out, "sheets:     {}", if names.is_empty() { "(none with data)".to_string() } else { names.join(", ") });
     }
     for t in &file.tables {
@@ -64,7 +64,7 @@ pub fn run(a: InspectArgs) -> Result<i32> {
     if !file.problems.is_empty() {
         let _ = writeln!(out, "\nproblems:");
         for p in &file.problems {
-            let _ = writeln!(out, "  {} {}: {}", p.severity.as_str(), p.code, p.message);
+            let _ = writeln!(out, "  {} {}: {}", p.severity.as_str(), p.code, printable(&p.message));
         }
     }
     out!("{out}");
@@ -93,7 +93,7 @@ fn inspect_table(out: &mut String, file: &str, t: &Table, n_samples: usize) -> R
     if t.sheet.is_empty() {
         let _ = writeln!(out, "table:");
     } else {
-        let _ = writeln!(out, "sheet '{}':", t.sheet);
+        let _ = writeln!(out, "sheet '{}':", printable(&t.sheet));
     }
     let row_word = if t.sheet.is_empty() { "line" } else { "row" };
     if !t.title_rows.is_empty() {
@@ -103,6 +103,12 @@ fn inspect_table(out: &mut String, file: &str, t: &Table, n_samples: usize) -> R
     match t.header_row {
         Some(h) => {
             let _ = writeln!(out, "  header {row_word}: {h}");
+            if let Some((n, of)) = import::header_looks_like_data(&t.columns) {
+                let _ = writeln!(
+                    out,
+                    "  warning: {n} of the {of} cells of that {row_word} look like values (numbers, codes, dates, phones, e-mail): the file seems to have no header {row_word}"
+                );
+            }
         }
         None => {
             let _ = writeln!(out, "  cards: keys in order of first appearance");
@@ -142,7 +148,7 @@ fn inspect_table(out: &mut String, file: &str, t: &Table, n_samples: usize) -> R
     let width = t.columns.iter().map(|c| display_width(c)).max().unwrap_or(4).min(24);
     let ncols = t.columns.len().max(stats.len());
     for i in 0..ncols {
-        let name = t.column_name(i);
+        let name = printable(&t.column_name(i));
         let s = stats.get(i);
         let kinds = s.map(|s| describe_kinds(&s.kinds)).unwrap_or_else(|| "empty".into());
         let samples = s.map(|s| s.samples.join(" | ")).unwrap_or_default();
@@ -191,7 +197,8 @@ fn sample_text(v: &CellValue) -> String {
     if t.chars().count() > 24 {
         s.push('…');
     }
-    s
+    // Escaped after cutting, so an escape is never cut in half.
+    crate::import::printable(&s)
 }
 
 /// Terminal width of a string: East Asian wide characters take two cells.

@@ -19,13 +19,64 @@
 //! ASCII colon) starts a value; an indented line continues it. Blank lines
 //! are ignored. A line that is neither is kept as a continuation of the
 //! previous value, with a warning. Each card becomes one source row whose
-//! row number is the line its first key is on.
+//! row number is the line its first key is on. Lines end in LF, CRLF or CR
+//! alone (a classic Mac editor).
+//!
+//! Cards separated only by blank lines are still cards: the key a card
+//! began with (カルテNo) appearing again starts a new card, and so does a
+//! key that belongs once to a card ([`ONCE_PER_CARD`]: 氏名, 生年月日 …)
+//! after a blank line. Anywhere else such a key is kept as a second value,
+//! with a warning naming the line.
 
 use super::{SourceFile, SourceRow, Table};
 use crate::model::{CellValue, Location, Problem, Severity};
 
 /// The column that holds lines with no key before any key of a card.
 pub const NO_KEY: &str = "(キーなし)";
+
+/// Keys a card has once: one of them again, after a blank line, is the
+/// next card.
+pub const ONCE_PER_CARD: [&str; 16] = [
+    "カルテNo",
+    "カルテNO",
+    "カルテno",
+    "カルテ番号",
+    "顧客No",
+    "顧客NO",
+    "顧客番号",
+    "会員番号",
+    "氏名",
+    "名前",
+    "お名前",
+    "フリガナ",
+    "ふりがな",
+    "ﾌﾘｶﾞﾅ",
+    "生年月日",
+    "誕生日",
+];
+
+/// Physical lines, ending in LF, CRLF or a lone CR.
+pub fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        match rest.find(['\n', '\r']) {
+            Some(i) => {
+                let line = &rest[..i];
+                let skip = if rest[i..].starts_with("\r\n") { 2 } else { 1 };
+                rest = &rest[i + skip..];
+                Some(line)
+            }
+            None => {
+                let line = rest;
+                rest = "";
+                Some(line)
+            }
+        }
+    })
+}
 
 fn is_separator(line: &str) -> bool {
     let t = line.trim();
@@ -56,7 +107,7 @@ pub fn looks_like_cards(text: &str) -> bool {
     let mut keys = 0usize;
     let mut delimited = 0usize;
     let mut separators = 0usize;
-    for line in text.lines().take(400) {
+    for line in lines(text).take(400) {
         if line.trim().is_empty() || line.starts_with('#') {
             continue;
         }
@@ -77,6 +128,8 @@ pub(super) fn read(file: &mut SourceFile, text: String) {
     let mut cards: Vec<SourceRow> = Vec::new();
     // The card being read, with the keys it has had so far.
     let mut current: Option<(SourceRow, Vec<usize>)> = None;
+    // Whether a blank line came since the card's last line.
+    let mut blank = false;
     // Where the last value went: its column, and whether it is a repeat.
     let mut last_col: Option<(usize, bool)> = None;
     let col_index = |columns: &mut Vec<String>, key: &str| -> usize {
@@ -88,9 +141,8 @@ pub(super) fn read(file: &mut SourceFile, text: String) {
             }
         }
     };
-    for (i, raw_line) in text.lines().enumerate() {
+    for (i, line) in lines(&text).enumerate() {
         let line_no = i as u64 + 1;
-        let line = raw_line.trim_end_matches('\r');
         if line.starts_with('#') {
             continue;
         }
@@ -100,7 +152,42 @@ pub(super) fn read(file: &mut SourceFile, text: String) {
             continue;
         }
         if line.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}').is_empty() {
+            blank = current.is_some();
             continue;
+        }
+        let after_blank = std::mem::take(&mut blank);
+        // A key the card already has that a card has once: the next card
+        // (see the module's header).
+        if let (Some((key, _)), Some((card, seen))) = (split_key(line), current.as_mut()) {
+            if let Some(ci) = columns.iter().position(|c| c == key).filter(|ci| seen.contains(ci)) {
+                let first_key = seen.first() == Some(&ci);
+                let once = ONCE_PER_CARD.contains(&key);
+                if (first_key && (once || after_blank)) || (once && after_blank) {
+                    if !after_blank {
+                        card.problems.push(Problem::new(
+                            Severity::Warning,
+                            "card_without_separator",
+                            Location { file: file.name.clone(), sheet: String::new(), row: line_no, column: Some(key.to_string()) },
+                            format!(
+                                "line {line_no} repeats '{key}', which the card that starts on line {} already has: read as the start of the next card (put a line of dashes between cards)",
+                                card.row
+                            ),
+                        ));
+                    }
+                    cards.extend(current.take().map(|c| c.0));
+                    last_col = None;
+                } else if once {
+                    card.problems.push(Problem::new(
+                        Severity::Warning,
+                        "card_key_repeated",
+                        Location { file: file.name.clone(), sheet: String::new(), row: line_no, column: Some(key.to_string()) },
+                        format!(
+                            "line {line_no} gives '{key}' a second time in the card that starts on line {}; kept as a second value (is a line of dashes missing before it?)",
+                            card.row
+                        ),
+                    ));
+                }
+            }
         }
         let (card, seen) = current.get_or_insert_with(|| (SourceRow { row: line_no, ..SourceRow::default() }, Vec::new()));
         if let Some((key, value)) = split_key(line) {
@@ -204,6 +291,34 @@ mod tests {
         assert_eq!(rows[1].row, 10);
         // "時間 10:30" has a space in its key part, so it joins 氏名 with a warning.
         assert_eq!(rows[1].problems.len(), 1);
+    }
+
+    #[test]
+    fn cards_separated_by_blank_lines_only_are_cards() {
+        let text = "カルテNo：1\n氏名：山田\n来店履歴：a\n来店履歴：b\n\nカルテNo：2\n氏名：佐藤\n\n氏名：鈴木\n電話：03\n";
+        let (_, rows) = parse(text);
+        assert_eq!(rows.iter().map(|r| r.row).collect::<Vec<_>>(), vec![1, 6, 9]);
+        assert_eq!(rows[0].values(2).count(), 2, "来店履歴 still repeats within a card");
+        assert!(rows.iter().all(|r| r.problems.is_empty()));
+        // Without a blank line, the card's first key again is the next card, with a warning.
+        let (_, rows) = parse("カルテNo：1\n氏名：山田\nカルテNo：2\n氏名：佐藤\n");
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].problems[0].code, "card_without_separator");
+        assert_eq!(rows[0].problems[0].location.row, 3);
+        // Another once-per-card key again in the middle of a card: kept, warned.
+        let (_, rows) = parse("カルテNo：1\n氏名：山田\n氏名：佐藤\n");
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].problems[0].code, "card_key_repeated");
+        assert_eq!(rows[0].problems[0].location.row, 3);
+    }
+
+    #[test]
+    fn lines_end_in_lf_crlf_or_cr() {
+        assert_eq!(lines("a\rb\r\nc\n\rd").collect::<Vec<_>>(), vec!["a", "b", "c", "", "d"]);
+        let (_, rows) = parse("カルテNo：1\r氏名：山田\r----\rカルテNo：2\r氏名：佐藤\r");
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1].row, 4);
+        assert!(looks_like_cards("カルテNo：1\r氏名：山田\r----\rカルテNo：2\r"));
     }
 
     #[test]

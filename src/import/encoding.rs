@@ -73,14 +73,140 @@ pub struct Decoded {
     pub problems: Vec<Problem>,
     /// How many bytes did not decode (each became U+FFFD).
     pub undecodable: usize,
+    /// The name to show when it is not `encoding`'s: UTF-32, which
+    /// encoding_rs does not have, or a file of two encodings.
+    pub label: Option<&'static str>,
 }
 
 impl Decoded {
     /// The encoding's name as users know it (CP932 rather than Shift_JIS,
     /// since that is what `encoding_rs::SHIFT_JIS` really is).
     pub fn encoding_name(&self) -> &'static str {
-        encoding_display_name(self.encoding)
+        self.label.unwrap_or_else(|| encoding_display_name(self.encoding))
     }
+}
+
+/// UTF-32 text, little- or big-endian: with a BOM (`FF FE 00 00`, `00 00
+/// FE FF`), or without one when every fourth byte pattern says so (each
+/// code unit's top byte zero, many of them ASCII). encoding_rs has no
+/// UTF-32, and read as UTF-16 the text would be mojibake with NULs.
+pub fn decode_utf32(bytes: &[u8], file: &str) -> Option<Decoded> {
+    let (le, body, confidence) = if bytes.starts_with(&[0xFF, 0xFE, 0, 0]) {
+        (true, &bytes[4..], Confidence::Bom)
+    } else if bytes.starts_with(&[0, 0, 0xFE, 0xFF]) {
+        (false, &bytes[4..], Confidence::Bom)
+    } else {
+        if bytes.len() < 8 || !bytes.len().is_multiple_of(4) {
+            return None;
+        }
+        let units = bytes.len() / 4;
+        let sample = units.min(4096);
+        let le_like = (0..sample).filter(|&i| bytes[i * 4 + 3] == 0 && bytes[i * 4 + 2] <= 0x10 && bytes[i * 4] != 0).count();
+        let be_like = (0..sample).filter(|&i| bytes[i * 4] == 0 && bytes[i * 4 + 1] <= 0x10 && bytes[i * 4 + 3] != 0).count();
+        if le_like == sample {
+            (true, bytes, Confidence::Likely)
+        } else if be_like == sample {
+            (false, bytes, Confidence::Likely)
+        } else {
+            return None;
+        }
+    };
+    let mut text = String::with_capacity(body.len() / 2);
+    let mut errors: Vec<LostBytes> = Vec::new();
+    let mut line = 1u64;
+    for unit in body.chunks(4) {
+        let v = match (unit.len(), le) {
+            (4, true) => u32::from_le_bytes([unit[0], unit[1], unit[2], unit[3]]),
+            (4, false) => u32::from_be_bytes([unit[0], unit[1], unit[2], unit[3]]),
+            _ => u32::MAX,
+        };
+        match char::from_u32(v) {
+            Some(c) => {
+                if c == '\n' {
+                    line += 1;
+                }
+                text.push(c);
+            }
+            None => {
+                match errors.last_mut() {
+                    Some((l, n)) if *l == line => *n += unit.len(),
+                    _ => errors.push((line, unit.len())),
+                }
+                text.push('\u{FFFD}');
+            }
+        }
+    }
+    let mut d = finish(text, UTF_16LE, confidence, errors, file);
+    d.label = Some(if le { "UTF-32LE" } else { "UTF-32BE" });
+    for p in &mut d.problems {
+        p.message = p.message.replace("UTF-16LE", d.label.unwrap_or("UTF-32"));
+    }
+    Some(d)
+}
+
+/// A file whose lines are each valid UTF-8 or valid CP932, with both kinds
+/// present (a UTF-8 export and a CP932 export joined together): each line
+/// is decoded in its own encoding, and the CP932 lines are named. `None`
+/// when the file is not such a mixture.
+fn decode_mixed(bytes: &[u8], file: &str) -> Option<Decoded> {
+    // First, cheaply: do non-ASCII UTF-8 lines exist at all (three
+    // characters or more, so a CP932 line that happens to be valid UTF-8
+    // does not count)? A plain CP932 file stops here.
+    let utf8_chars: usize = bytes
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_ascii())
+        .filter_map(|l| std::str::from_utf8(l).ok())
+        .map(|s| s.chars().filter(|c| !c.is_ascii()).count())
+        .sum();
+    if utf8_chars < 3 {
+        return None;
+    }
+    let mut text = String::with_capacity(bytes.len() + bytes.len() / 2);
+    let mut cp932_lines: Vec<u64> = Vec::new();
+    let mut utf8_non_ascii = false;
+    for (i, line) in bytes.split_inclusive(|&b| b == b'\n').enumerate() {
+        match std::str::from_utf8(line) {
+            Ok(s) => {
+                utf8_non_ascii |= !s.is_ascii();
+                text.push_str(s);
+            }
+            Err(_) => {
+                let s = SHIFT_JIS.decode_without_bom_handling_and_without_replacement(line)?;
+                text.push_str(&s);
+                cp932_lines.push(i as u64 + 1);
+            }
+        }
+    }
+    if !utf8_non_ascii || cp932_lines.is_empty() {
+        return None;
+    }
+    let mut d = finish(text, UTF_8, Confidence::Guess, Vec::new(), file);
+    d.label = Some("UTF-8 + CP932");
+    // Name the runs of CP932 lines.
+    let mut runs: Vec<(u64, u64)> = Vec::new();
+    for l in &cp932_lines {
+        match runs.last_mut() {
+            Some((_, end)) if *end + 1 == *l => *end = *l,
+            _ => runs.push((*l, *l)),
+        }
+    }
+    let listed: Vec<String> =
+        runs.iter().take(10).map(|(a, b)| if a == b { format!("line {a}") } else { format!("lines {a}–{b}") }).collect();
+    let more = if runs.len() > 10 { format!(" and {} more run(s)", runs.len() - 10) } else { String::new() };
+    d.problems.insert(
+        0,
+        Problem::new(
+            Severity::Warning,
+            "mixed_encoding",
+            Location { file: file.to_string(), sheet: String::new(), row: runs[0].0, column: None },
+            format!(
+                "the file mixes two encodings: {}{more} ({} line(s) in all) are CP932, the rest UTF-8 (two exports joined together?); each line was read in its own encoding — check those lines, and save the file in one encoding",
+                listed.join(", "),
+                cp932_lines.len()
+            ),
+        ),
+    );
+    Some(d)
 }
 
 pub fn encoding_display_name(enc: &'static Encoding) -> &'static str {
@@ -157,6 +283,13 @@ pub fn decode(bytes: &[u8], declared: Option<&'static Encoding>, file: &str) -> 
     if bytes.is_ascii() {
         let text = String::from_utf8(bytes.to_vec()).expect("ASCII is UTF-8");
         return Ok(finish(text, UTF_8, Confidence::Ascii, Vec::new(), file));
+    }
+    // A UTF-8 export and a CP932 export joined together: every line reads
+    // in one of the two (the whole may also read as CP932, in mojibake).
+    if std::str::from_utf8(bytes).is_err() {
+        if let Some(d) = decode_mixed(bytes, file) {
+            return Ok(d);
+        }
     }
     let candidates = strict_candidates(bytes);
     match candidates.len() {
@@ -335,7 +468,7 @@ fn finish(mut text: String, enc: &'static Encoding, confidence: Confidence, erro
             }
         }
     }
-    Decoded { text, encoding: enc, confidence, problems, undecodable }
+    Decoded { text, encoding: enc, confidence, problems, undecodable, label: None }
 }
 
 #[cfg(test)]
@@ -457,6 +590,40 @@ mod tests {
         let d = decode(&b, None, "f.txt").unwrap();
         assert_eq!(d.encoding, UTF_16LE);
         assert_eq!(d.text, "氏名\t電話\r\n");
+    }
+
+    #[test]
+    fn utf32_with_and_without_bom() {
+        let text = "氏名,電話\r\n山田,03\r\n";
+        let mut le = vec![0xFF, 0xFE, 0, 0];
+        let mut be = vec![0, 0, 0xFE, 0xFF];
+        for c in text.chars() {
+            le.extend_from_slice(&(c as u32).to_le_bytes());
+            be.extend_from_slice(&(c as u32).to_be_bytes());
+        }
+        for (bytes, name) in [(&le, "UTF-32LE"), (&be, "UTF-32BE")] {
+            let d = decode_utf32(bytes, "f.csv").unwrap();
+            assert_eq!(d.text, text);
+            assert_eq!(d.encoding_name(), name);
+            assert_eq!(d.confidence, Confidence::Bom);
+            let d = decode_utf32(&bytes[4..], "f.csv").unwrap();
+            assert_eq!(d.text, text);
+        }
+        assert!(decode_utf32("氏名,電話\n".as_bytes(), "f.csv").is_none());
+        assert!(decode_utf32(&sjis("氏名,電話\n山田,03\n"), "f.csv").is_none());
+    }
+
+    #[test]
+    fn utf8_and_cp932_lines_in_one_file_are_each_read_in_their_own() {
+        let mut b = "氏名,電話\n山田,03\n".as_bytes().to_vec();
+        b.extend_from_slice(&sjis("佐藤,04\n鈴木,05\n"));
+        let d = decode(&b, None, "f.csv").unwrap();
+        assert_eq!(d.text, "氏名,電話\n山田,03\n佐藤,04\n鈴木,05\n");
+        assert_eq!(d.encoding_name(), "UTF-8 + CP932");
+        assert_eq!(d.undecodable, 0);
+        let p = &d.problems[0];
+        assert_eq!((p.code, p.location.row), ("mixed_encoding", 3));
+        assert!(p.message.contains("lines 3–4"), "{}", p.message);
     }
 
     #[test]

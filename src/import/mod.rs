@@ -6,6 +6,7 @@
 //! [`Table`]s stream [`SourceRow`]s with their exact location. Readers keep
 //! every cell with the type the source gave it; they never clean values.
 
+pub mod bounds;
 pub mod cards;
 pub mod csv;
 pub mod encoding;
@@ -87,6 +88,8 @@ pub enum ReadError {
         "{file} is not a readable {format} file ({detail}); it may be truncated or damaged: open and re-save it in Excel or LibreOffice"
     )]
     Corrupt { file: String, format: &'static str, detail: String },
+    #[error("{file} is refused: {detail}; nothing was imported from it")]
+    TooLarge { file: String, detail: String },
     #[error("{file}: {detail}; nothing was imported from it")]
     StrayQuote { file: String, detail: String },
     #[error("{file}: the file's content is {actual}, but it was declared {declared}")]
@@ -310,21 +313,30 @@ pub fn parse(raw: RawFile, opts: &ReadOptions) -> Result<SourceFile, ReadError> 
     if format.is_workbook() {
         excel::read(&mut file, bytes, opts)?;
     } else {
-        if looks_binary(&bytes) {
-            let claimed = format_of_extension(&ext).filter(|f| f.is_workbook()).unwrap_or(Format::Csv);
-            return Err(ReadError::Corrupt {
-                file: name,
-                format: claimed.name(),
-                detail: "the content is neither a spreadsheet (no xlsx, xls or ods signature) nor text (it has binary control bytes)"
-                    .into(),
-            });
+        // UTF-32 first: to the checks below it looks like binary or UTF-16.
+        let utf32 = encoding::decode_utf32(&bytes, &name);
+        if utf32.is_none() {
+            if let Some(line) = looks_binary(&bytes) {
+                let claimed = format_of_extension(&ext).filter(|f| f.is_workbook()).map(Format::name).unwrap_or("text (CSV or card)");
+                return Err(ReadError::Corrupt {
+                    file: name,
+                    format: claimed,
+                    detail: format!(
+                        "the content is neither a spreadsheet (no xlsx, xls or ods signature) nor text: it is full of binary control bytes, from line {line} on"
+                    ),
+                });
+            }
         }
-        let decoded = encoding::decode(&bytes, opts.encoding, &name)?;
+        let decoded = match utf32 {
+            Some(d) => d,
+            None => encoding::decode(&bytes, opts.encoding, &name)?,
+        };
         drop(bytes);
         file.encoding =
             Some(EncodingInfo { name: decoded.encoding_name(), confidence: decoded.confidence, undecodable: decoded.undecodable });
         file.problems.extend(decoded.problems);
-        let text = decoded.text;
+        let mut text = decoded.text;
+        file.problems.extend(strip_controls(&mut text, &name));
         let as_cards = match opts.format {
             Some(Format::Cards) => true,
             Some(_) => false,
@@ -397,15 +409,101 @@ fn sniff(bytes: &[u8], ext: &str) -> Sniffed {
     Sniffed::Format(Format::Csv)
 }
 
-/// Whether bytes are binary rather than text in any supported encoding: NUL
-/// bytes outside UTF-16, or many C0 control bytes.
-fn looks_binary(bytes: &[u8]) -> bool {
+/// Whether bytes are binary rather than text in any supported encoding:
+/// NUL bytes outside UTF-16 and UTF-32, or C0 control bytes, making more
+/// than 1 % of the first 64 KiB. Returns the line of the first such byte.
+/// A few stray control bytes in a text file are not binary: they are
+/// removed from the values, each line named (see [`strip_controls`]).
+fn looks_binary(bytes: &[u8]) -> Option<u64> {
     if encoding_rs::Encoding::for_bom(bytes).is_some_and(|(e, _)| e != encoding_rs::UTF_8) {
-        return false;
+        return None;
     }
     let sample = &bytes[..bytes.len().min(64 * 1024)];
-    let controls = sample.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b)).count();
-    sample.contains(&0) || controls * 100 > sample.len()
+    let odd = |b: u8| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b);
+    let controls = sample.iter().filter(|&&b| odd(b)).count();
+    if controls * 100 <= sample.len() || controls < 4 {
+        return None;
+    }
+    let at = sample.iter().position(|&b| odd(b)).unwrap_or(0);
+    Some(1 + sample[..at].iter().filter(|&&b| b == b'\n').count() as u64)
+}
+
+/// Removes control characters other than tab and line ends from decoded
+/// text (NUL, BEL, ESC, DEL, C1 controls: they are no part of a name or a
+/// phone, and one must never reach a terminal or a value), with one
+/// warning per line naming it (200 lines at most, then a count).
+pub fn strip_controls(text: &mut String, file: &str) -> Vec<Problem> {
+    let bad = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+    if !text.contains(bad) {
+        return Vec::new();
+    }
+    let mut problems = Vec::new();
+    let mut out = String::with_capacity(text.len());
+    let (mut line, mut on_line, mut lines_with) = (1u64, 0usize, 0usize);
+    let mut first_unlisted = None;
+    let mut flush = |line: u64, n: usize, problems: &mut Vec<Problem>| {
+        if n == 0 {
+            return;
+        }
+        lines_with += 1;
+        if lines_with <= 200 {
+            problems.push(Problem::new(
+                crate::model::Severity::Warning,
+                "control_characters",
+                Location { file: file.to_string(), sheet: String::new(), row: line, column: None },
+                format!("line {line} has {n} control character(s) (NUL, BEL, ESC…) that are no part of a value; they were removed, the rest of the line is kept"),
+            ));
+        } else if first_unlisted.is_none() {
+            first_unlisted = Some(line);
+        }
+    };
+    let mut prev_cr = false;
+    for c in text.chars() {
+        if bad(c) {
+            on_line += 1;
+            continue;
+        }
+        out.push(c);
+        // A line ends at LF, CRLF or a lone CR, as the readers count them.
+        if c == '\r' || (c == '\n' && !prev_cr) {
+            flush(line, std::mem::take(&mut on_line), &mut problems);
+            line += 1;
+        }
+        prev_cr = c == '\r';
+    }
+    flush(line, on_line, &mut problems);
+    if let Some(first) = first_unlisted {
+        problems.push(Problem::new(
+            crate::model::Severity::Warning,
+            "control_characters",
+            Location { file: file.to_string(), sheet: String::new(), row: first, column: None },
+            format!("{} more line(s) from line {first} on had control characters; they were removed", lines_with - 200),
+        ));
+    }
+    *text = out;
+    problems
+}
+
+/// Text as it may be printed to a terminal or a log: control characters
+/// (ESC, BEL, NUL, DEL, C1) shown as `\u{1b}`, so a cell can never move
+/// the cursor, retitle the window or clear the screen.
+pub fn printable(s: &str) -> String {
+    if !s.chars().any(is_control) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_control(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn is_control(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t') || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -447,19 +545,50 @@ pub fn detect_header(rows: &[Vec<CellValue>]) -> Option<usize> {
 /// Turns header cells into unique column names.
 pub fn column_names(header: &[CellValue]) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(header.len());
+    // Names taken so far, and for each base name the next number to try:
+    // linear in the width (a row of 200,000 columns took 26 s when every
+    // name was looked for in every earlier one).
+    let mut taken: std::collections::HashSet<String> = std::collections::HashSet::with_capacity(header.len());
+    let mut next: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (i, c) in header.iter().enumerate() {
         let base = clean_header(&c.text());
         let base = if base.is_empty() { format!("列{}", column_letter(i)) } else { base };
         let mut name = base.clone();
-        let mut n = 2;
-        while out.contains(&name) {
-            name = format!("{base} ({n})");
-            n += 1;
+        if taken.contains(&name) {
+            let n = next.entry(base.clone()).or_insert(2);
+            loop {
+                name = format!("{base} ({n})");
+                *n += 1;
+                if !taken.contains(&name) {
+                    break;
+                }
+            }
         }
+        taken.insert(name.clone());
         out.push(name);
     }
     // Trailing unnamed, empty columns are noise from spreadsheet formatting.
     out
+}
+
+/// Whether a header cell looks like a value rather than a column's name:
+/// mostly digits (a code, a date, a phone, an amount: `R2019-000083`,
+/// `2019/04/01`, `08072441662`, `4,400`), or an e-mail address.
+pub fn looks_like_value(s: &str) -> bool {
+    let s = s.trim();
+    let chars = s.chars().filter(|c| !c.is_whitespace()).count();
+    let digits = s.chars().filter(|c| c.is_ascii_digit() || ('０'..='９').contains(c)).count();
+    (digits >= 3 && digits * 2 >= chars) || (s.contains('@') && s.rsplit('@').next().is_some_and(|d| d.contains('.')))
+}
+
+/// Whether a table's header looks like a data row: at least two of its
+/// named cells, and a third of them, look like values. Returns (how many,
+/// of how many).
+pub fn header_looks_like_data(columns: &[String]) -> Option<(usize, usize)> {
+    let named: Vec<&String> =
+        columns.iter().enumerate().filter(|(i, c)| **c != format!("列{}", column_letter(*i))).map(|(_, c)| c).collect();
+    let n = named.iter().filter(|c| looks_like_value(c)).count();
+    (n >= 2 && n * 3 >= named.len()).then_some((n, named.len()))
 }
 
 /// Header text as a name: surrounding spaces (ASCII, U+3000, NBSP), BOMs and
@@ -468,6 +597,37 @@ pub fn clean_header(s: &str) -> String {
     let s: String =
         s.chars().filter(|&c| c != '\u{FEFF}' && c != '\u{200B}').map(|c| if c == '\n' || c == '\r' { ' ' } else { c }).collect();
     s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}').to_string()
+}
+
+/// Small workbooks written in tests.
+#[cfg(test)]
+pub(crate) mod tests_support {
+    use std::io::Write;
+
+    /// An xlsx of the given (sheet name, worksheet XML) parts.
+    pub fn xlsx(sheets: &[(&str, &str)]) -> Vec<u8> {
+        let rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+        let pkg = "http://schemas.openxmlformats.org/package/2006/relationships";
+        let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let o = zip::write::SimpleFileOptions::default();
+        let mut put = |name: &str, body: String| {
+            z.start_file(name, o).unwrap();
+            z.write_all(body.as_bytes()).unwrap();
+        };
+        put("[Content_Types].xml", String::from("<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/></Types>"));
+        put("_rels/.rels", format!("<Relationships xmlns=\"{pkg}\"><Relationship Id=\"rId1\" Type=\"{rel}/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>"));
+        let list: String =
+            (1..=sheets.len()).map(|i| format!("<sheet name=\"{}\" sheetId=\"{i}\" r:id=\"rId{i}\"/>", sheets[i - 1].0)).collect();
+        put("xl/workbook.xml", format!("<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"{rel}\"><sheets>{list}</sheets></workbook>"));
+        let rels: String = (1..=sheets.len())
+            .map(|i| format!("<Relationship Id=\"rId{i}\" Type=\"{rel}/worksheet\" Target=\"worksheets/sheet{i}.xml\"/>"))
+            .collect();
+        put("xl/_rels/workbook.xml.rels", format!("<Relationships xmlns=\"{pkg}\">{rels}</Relationships>"));
+        for (i, (_, xml)) in sheets.iter().enumerate() {
+            put(&format!("xl/worksheets/sheet{}.xml", i + 1), xml.to_string());
+        }
+        z.finish().unwrap().into_inner()
+    }
 }
 
 #[cfg(test)]
@@ -498,6 +658,27 @@ mod tests {
     fn numbers_are_not_a_header() {
         let rows = vec![vec![CellValue::Int(1), CellValue::Int(2)], vec![t("a"), t("b")]];
         assert_eq!(detect_header(&rows), Some(1));
+    }
+
+    #[test]
+    fn names_of_a_very_wide_header_are_unique_and_linear() {
+        // 300,000 columns, half of them the same name: quadratic before
+        // (hours), linear now.
+        let header: Vec<CellValue> = (0..300_000).map(|i| if i % 2 == 0 { t("x") } else { t(&format!("c{i}")) }).collect();
+        let names = column_names(&header);
+        assert_eq!(names.len(), 300_000);
+        assert_eq!(names[2], "x (2)");
+        let unique: std::collections::HashSet<&String> = names.iter().collect();
+        assert_eq!(unique.len(), names.len());
+    }
+
+    #[test]
+    fn control_characters_are_removed_and_their_lines_named() {
+        let mut s = String::from("a,b\r\n1,\u{0}2\r\n3\u{1b}[2J,4\r5\u{7},6\n");
+        let p = strip_controls(&mut s, "f.csv");
+        assert_eq!(s, "a,b\r\n1,2\r\n3[2J,4\r5,6\n");
+        assert_eq!(p.iter().map(|p| p.location.row).collect::<Vec<_>>(), vec![2, 3, 4]);
+        assert_eq!(printable("x\u{1b}]2;t\u{7}"), "x\\u{1b}]2;t\\u{7}");
     }
 
     #[test]

@@ -70,3 +70,24 @@ fn draft_guesses_fields_from_japanese_headers() {
     // It refuses to overwrite without --force.
     w.run(["inspect".as_ref(), reader("utf8.csv").as_os_str(), "--mapping-out".as_ref(), out.as_os_str()]).fails().stderr_has("--force");
 }
+
+#[test]
+fn issue18_inspect_never_writes_control_characters_to_the_terminal() {
+    // A3 holds `_x001B_]2;pwned_x0007__x001B_[2J…`: a window title and a
+    // screen clear, printed as they were.
+    let w = Workdir::new();
+    let r = w.run(["inspect".as_ref(), reader("escape.xlsx").as_os_str()]);
+    r.ok().stdout_has("\\u{1b}]2;pwned\\u{7}\\u{1b}[2J髙橋 一郎");
+    assert!(!r.stdout.contains(['\u{1b}', '\u{7}']), "{:?}", r.stdout);
+    let r = w.run(["inspect".as_ref(), reader("controls.csv").as_os_str()]);
+    r.ok().stdout_has("control_characters: line 3");
+    assert!(!r.stdout.contains(['\u{1b}', '\u{7}', '\u{0}']), "{:?}", r.stdout);
+}
+
+#[test]
+fn issue18_inspect_says_when_a_file_seems_to_have_no_header() {
+    let w = Workdir::new();
+    w.run(["inspect".as_ref(), reader("no-header.csv").as_os_str()]).ok().stdout_has("the file seems to have no header line");
+    let r = w.run(["inspect".as_ref(), reader("cp932.csv").as_os_str()]);
+    assert!(!r.ok().stdout.contains("seems to have no header"), "{}", r.stdout);
+}

@@ -359,3 +359,47 @@ fn a_records_problems_follow_it_when_a_row_is_inserted_above() {
     );
     assert_eq!(rows, ["ragged_row_short 4 4", "ragged_row_long 5 5"]);
 }
+
+#[test]
+fn issue18_a_formula_without_a_cached_value_keeps_its_text_with_a_warning() {
+    // openpyxl writes formulas without values: the name was NULL, the raw
+    // cell gone, 0 problems.
+    let w = Workdir::new();
+    w.import("name-phone", &[reader("formula-no-cache.xlsx")], &[]).ok().stdout_has("rows read 3, imported 3, warned 3");
+    assert_eq!(w.strings("SELECT json_extract(raw, '$.氏名') FROM records ORDER BY row"), ["=C2&\" \"&D2", "=C3&\" \"&D3", "=C4&\" \"&D4"]);
+    assert_eq!(
+        w.strings("SELECT code || '|' || sheet || '|' || row || '|' || column_name FROM problems WHERE code = 'formula_without_value' ORDER BY row"),
+        ["formula_without_value|顧客|2|氏名", "formula_without_value|顧客|3|氏名", "formula_without_value|顧客|4|氏名"]
+    );
+    assert!(w.strings("SELECT message FROM problems WHERE code = 'formula_without_value'")[0].contains("cell A2"));
+}
+
+#[path = "../../benches/fuzz/core.rs"]
+mod fuzz_core;
+
+#[global_allocator]
+static ALLOC: fuzz_core::Counting = fuzz_core::Counting;
+
+/// The short version of `benches/fuzz_readers.sh`: 3,000 mutated fixtures
+/// through every reader, no panic, no allocation over 1 GiB (the counting
+/// allocator refuses it, which aborts the test binary).
+#[test]
+fn fuzz_readers_short() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/readers");
+    // Count panics on this thread only; other tests' panics go to the usual hook.
+    let previous = std::panic::take_hook();
+    let me = std::thread::current().id();
+    std::panic::set_hook(Box::new(move |info| {
+        if std::thread::current().id() == me {
+            fuzz_core::PANICS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            eprintln!("fuzz: input {} panicked: {info}", fuzz_core::CURRENT.load(std::sync::atomic::Ordering::Relaxed));
+        } else {
+            previous(info);
+        }
+    }));
+    let f = fuzz_core::run(&dir, 18, 3000, 0, |_| {});
+    assert_eq!(f.inputs, 3000);
+    assert_eq!(f.panics, 0, "{f:?}");
+    assert!(f.read > 100 && f.refused > 100, "the mutations should both keep and break files: {f:?}");
+    assert!(fuzz_core::LARGEST.load(std::sync::atomic::Ordering::Relaxed) <= fuzz_core::CAP);
+}
