@@ -90,9 +90,9 @@ pub fn explain_records(conn: &Connection, config: &Config, a: i64, b: i64) -> Re
     writeln!(out, "record {b}: {}, customer {}", origin(conn, b)?, rb.customer)?;
     writeln!(out)?;
     let against = s.against;
-    let rows: Vec<[String; 10]> = Col::ALL
+    let rows: Vec<[String; 11]> = Col::ALL
         .iter()
-        .map(|&col| -> Result<[String; 10]> {
+        .map(|&col| -> Result<[String; 11]> {
             let level = c.get(col);
             let info = col.level(level);
             let none = level == 0;
@@ -106,6 +106,7 @@ pub fn explain_records(conn: &Connection, config: &Config, a: i64, b: i64) -> Re
                 info.name.to_string(),
                 p(Kind::Match),
                 p(Kind::Related),
+                p(Kind::Contact),
                 p(Kind::Namesake),
                 p(Kind::Other),
                 if none { "0".to_string() } else { format!("{w:+.2}") },
@@ -113,12 +114,13 @@ pub fn explain_records(conn: &Connection, config: &Config, a: i64, b: i64) -> Re
             ])
         })
         .collect::<Result<_>>()?;
-    let heads = ["column", "record A", "record B", "level", "m", "related", "namesake", "other", "weight", "of which frequency/bound"];
+    let heads =
+        ["column", "record A", "record B", "level", "m", "household", "contact", "namesake", "other", "weight", "of which frequency/bound"];
     let width = |i: usize| rows.iter().map(|r| crate::export::width_of(&r[i]) as usize).max().unwrap_or(0).max(heads[i].len());
-    let ws: Vec<usize> = (0..10).map(width).collect();
+    let ws: Vec<usize> = (0..11).map(width).collect();
     let pad = |s: &str, w: usize| format!("{s}{}", " ".repeat(w.saturating_sub(crate::export::width_of(s) as usize)));
-    let line = |r: &[String]| (0..10).map(|i| pad(&r[i], ws[i])).collect::<Vec<_>>().join("  ").trim_end().to_string();
-    writeln!(out, "m, related, namesake, other: how often a pair of one person, of related people (a household), of namesakes, of other people shows the level")?;
+    let line = |r: &[String]| (0..11).map(|i| pad(&r[i], ws[i])).collect::<Vec<_>>().join("  ").trim_end().to_string();
+    writeln!(out, "m, household, contact, namesake, other: how often a pair of one person, of a household, of relatives on one phone or e-mail, of namesakes, of other people shows the level")?;
     writeln!(out, "weights against the likelier other kind for this pair: {}", against.name())?;
     writeln!(out, "{}", line(&heads.map(String::from)))?;
     for r in &rows {
@@ -239,7 +241,7 @@ pub fn explain_model(conn: &Connection, config: &Config) -> Result<String> {
             let l = i as u8;
             let ps: Vec<String> = Kind::ALL.iter().map(|&k| format!("{:.4}", model.p(k, col, l))).collect();
             let ws: Vec<String> = Kind::OTHERS.iter().map(|&k| format!("{:+6.2}", model.level_weight(k, col, l))).collect();
-            writeln!(out, "  {:<46} m/related/namesake/other {}  weight {}", info.name, ps.join(" "), ws.join(" "))?;
+            writeln!(out, "  {:<46} m/household/contact/namesake/other {}  weight {}", info.name, ps.join(" "), ws.join(" "))?;
         }
     }
     Ok(out)

@@ -45,9 +45,44 @@ pub(crate) fn held_pairs(conn: &Connection, config: &Config) -> Result<Vec<(i64,
     Ok(rows)
 }
 
-/// Writes a dedup run's decisions in one transaction.
+/// Writes a dedup run's decisions in one transaction, under a rollback
+/// journal when there are many merges (WAL would write every new page twice;
+/// atomic all the same, and back to WAL afterwards whatever happens), with
+/// the per-row foreign-key checks off: every id written comes from the
+/// database itself, in the same transaction, and checking hundreds of
+/// thousands of them one by one proves nothing and costs seconds.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn write(
+    conn: &mut Connection,
+    version: i64,
+    l: &Loaded,
+    config: &Config,
+    model: Model,
+    ops: &[MergeOp],
+    review: &mut [ReviewPair],
+    sum: &mut Summary,
+    lap: &mut dyn FnMut(&mut Summary, &str),
+    started: std::time::Instant,
+) -> Result<()> {
+    let bulk = ops.len() >= 10_000 && {
+        let mode: String = conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
+        mode == "delete"
+    };
+    conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+    let result = write_tx(conn, version, l, config, model, ops, review, sum, lap, started);
+    conn.execute_batch("PRAGMA foreign_keys = ON")?;
+    if bulk {
+        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if mode != "wal" {
+            bail!("could not switch the database back to WAL (journal mode is {mode})");
+        }
+    }
+    result
+}
+
+/// The transaction of [`write`].
+#[allow(clippy::too_many_arguments)]
+fn write_tx(
     conn: &mut Connection,
     version: i64,
     l: &Loaded,
