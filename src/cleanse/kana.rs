@@ -144,7 +144,7 @@ fn large(c: char) -> char {
 }
 
 /// ガ → カ, パ → ハ (one kana); anything else unchanged.
-fn unvoice(c: char) -> char {
+pub fn unvoice(c: char) -> char {
     if !matches!(c, '\u{3041}'..='\u{30FF}') {
         return c;
     }

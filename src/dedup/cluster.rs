@@ -12,7 +12,7 @@
 //! booking on a parent's phone) thus never make A and C one customer
 //! unless A and C themselves do.
 
-use super::compare::{birth_pair, compare, BirthLevel, Col, GenderLevel};
+use super::compare::{birth_pair, compare, BirthLevel, Col, GenderLevel, NumberLevel};
 use super::load::{Loaded, Src, Sym};
 use super::model::Model;
 use super::names::{compare_part, given_names_conflict, NameLevel, Part};
@@ -232,9 +232,12 @@ impl Clusters {
                 let cmp = compare(l, &l.recs[p as usize], &l.recs[q as usize]);
                 let prob = model.score(&cmp).probability;
                 join.weakest_link = Some(join.weakest_link.map_or(prob, |v| v.min(prob)));
-                let identity = cmp.name(Col::Given) == NameLevel::Different
-                    || cmp.birth() == BirthLevel::Different
-                    || cmp.get(Col::Gender) == GenderLevel::Different as u8;
+                let given_differs = cmp.name(Col::Given) == NameLevel::Different;
+                if given_differs && cmp.get(Col::Number) == NumberLevel::Same as u8 {
+                    join.one_number_two_names = true;
+                }
+                let identity =
+                    given_differs || cmp.birth() == BirthLevel::Different || cmp.get(Col::Gender) == GenderLevel::Different as u8;
                 if identity {
                     join.weakest_contradiction = Some(join.weakest_contradiction.map_or(prob, |v| v.min(prob)));
                 }

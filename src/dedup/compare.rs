@@ -74,12 +74,13 @@ const fn lv(name: &'static str, ja: &'static str, polarity: Polarity, m: f64, tf
 use Polarity::{Agree, Disagree, None as NoEvidence};
 
 /// Levels of a name part, in [`NameLevel`] order.
-const NAME_LEVELS: [Level; 8] = [
+const NAME_LEVELS: [Level; 9] = [
     lv("missing", "なし", NoEvidence, 0.0, Tf::No),
     lv("exact", "一致", Agree, 0.85, Tf::Name),
     lv("variant", "異体字・表記ゆれ", Agree, 0.05, Tf::No),
     lv("same reading in another script", "読みが一致（かな・ローマ字）", Agree, 0.05, Tf::Name),
-    lv("reading agrees loosely or by a lent reading", "読みがほぼ一致", Agree, 0.02, Tf::No),
+    lv("same reading, one lent by other records", "読みが一致（他の記録の読み）", Agree, 0.01, Tf::Name),
+    lv("reading agrees loosely", "読みがほぼ一致", Agree, 0.01, Tf::No),
     lv("other kanji, same reading", "同音の別漢字", Agree, 0.005, Tf::No),
     lv("similar", "類似", Agree, 0.01, Tf::No),
     lv("different", "不一致", Disagree, 0.015, Tf::No),
@@ -128,10 +129,11 @@ const GENDER_LEVELS: [Level; 3] = [
     lv("different", "不一致", Disagree, 0.02, Tf::No),
 ];
 
-const NUMBER_LEVELS: [Level; 3] = [
+const NUMBER_LEVELS: [Level; 4] = [
     lv("not comparable", "対象外", NoEvidence, 0.0, Tf::No),
     lv("same number in one source", "同じ顧客番号", Agree, 0.9, Tf::Number),
-    lv("different numbers in one source", "別の顧客番号", Disagree, 0.1, Tf::No),
+    lv("different numbers in a source of repeat customers", "別の顧客番号", Disagree, 0.05, Tf::No),
+    lv("different numbers in a source numbering its rows", "別の行番号", Disagree, 0.05, Tf::No),
 ];
 
 const STAFF_LEVELS: [Level; 3] = [
@@ -208,7 +210,12 @@ pub enum GenderLevel {
 pub enum NumberLevel {
     NotComparable = 0,
     Same,
+    /// In a source where a number is a customer over many rows (a POS
+    /// member code): two numbers, two customers, as a rule.
     Different,
+    /// In a source that gives each row its own number (a ledger, a card
+    /// file): a person's second row has a second number by nature.
+    DifferentRows,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -358,7 +365,7 @@ pub fn compare(l: &Loaded, a: &Rec, b: &Rec) -> Comparison {
             (Col::Family, n.family, (a.family, b.family), (a.family_r, b.family_r)),
             (Col::Given, n.given, (a.given, b.given), (a.given_r, b.given_r)),
         ] {
-            if matches!(level, NameLevel::Exact | NameLevel::Kana) {
+            if matches!(level, NameLevel::Exact | NameLevel::Kana | NameLevel::Lent) {
                 c.tf[col as usize] = if wa != 0 && wa == wb {
                     wa
                 } else if ra != 0 && ra == rb {
@@ -387,7 +394,13 @@ pub fn compare(l: &Loaded, a: &Rec, b: &Rec) -> Comparison {
     let address = if a.address != 0 && a.address == b.address {
         c.tf[Col::Address as usize] = a.address;
         AddressLevel::Exact
-    } else if a.address != 0 && b.address != 0 && address_close(t.addresses.get(a.address), t.addresses.get(b.address)) {
+    } else if a.address != 0
+        && b.address != 0
+        // A slip in the block number leaves the town: compared where the
+        // towns agree or are unknown (latin addresses), not across towns.
+        && (a.town == 0 || b.town == 0 || a.town == b.town)
+        && address_close(t.addresses.get(a.address), t.addresses.get(b.address))
+    {
         AddressLevel::Similar
     } else if (a.town != 0 && a.town == b.town) || postal_close(t, a.postal, b.postal) {
         AddressLevel::Town
@@ -408,6 +421,8 @@ pub fn compare(l: &Loaded, a: &Rec, b: &Rec) -> Comparison {
     } else if a.number == b.number {
         c.tf[Col::Number as usize] = a.number;
         NumberLevel::Same
+    } else if a.number_once {
+        NumberLevel::DifferentRows
     } else {
         NumberLevel::Different
     };
@@ -472,21 +487,30 @@ fn postal_close(t: &super::load::Tables, a: Sym, b: Sym) -> bool {
 /// Two e-mail addresses one typo apart, or one mailbox name (five
 /// characters or more) at two domains.
 fn email_close(a: &str, b: &str) -> bool {
-    let local = |s: &str| s.split('@').next().unwrap_or("").to_string();
-    let (la, lb) = (local(a), local(b));
-    (la == lb && la.chars().count() >= 5) || (a.len().min(b.len()) >= 8 && strsim::damerau_levenshtein(a, b) <= 1)
+    let (la, lb) = (a.split('@').next().unwrap_or(""), b.split('@').next().unwrap_or(""));
+    (la == lb && la.chars().count() >= 5)
+        || (a.len().abs_diff(b.len()) <= 1 && a.len().min(b.len()) >= 8 && strsim::damerau_levenshtein(a, b) <= 1)
 }
 
 /// Two address keys one or two characters apart (a block number
 /// mistyped: 太子堂3-31-27 / 太子堂3-31-28; a street misspelt), long
 /// enough for that to mean something.
 fn address_close(a: &str, b: &str) -> bool {
-    let (ca, cb): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let n = ca.len().min(cb.len());
-    if n < 8 {
+    // Cheap refusals first: this is asked of most candidate pairs.
+    let (la, lb) = (a.len(), b.len());
+    if la.abs_diff(lb) > 6 || la.min(lb) < 8 {
         return false;
     }
-    let d = strsim::generic_damerau_levenshtein(&ca, &cb);
+    let (ca, cb): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let n = ca.len().min(cb.len());
+    if n < 8 || ca.len().abs_diff(cb.len()) > 2 {
+        return false;
+    }
+    // Only the part between the common head and tail can hold the edits.
+    let head = ca.iter().zip(&cb).take_while(|(x, y)| x == y).count();
+    let tail = ca[head..].iter().rev().zip(cb[head..].iter().rev()).take_while(|(x, y)| x == y).count();
+    let (ca, cb) = (&ca[head..ca.len() - tail], &cb[head..cb.len() - tail]);
+    let d = strsim::generic_damerau_levenshtein(ca, cb);
     d <= 1 || (n >= 16 && d <= 2)
 }
 

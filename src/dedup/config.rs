@@ -17,11 +17,13 @@ pub struct Config {
     pub auto_merge: f64,
     /// Match probability at or above which a pair goes to review.
     pub review: f64,
-    /// Match probability a pair needs to be merged without review when the
-    /// records (or the customer it would make) disagree on a fact about the
-    /// person that does not change: the given name, the birth date, the
-    /// gender.
-    pub auto_merge_contradicting: f64,
+    /// When set: the match probability a pair needs to be merged without
+    /// review when the records (or the customer it would make) disagree on
+    /// a fact about the person that does not change: the given name, the
+    /// birth date, the gender. Unset by default: that disagreement is a
+    /// level of the model with its learned weight, already in the
+    /// probability (a stricter store may ask for more).
+    pub auto_merge_contradicting: Option<f64>,
     /// Blocking keys in use (see [`BLOCKING_KEYS`]).
     pub blocking: Vec<String>,
     /// A block (records sharing a key value) larger than this is not
@@ -116,7 +118,7 @@ impl Default for Config {
         Config {
             auto_merge: 0.99,
             review: 0.5,
-            auto_merge_contradicting: 0.999,
+            auto_merge_contradicting: None,
             // given_postal: half of all pairs at 1M records, and not one true
             // pair more than the other keys find.
             blocking: BLOCKING_KEYS.iter().map(|(k, _)| k.to_string()).filter(|k| k != "given_postal").collect(),
@@ -146,9 +148,11 @@ impl Config {
                 anyhow::bail!("blocking: unknown blocking key '{k}'; known keys: {}", known.join(", "));
             }
         }
-        for (key, v) in
-            [("auto_merge", self.auto_merge), ("review", self.review), ("auto_merge_contradicting", self.auto_merge_contradicting)]
-        {
+        for (key, v) in [
+            ("auto_merge", self.auto_merge),
+            ("review", self.review),
+            ("auto_merge_contradicting", self.auto_merge_contradicting.unwrap_or(self.auto_merge)),
+        ] {
             if !(0.0..=1.0).contains(&v) {
                 anyhow::bail!("{key} = {v}: a probability must be between 0 and 1");
             }
@@ -160,10 +164,9 @@ impl Config {
                 self.auto_merge
             );
         }
-        if self.auto_merge_contradicting < self.auto_merge {
+        if let Some(v) = self.auto_merge_contradicting.filter(|&v| v < self.auto_merge) {
             anyhow::bail!(
-                "auto_merge_contradicting = {} is below auto_merge = {}: records that contradict each other need at least as much",
-                self.auto_merge_contradicting,
+                "auto_merge_contradicting = {v} is below auto_merge = {}: records that contradict each other need at least as much",
                 self.auto_merge
             );
         }
@@ -216,9 +219,11 @@ impl Config {
         );
         out += &format!(
             "# Match probability at or above which a pair is merged without review.\nauto_merge = {}\n\
-             # The same, when the records disagree on a given name, a birth date or the gender.\nauto_merge_contradicting = {}\n\
+             # Unset: a given name, birth date or gender that disagree count by their learned weight.\n\
+             # Set (at least auto_merge), such records are merged only at this probability or above.\n\
+             # auto_merge_contradicting = 0.999\n\
              # At or above this (and below auto_merge): sent to review, the likeliest first.\nreview = {}\n",
-            c.auto_merge, c.auto_merge_contradicting, c.review
+            c.auto_merge, c.review
         );
         out += &format!("# The most review items in one report (the likeliest are kept).\nmax_review_items = {}\n", c.max_review_items);
         out += "# Blocking keys: only records sharing one of these are compared.\n";
@@ -268,7 +273,7 @@ mod tests {
     fn bad_configs_name_the_key() {
         let cases = [
             ("blocking = [\"phone\"]", "unknown blocking key 'phone'"),
-            ("[m]\ngiven_name = [0.5]", "m.given_name must have 7"),
+            ("[m]\ngiven_name = [0.5]", "m.given_name must have 8"),
             ("auto = 0.5", "unknown field"),
             ("auto_merge = 1.5", "auto_merge = 1.5"),
             ("review = -0.1", "review = -0.1"),

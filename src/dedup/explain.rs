@@ -30,6 +30,7 @@ fn model_for(conn: &Connection, l: &Loaded, config: &Config) -> Result<Model> {
         .filter(|m| m.probability.iter().all(|p| p.len() == Col::N && Col::ALL.iter().all(|&c| p[c as usize].len() == c.levels().len())));
     if let Some(mut model) = parsed {
         model.tf = super::model::TfTables::build(l, &super::identities(l, config.max_block));
+        model.cache_weights();
         return Ok(model);
     }
     let cands = super::block::candidates(l, &config.blocking, config.max_block);

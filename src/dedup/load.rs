@@ -6,8 +6,6 @@
 //! (`lend_readings`), where unspaced names split (`split_names`), and the
 //! reading of a name written in romaji.
 
-use std::collections::HashMap;
-
 use anyhow::Result;
 use rusqlite::Connection;
 
@@ -20,13 +18,13 @@ pub type Sym = u32;
 /// Strings of one kind (names, readings, phones…) interned.
 #[derive(Default)]
 pub struct Interner {
-    map: HashMap<String, Sym>,
+    map: std::collections::HashMap<String, Sym>,
     strings: Vec<String>,
 }
 
 impl Interner {
     fn new() -> Self {
-        Interner { map: HashMap::new(), strings: vec![String::new()] }
+        Interner { map: std::collections::HashMap::new(), strings: vec![String::new()] }
     }
 
     pub fn intern(&mut self, s: &str) -> Sym {
@@ -136,6 +134,10 @@ pub struct Rec {
     /// The staff member on most of the record's events (its stylist); 0
     /// when none is named.
     pub staff: Sym,
+    /// The record's source numbers one row per customer (a ledger's or a
+    /// card file's numbers), rather than one customer over many rows (a POS
+    /// member code on each receipt): see [`number_kinds`].
+    pub number_once: bool,
 }
 
 /// A source (an import's `source` name) and its priority.
@@ -149,6 +151,36 @@ pub struct Loaded {
     pub recs: Vec<Rec>,
     pub tables: Tables,
     pub sources: Vec<Source>,
+}
+
+/// Whether each source's customer numbers stand for one row each or for a
+/// customer over many rows, read from the source itself: where fewer than
+/// one numbered row in five shares its number with another row, the source
+/// numbers rows (a ledger, a card file), and two of its rows for one person
+/// carry two numbers by the nature of the source (a second card); where
+/// more do, a number is the source's own identity of a customer (a POS
+/// member code on each receipt), and two numbers say two customers. The
+/// model learns the weight of each kind of difference apart.
+fn number_kinds(recs: &mut [Rec], sources: usize) {
+    let mut counts: FastMap<(u16, Sym), u32> = FastMap::default();
+    for r in recs.iter().filter(|r| r.number != 0) {
+        *counts.entry((r.source, r.number)).or_default() += 1;
+    }
+    let mut numbered = vec![0u64; sources.max(1)];
+    let mut shared = vec![0u64; sources.max(1)];
+    for (&(source, _), &n) in &counts {
+        let s = source as usize;
+        if s < numbered.len() {
+            numbered[s] += n as u64;
+            if n > 1 {
+                shared[s] += n as u64;
+            }
+        }
+    }
+    for r in recs.iter_mut() {
+        let s = r.source as usize;
+        r.number_once = s < numbered.len() && shared[s] * 5 < numbered[s];
+    }
 }
 
 /// A customer number as a key: width folded (NFKC), upper case, no spaces.
@@ -631,6 +663,7 @@ pub fn load(conn: &Connection) -> Result<Loaded> {
         ];
     }
     common_staff(&mut recs);
+    number_kinds(&mut recs, sources.len());
     Ok(Loaded { recs, tables, sources })
 }
 

@@ -38,7 +38,7 @@ pub mod undo;
 /// changes, though no data did: an upgraded karte that would merge
 /// differently applies itself to yesterday's database. Raise it with any
 /// change to which pairs merge.
-pub const RULES_REVISION: u32 = 6;
+pub const RULES_REVISION: u32 = 7;
 
 use anyhow::Result;
 use rusqlite::Connection;
@@ -159,13 +159,15 @@ pub fn learn(l: &Loaded, config: &Config, comparisons: &[Comparison]) -> Model {
     model
 }
 
-/// Who is one person for counting how common a value is: the customers as
-/// they stand, joined where records share what only one person has — a
-/// mobile, an e-mail address, a source's customer number, or the name and
-/// the birth date. Not by the model's own guesses: counted by what the
-/// model merges, two namesakes would make their name look rarer, and the
-/// rarer name merge them. A value on more than `max_block` records (a
-/// shop's placeholder) joins no one.
+/// Who is one person for counting how common a value is: records joined
+/// where they share what only one person has — a mobile, an e-mail
+/// address, a source's customer number, or the name and the birth date.
+/// Not by the model's own guesses, nor by the customers as the last run
+/// left them: counted by what the model merges, two namesakes would make
+/// their name look rarer, and the rarer name merge them; counted by last
+/// night's customers, the same data would weigh differently tonight. A
+/// value on more than `max_block` records (a shop's placeholder) joins no
+/// one.
 pub fn identities(l: &Loaded, max_block: usize) -> Vec<u32> {
     let n = l.recs.len();
     let mut parent: Vec<u32> = (0..n as u32).collect();
@@ -177,12 +179,8 @@ pub fn identities(l: &Loaded, max_block: usize) -> Vec<u32> {
         x
     }
     let mut keys: Vec<(u64, u32)> = Vec::with_capacity(n * 2);
-    let mut first: FastMap<i64, u32> = FastMap::default();
     for (i, r) in l.recs.iter().enumerate() {
         let i = i as u32;
-        let f = *first.entry(r.customer).or_insert(i);
-        let (ra, rb) = (root(&mut parent, f), root(&mut parent, i));
-        parent[rb as usize] = ra;
         let tag = |kind: u64, v: u64| (kind << 56) | (v & ((1 << 56) - 1));
         keys.extend(r.mobiles.iter().map(|&m| (tag(1, m as u64), i)));
         if r.email != 0 {
@@ -284,7 +282,8 @@ pub fn run(conn: &mut Connection, opts: &Options, progress: &dyn Fn(&str)) -> Re
         }
         let s = scored[i];
         let merge = s.probability >= config.auto_merge;
-        let rule = clusters.check(&l, &model, (config.review, config.auto_merge_contradicting), a, b, held.contains(&(a, b)));
+        let rule =
+            clusters.check(&l, &model, (config.review, config.auto_merge_contradicting.unwrap_or(0.0)), a, b, held.contains(&(a, b)));
         match rule.map(|r| (r, r.outcome)) {
             Some((_, Outcome::KeepApart)) => {
                 sum.kept_apart_by_decision += 1;

@@ -1,29 +1,32 @@
 //! The match model, learned from the data it is given.
 //!
-//! A candidate pair is one of three kinds: one person (M), two related
-//! people (R: a household — one surname, one address, one landline, often a
-//! parent's mobile on a child's booking — or twins), or two other people
-//! (O: namesakes, strangers who happen to share a postal code and a birth
+//! A candidate pair is one of five kinds: one person (M); two related
+//! people who share a place (a household — one surname, one address, one
+//! landline — or twins); relatives on one phone or e-mail (a parent's
+//! mobile on a child's booking); namesakes (one name, two people); other
+//! people (strangers who share a block key: a postal code and a birth
 //! date). Each kind has its own probability for every level of every column
 //! (`compare::Col::levels`), and its share of the candidate pairs; all of
 //! them are estimated from the data by expectation–maximisation, each
 //! distinct pattern of levels once with its count.
 //!
-//! Why three kinds and not two: counted as independent facts, a
-//! household's shared surname, address and landline add up to more than a
-//! person's own name and birth date, and a two-kind model merges families
-//! (what Splink does to them). Within each kind the columns are much closer
-//! to independent: relatives share a place and differ in given name and
-//! birth date; others share what brought them together and little else.
-//! A data set without households (FEBRL) simply learns a related kind that
-//! almost never occurs.
+//! Why not two kinds: counted as independent facts, a household's shared
+//! surname, address and landline add up to more than a person's own name
+//! and birth date, and a two-kind model merges families (what Splink does
+//! to them). Within each kind the columns are much closer to independent:
+//! relatives share a place and differ in given name and birth date;
+//! namesakes share a name and little else; others share what brought them
+//! together. A data set without households (FEBRL) simply learns related
+//! kinds that almost never occur.
 //!
-//! A pair's match probability is P(M | levels). Its evidence, column by
-//! column, is the weight log2(m / r) or log2(m / o) against the likelier
-//! other kind — additive, so `explain`, the merge log and the review report
-//! can show it — each bounded by the level's polarity: agreement never
-//! counts against a match, disagreement never for it, whatever the
-//! estimates say.
+//! A pair's match probability is P(M | levels) = 1 / (1 + Σ_K 2^-odds(M
+//! against K)). Its evidence, column by column, is the weight log2(m / p_K)
+//! against the likelier other kind — additive, so `explain`, the merge log
+//! and the review report can show it. Against other people a level's
+//! weight is bounded by its polarity (agreement never counts against a
+//! match, disagreement never for it); against namesakes it is not (an
+//! agreeing common name is what namesakes have), and against relatives it
+//! is as learned.
 //!
 //! Training starts from an anchor: first, as Splink does, the other kinds
 //! are taken to look like random pairs of records (strangers) and the match
@@ -46,9 +49,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::compare::{Col, Comparison, Polarity, Tf, READING_TAG};
+use super::compare::{Col, Comparison, NumberLevel, Polarity, Tf, READING_TAG};
 use super::config::Config;
 use super::load::{Loaded, Rec};
+use super::names::NameLevel;
 use crate::hash::FastMap;
 
 /// The kinds of candidate pair.
@@ -106,7 +110,14 @@ pub struct Model {
     /// Value frequencies for the term-frequency adjustment.
     #[serde(skip)]
     pub tf: TfTables,
+    /// log2(m / p) per kind, column and level ([`Model::cache_weights`]):
+    /// scoring millions of pairs takes no logarithm.
+    #[serde(skip)]
+    weights: Vec<f64>,
 }
+
+/// Levels per column at most (the weight cache's stride).
+const MAX_LEVELS: usize = 9;
 
 /// One column's contribution to a score.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -167,7 +178,24 @@ impl Model {
         if level == 0 {
             return 0.0;
         }
+        if let Some(w) = self.weights.get(((against as usize * Col::N) + c as usize) * MAX_LEVELS + level as usize) {
+            return *w;
+        }
         (self.m(c, level) / self.p(against, c, level)).log2()
+    }
+
+    /// Computes every level's weight once (after training, or after a
+    /// stored model is read).
+    pub fn cache_weights(&mut self) {
+        self.weights = vec![0.0; KINDS * Col::N * MAX_LEVELS];
+        for k in Kind::ALL {
+            for c in Col::ALL {
+                for l in 1..c.levels().len() {
+                    self.weights[((k as usize * Col::N) + c as usize) * MAX_LEVELS + l] =
+                        (self.m(c, l as u8) / self.p(k, c, l as u8)).log2();
+                }
+            }
+        }
     }
 
     /// The weight of one column of a comparison against a kind: the level's
@@ -186,6 +214,15 @@ impl Model {
         }
         if sym != 0 {
             w += self.tf.adjustment(c, info.tf, sym);
+        }
+        if against == Kind::Namesake {
+            // Namesakes agree on the name by what they are: an agreeing
+            // name says "one person" only as far as the name is rare, and
+            // a common one, or one written the way namesakes' records are
+            // (kana against kanji), counts against. Unbounded, or a common
+            // name with nothing else in common is taken for one person
+            // three times too often.
+            return if info.polarity == Polarity::None { 0.0 } else { w };
         }
         bound(info.polarity, w)
     }
@@ -285,7 +322,7 @@ pub fn train(config: &Config, comparisons: &[Comparison], random: &[Comparison],
             // as two people unless the birth dates say one (FEBRL replaces
             // given names; a child's booking on a parent's phone and e-mail
             // carries the child's name). EM moves them where the data says.
-            let given_differs = p[Col::Given as usize] == 7 && !matches!(p[Col::Birth as usize], 1 | 2);
+            let given_differs = p[Col::Given as usize] == NameLevel::Different as u8 && !matches!(p[Col::Birth as usize], 1 | 2);
             let w = if given_differs { w * 0.05 } else { w };
             // The rest starts as relatives where the surname and a place or
             // contact agree, as namesakes where the whole name agrees, else
@@ -315,7 +352,13 @@ pub fn train(config: &Config, comparisons: &[Comparison], random: &[Comparison],
     // date), and so do their customer numbers (a family card aside). Held
     // firmly (below), so that the related kind cannot become a second kind
     // of match (a person's kana receipts against their kanji ledger).
-    for (col, shape) in [(Col::Given, &RELATED_GIVEN[..]), (Col::Birth, &RELATED_BIRTH[..]), (Col::Number, &RELATED_NUMBER[..])] {
+    // Their two numbers fall into the two kinds of difference as the
+    // strangers' numbers do (as the data's sources are made up).
+    let diff = &strangers[Col::Number as usize];
+    let (rep, once) = (diff[NumberLevel::Different as usize], diff[NumberLevel::DifferentRows as usize]);
+    let part = if rep + once > 0.0 { rep / (rep + once) } else { 0.5 };
+    let related_number = [RELATED_SAME_NUMBER, (1.0 - RELATED_SAME_NUMBER) * part, (1.0 - RELATED_SAME_NUMBER) * (1.0 - part)];
+    for (col, shape) in [(Col::Given, &RELATED_GIVEN[..]), (Col::Birth, &RELATED_BIRTH[..]), (Col::Number, &related_number[..])] {
         start_r[col as usize][1..].copy_from_slice(shape);
         start_c[col as usize][1..].copy_from_slice(shape);
     }
@@ -329,6 +372,7 @@ pub fn train(config: &Config, comparisons: &[Comparison], random: &[Comparison],
         iterations: 0,
         pairs: comparisons.len() as u64,
         tf: TfTables::default(),
+        weights: Vec::new(),
     };
     let mut second = 0;
     for it in 0..config.em_iterations {
@@ -346,6 +390,12 @@ pub fn train(config: &Config, comparisons: &[Comparison], random: &[Comparison],
         let pseudo = |k: usize| if k == 0 { 1.0 } else { config.kind_prior_strength };
         let all = total + (0..KINDS).map(pseudo).sum::<f64>();
         let share: [f64; KINDS] = std::array::from_fn(|k| ((share[k] + pseudo(k)) / all).clamp(1e-9, 1.0));
+        // Relatives' given names agree as rarely in every script, so the
+        // little agreement they show is spread over exact, variant,
+        // kana-against-kanji and lent readings as one person's agreement is
+        // (a store whose receipts are in kana compares most names across
+        // scripts, for relatives as for one person).
+        let related_given = related_given_shape(&model.probability[0][Col::Given as usize]);
         let next: [Dist; KINDS] = std::array::from_fn(|k| {
             let mut d = estimate(resp.iter().zip(&patterns).map(|(r, (p, n))| (p, r[k] * n)), &priors[k], strengths[k]);
             // Held firmly: related people's given names and birth dates
@@ -362,17 +412,34 @@ pub fn train(config: &Config, comparisons: &[Comparison], random: &[Comparison],
                 // a phone).
                 0 => &[Col::Given],
                 1 | 2 => &[Col::Given, Col::Birth, Col::Number],
-                3 | 4 => &[Col::Number, Col::Mobile, Col::Email],
+                // Namesakes are two people who happen to share a name: they
+                // share a home and its landline by chance only (else EM
+                // takes a person's kanji ledger row and kana receipt on one
+                // landline for namesakes).
+                3 => &[Col::Number, Col::Mobile, Col::Email, Col::Landline, Col::Address],
+                4 => &[Col::Number, Col::Mobile, Col::Email],
                 _ => &[],
             };
             for &col in firm_cols {
-                let prior = if k >= 3 { &strangers[col as usize] } else { &priors[k][col as usize] };
+                let prior = match (k, col) {
+                    (3 | 4, _) => &strangers[col as usize],
+                    (1 | 2, Col::Given) => &related_given,
+                    _ => &priors[k][col as usize],
+                };
                 d[col as usize] = estimate_column(col, resp.iter().zip(&patterns).map(|(r, (p, n))| (p, r[k] * n)), prior, firm);
             }
             if k != 0 {
                 // Pairs of two people agree at least as often as strangers
-                // do: no agreement is rarer among them than by chance.
+                // do: no agreement is rarer among them than by chance. Save
+                // relatives' given names, which agree less often than
+                // strangers' (a family does not give two children one
+                // name); floored, a kanji ledger row and a kana receipt of
+                // one person on one mobile stayed under the merge threshold
+                // at 50,000 records.
                 for (ci, c) in Col::ALL.iter().enumerate() {
+                    if matches!(k, 1 | 2) && *c == Col::Given {
+                        continue;
+                    }
                     for (l, info) in c.levels().iter().enumerate().skip(1) {
                         if info.polarity == Polarity::Agree {
                             d[ci][l] = d[ci][l].max(strangers[ci][l]);
@@ -387,6 +454,7 @@ pub fn train(config: &Config, comparisons: &[Comparison], random: &[Comparison],
             (0..KINDS).map(|k| max_change(&model.probability[k], &next[k]).max((share[k] - model.share[k]).abs())).fold(0.0, f64::max);
         model.share = share;
         model.probability = next;
+        model.cache_weights();
         resp = patterns
             .iter()
             .map(|(p, _)| {
@@ -467,10 +535,27 @@ fn estimate_column<'a>(col: Col, weighted: impl Iterator<Item = (&'a [u8; Col::N
 
 /// The given names of related people (levels after "missing"): different,
 /// now and then alike or sounding alike (美紀/実紀), never one name.
-const RELATED_GIVEN: [f64; 7] = [0.002, 0.002, 0.002, 0.01, 0.02, 0.03, 0.934];
+const RELATED_GIVEN: [f64; 8] = [0.002, 0.002, 0.002, 0.005, 0.01, 0.02, 0.03, 0.929];
+/// [`RELATED_GIVEN`] with its kana-against-kanji agreement scaled to its exact agreement as one person's are (`m`): how
+/// often a store's comparisons cross scripts is the store's, not a kind's.
+fn related_given_shape(m: &[f64]) -> Vec<f64> {
+    let mut shape = vec![0.0; NameLevel::ALL.len()];
+    shape[1..].copy_from_slice(&RELATED_GIVEN);
+    let exact = m.get(NameLevel::Exact as usize).copied().unwrap_or(0.0);
+    if exact > 0.0 {
+        // (A lent reading is a guess: a brother's kana receipt agrees with
+        // it as often as the table says, whatever the script mix.)
+        let l = NameLevel::Kana as usize;
+        let share = m.get(l).copied().unwrap_or(0.0) / exact;
+        shape[l] = (shape[NameLevel::Exact as usize] * share).clamp(1e-6, shape[l]);
+    }
+    normalise(&mut shape);
+    shape
+}
+
 /// Their customer numbers in one source: different, now and then one
 /// family card.
-const RELATED_NUMBER: [f64; 2] = [0.01, 0.99];
+const RELATED_SAME_NUMBER: f64 = 0.01;
 /// Their birth dates: different, the same for twins.
 const RELATED_BIRTH: [f64; 4] = [0.03, 0.004, 0.001, 0.965];
 
@@ -513,21 +598,27 @@ fn patterns_of(comparisons: &[Comparison]) -> Vec<([u8; Col::N], f64)> {
 /// Pairs that agree on both name parts and a personal fact: the start of
 /// the estimate of λ.
 fn sure(p: &[u8; Col::N]) -> bool {
-    let agrees = |c: Col| matches!(p[c as usize], 1..=3);
+    let agrees = |c: Col| name_is(p, c, &[NameLevel::Exact, NameLevel::Variant, NameLevel::Kana]);
     agrees(Col::Family)
         && agrees(Col::Given)
         && (p[Col::Birth as usize] == 1 || p[Col::Mobile as usize] == 1 || p[Col::Email as usize] == 1)
 }
 
+/// The pattern's level of a name column is one of these.
+fn name_is(p: &[u8; Col::N], c: Col, levels: &[NameLevel]) -> bool {
+    levels.iter().any(|&l| p[c as usize] == l as u8)
+}
+
 /// The start of the namesake kind: both name parts agree.
 fn looks_namesake(p: &[u8; Col::N]) -> bool {
-    matches!(p[Col::Family as usize], 1..=5) && matches!(p[Col::Given as usize], 1..=5)
+    let alike = |c: Col| p[c as usize] != NameLevel::Missing as u8 && p[c as usize] <= NameLevel::Homophone as u8;
+    alike(Col::Family) && alike(Col::Given)
 }
 
 /// The start of the kind of relatives on one contact: the given names
 /// differ, a mobile or an e-mail address is shared, and no place is.
 fn looks_contact(p: &[u8; Col::N]) -> bool {
-    p[Col::Given as usize] == 7
+    p[Col::Given as usize] == NameLevel::Different as u8
         && (p[Col::Mobile as usize] == 1 || p[Col::Email as usize] == 1)
         && !matches!(p[Col::Address as usize], 1 | 2)
         && p[Col::Landline as usize] != 1
@@ -536,7 +627,7 @@ fn looks_contact(p: &[u8; Col::N]) -> bool {
 /// The start of the related kind: the surname agrees, and so does a
 /// place or a way to reach them (an address, a phone, an e-mail).
 fn looks_related(p: &[u8; Col::N]) -> bool {
-    let family = matches!(p[Col::Family as usize], 1..=4);
+    let family = p[Col::Family as usize] != NameLevel::Missing as u8 && p[Col::Family as usize] <= NameLevel::KanaLoose as u8;
     let place = matches!(p[Col::Address as usize], 1 | 2)
         || p[Col::Mobile as usize] == 1
         || p[Col::Landline as usize] == 1
@@ -619,6 +710,8 @@ impl TfTables {
 pub struct TfTable {
     /// Per symbol: the number of people carrying it.
     counts: Vec<u32>,
+    /// Per symbol: its adjustment in bits.
+    adjust: Vec<f32>,
     /// Σc² / Σc: how many people share the value of an agreement between
     /// two people picked at random (the size-biased mean count).
     reference: f64,
@@ -638,7 +731,9 @@ impl TfTable {
             counts[i] += 1;
         }
         let (sum, sq) = counts.iter().fold((0.0, 0.0), |(s, q), &c| (s + c as f64, q + (c as f64) * (c as f64)));
-        TfTable { counts, reference: if sum > 0.0 { sq / sum } else { 0.0 } }
+        let reference = if sum > 0.0 { sq / sum } else { 0.0 };
+        let adjust = counts.iter().map(|&c| Self::bits(reference, c) as f32).collect();
+        TfTable { counts, adjust, reference }
     }
 
     /// log2 of how much likelier an agreement on this value is between two
@@ -646,11 +741,17 @@ impl TfTable {
     /// picked at random agree on a value in proportion to the square of its
     /// share, one person's records in proportion to the share.
     pub fn adjustment(&self, sym: u32) -> f64 {
-        let c = self.counts.get(sym as usize).copied().unwrap_or(0).max(1) as f64;
-        if self.reference <= 0.0 {
+        match self.adjust.get(sym as usize) {
+            Some(&a) => a as f64,
+            None => Self::bits(self.reference, 0),
+        }
+    }
+
+    fn bits(reference: f64, count: u32) -> f64 {
+        if reference <= 0.0 {
             return 0.0;
         }
-        (self.reference / c).log2().clamp(-TF_MAX_DOWN, TF_MAX_UP)
+        (reference / count.max(1) as f64).log2().clamp(-TF_MAX_DOWN, TF_MAX_UP)
     }
 
     /// People carrying the value.
@@ -677,9 +778,10 @@ mod tests {
     #[test]
     fn em_learns_a_family_from_a_person() {
         let person = pattern(&[(Col::Family, 1), (Col::Given, 1), (Col::Birth, 1), (Col::Mobile, 1), (Col::Address, 1)]);
-        let family = pattern(&[(Col::Family, 1), (Col::Given, 7), (Col::Birth, 4), (Col::Landline, 1), (Col::Address, 1)]);
-        let twins = pattern(&[(Col::Family, 1), (Col::Given, 7), (Col::Birth, 1), (Col::Landline, 1), (Col::Address, 1)]);
-        let stranger = pattern(&[(Col::Family, 7), (Col::Given, 7), (Col::Birth, 4), (Col::Mobile, 3), (Col::Address, 3)]);
+        let differ = NameLevel::Different as u8;
+        let family = pattern(&[(Col::Family, 1), (Col::Given, differ), (Col::Birth, 4), (Col::Landline, 1), (Col::Address, 1)]);
+        let twins = pattern(&[(Col::Family, 1), (Col::Given, differ), (Col::Birth, 1), (Col::Landline, 1), (Col::Address, 1)]);
+        let stranger = pattern(&[(Col::Family, differ), (Col::Given, differ), (Col::Birth, 4), (Col::Mobile, 3), (Col::Address, 3)]);
         let comparisons: Vec<Comparison> = [(person, 300), (family, 200), (twins, 5), (stranger, 500)]
             .iter()
             .flat_map(|&(p, n)| std::iter::repeat_n(Comparison { levels: p, ..Comparison::default() }, n))

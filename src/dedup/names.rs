@@ -38,9 +38,13 @@ pub enum NameLevel {
     /// Another script with the same reading as written on the record:
     /// 山口 (ヤマグチ) against ヤマグチ or Yamaguchi.
     Kana,
+    /// Another script with the same reading, where one side's reading was
+    /// lent by the data's other records that write the same kanji (a
+    /// kanji name with no reading of its own against kana): 柳口 read
+    /// ヤナギクチ elsewhere, against ヤナギクチ.
+    Lent,
     /// Another script whose reading agrees only loosely (voicing, vowel
-    /// length) or by a reading the data lent the kanji (a kanji name with
-    /// no reading of its own against kana).
+    /// length), or only by a lent reading that loosely.
     KanaLoose,
     /// Other kanji for the same reading (克之/勝之 カツユキ), or one kanji an
     /// IME offers beside the other for one sound (紀/記, 智/知).
@@ -53,11 +57,12 @@ pub enum NameLevel {
 }
 
 impl NameLevel {
-    pub const ALL: [NameLevel; 8] = [
+    pub const ALL: [NameLevel; 9] = [
         NameLevel::Missing,
         NameLevel::Exact,
         NameLevel::Variant,
         NameLevel::Kana,
+        NameLevel::Lent,
         NameLevel::KanaLoose,
         NameLevel::Homophone,
         NameLevel::Similar,
@@ -66,7 +71,7 @@ impl NameLevel {
 
     /// The name agrees (as far as the characters can say).
     pub fn agrees(self) -> bool {
-        matches!(self, NameLevel::Exact | NameLevel::Variant | NameLevel::Kana | NameLevel::KanaLoose)
+        matches!(self, NameLevel::Exact | NameLevel::Variant | NameLevel::Kana | NameLevel::Lent | NameLevel::KanaLoose)
     }
 }
 
@@ -97,6 +102,17 @@ const CONFUSABLE: &[(char, char)] = &[
     ('沢', '澤'),
     ('辺', '邊'),
     ('博', '傅'),
+    // A scan read by OCR, or a card copied by eye: kanji and the katakana
+    // drawn alike (山口 / 山ロ, 加藤 / カ藤, 夕子 / タ子).
+    ('口', 'ロ'),
+    ('力', 'カ'),
+    ('工', 'エ'),
+    ('夕', 'タ'),
+    ('二', 'ニ'),
+    ('八', 'ハ'),
+    ('卜', 'ト'),
+    ('一', 'ー'),
+    ('才', 'オ'),
 ];
 
 /// Kanji an IME lists together for one sound, picked in haste (紀/記 キ,
@@ -163,6 +179,19 @@ enum ReadingRel {
     Different,
 }
 
+/// Two readings equal once voicing is folded (ヤマザキ/ヤマサキ), without
+/// building either key.
+fn loose_eq(a: &str, b: &str) -> bool {
+    let (mut x, mut y) = (a.chars(), b.chars());
+    loop {
+        match (x.next(), y.next()) {
+            (None, None) => return true,
+            (Some(p), Some(q)) if p == q || kana::unvoice(p) == kana::unvoice(q) => {}
+            _ => return false,
+        }
+    }
+}
+
 fn reading_rel(a: &Part, b: &Part) -> ReadingRel {
     if a.reading.is_empty() || b.reading.is_empty() {
         return ReadingRel::None;
@@ -170,14 +199,16 @@ fn reading_rel(a: &Part, b: &Part) -> ReadingRel {
     if a.reading == b.reading {
         return ReadingRel::Equal;
     }
-    let (fa, fb) = (kana::kana_key(a.reading), kana::kana_key(b.reading));
     // Romaji says little of vowel length (Yuki is ユキ or ユウキ); written
     // kana do: ユキ and ユウキ are two names.
-    if (a.src == Src::Romaji || b.src == Src::Romaji) && fa == fb {
-        return ReadingRel::Equal;
+    let romaji = a.src == Src::Romaji || b.src == Src::Romaji;
+    let folded = romaji.then(|| (kana::kana_key(a.reading), kana::kana_key(b.reading)));
+    if let Some((fa, fb)) = &folded {
+        if fa == fb {
+            return ReadingRel::Equal;
+        }
     }
-    let loose = |s: &str| kana::loose_kana_key(s);
-    if loose(a.reading) == loose(b.reading) || ((a.src == Src::Romaji || b.src == Src::Romaji) && loose(&fa) == loose(&fb)) {
+    if loose_eq(a.reading, b.reading) || folded.is_some_and(|(fa, fb)| loose_eq(&fa, &fb)) {
         return ReadingRel::Close;
     }
     if similar(a.reading, b.reading, 0.92) {
@@ -216,7 +247,8 @@ pub fn compare_part(a: &Part, b: &Part) -> NameLevel {
         ReadingRel::Equal if same_script => Exact,
         ReadingRel::Close if same_script => Variant,
         ReadingRel::Equal if a.src != Src::Lent && b.src != Src::Lent => Kana,
-        ReadingRel::Equal | ReadingRel::Close => KanaLoose,
+        ReadingRel::Equal => Lent,
+        ReadingRel::Close => KanaLoose,
         ReadingRel::Similar => Similar,
         ReadingRel::Different => Different,
     }
@@ -363,7 +395,7 @@ pub fn compare_names(t: &Tables, a: &Rec, b: &Rec) -> NamePair {
         let whole_written = |p: &Part| matches!(p.src, Src::Written | Src::Settled);
         if !wa.reading.is_empty() && wa.reading == wb.reading && whole_written(&wa) && whole_written(&wb) {
             for level in [&mut family, &mut given] {
-                if *level == KanaLoose {
+                if matches!(*level, Lent | KanaLoose) {
                     *level = Kana;
                 }
             }
@@ -392,7 +424,7 @@ pub fn compare_names(t: &Tables, a: &Rec, b: &Rec) -> NamePair {
     let (family, given) = match whole {
         Exact => (Exact, Exact),
         Variant => (Exact, Variant),
-        Kana | KanaLoose | Homophone => (whole, whole),
+        Kana | Lent | KanaLoose | Homophone => (whole, whole),
         Similar => (Missing, Similar),
         Different => (Missing, Different),
         Missing => {
@@ -444,7 +476,7 @@ mod tests {
             (k("", "ヤマザキ"), k("", "ヤマサキ"), Variant),
             (k("", "ヤマダ"), k("", "ヤマダ"), Exact),
             (k("里美", "サトミ"), k("", "サトミ"), Kana),
-            (lent("里美", "サトミ"), k("", "サトミ"), KanaLoose),
+            (lent("里美", "サトミ"), k("", "サトミ"), Lent),
             (k("克之", "カツユキ"), k("勝之", "カツユキ"), Homophone),
             (k("友紀", ""), k("友記", ""), Homophone),
             (k("恵", ""), k("慧", ""), Different),

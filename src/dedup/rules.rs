@@ -31,6 +31,10 @@ pub struct Join {
     /// (not a variant, a slip, the same reading in another script, or the
     /// parts entered the other way round).
     pub two_given_names: bool,
+    /// Two records of the joined customer carry one customer number of one
+    /// source and clearly different given names: a family card (家族カード),
+    /// a number a household shares.
+    pub one_number_two_names: bool,
     /// The joined customer's records, one of each customer's compared with
     /// one of the other's (a few that differ from each other): the lowest
     /// match probability; `None` when none were compared.
@@ -39,7 +43,8 @@ pub struct Join {
     /// genders disagree: facts about a person that do not change (a phone, an
     /// address, a customer number do).
     pub weakest_contradiction: Option<f64>,
-    /// The thresholds in force.
+    /// The thresholds in force: review, and `auto_merge_contradicting`
+    /// where the store sets one (0 when not: no stricter threshold).
     pub review_threshold: f64,
     pub merge_threshold: f64,
     /// The pair waited in the last review report, and neither record changed
@@ -79,8 +84,15 @@ pub const RULES: &[Rule] = &[
         applies: |j| j.two_births && j.two_given_names,
     },
     Rule {
+        id: "one-number-two-names",
+        reason: "the merged customer would hold two clearly different given names under one customer number of one source (a family card a household shares: twins, a parent and child)",
+        reason_ja: "同じ顧客番号に別の名（家族カード・双子の可能性）",
+        outcome: Outcome::Review,
+        applies: |j| j.one_number_two_names,
+    },
+    Rule {
         id: "conflicting-records",
-        reason: "the merged customer would hold two records that, compared with each other, are likely two people, or whose given names, birth dates or genders disagree without the model being sure they are one person (the pair itself, or the ends of a chain of likely pairs)",
+        reason: "the merged customer would hold two records that, compared with each other, are likely two people (the pair itself, or the ends of a chain of likely pairs), or, where the store sets auto_merge_contradicting, whose given names, birth dates or genders disagree below it",
         reason_ja: "統合すると、互いに別人らしい、または名・生年月日・性別が食い違い同一人物と確信できないレコードが同じ顧客になる",
         outcome: Outcome::Review,
         applies: |j| {
@@ -154,6 +166,9 @@ mod tests {
             (Join { weakest_link: Some(0.9), weakest_contradiction: Some(0.995), ..base }, None),
             (Join { two_given_names: true, weakest_link: Some(0.99), ..base }, None),
             (Join { held: true, ..base }, Some("held-for-review")),
+            (Join { one_number_two_names: true, ..base }, Some("one-number-two-names")),
+            (Join { one_number_two_names: true, two_births: true, two_given_names: true, ..base }, Some("two-births-two-names")),
+            (Join { one_number_two_names: true, separated: true, ..base }, Some("separate-decision")),
         ];
         for (j, want) in cases {
             assert_eq!(first(&j).map(|r| r.id), want, "{j:?}");
