@@ -12,9 +12,9 @@
 //! booking on a parent's phone) thus never make A and C one customer
 //! unless A and C themselves do.
 
-use super::compare::{birth_pair, compare, BirthLevel, Col, GenderLevel, NumberLevel};
+use super::compare::{birth_pair, compare, BirthLevel, Col, GenderLevel, NumberLevel, Polarity};
 use super::load::{Loaded, Src, Sym};
-use super::model::Model;
+use super::model::{Kind, Model};
 use super::names::{compare_part, given_names_conflict, NameLevel, Part};
 use super::rules::{self, Join, Rule};
 use crate::hash::FastMap;
@@ -57,6 +57,10 @@ pub struct Clusters {
 
 /// The most records of a cluster the guard compares with another's.
 const MAX_REPS: usize = 6;
+
+/// A disagreement speaks clearly against one person from this weight on
+/// (bits: four times likelier between two people).
+const CLEARLY_AGAINST: f64 = -2.0;
 
 impl Clusters {
     /// One cluster per current customer.
@@ -193,7 +197,12 @@ impl Clusters {
         if ra == rb {
             return None;
         }
-        let mut join = Join { review_threshold: review, merge_threshold: merge, ..Join::default() };
+        let mut join = Join {
+            review_threshold: review,
+            merge_threshold: merge,
+            households: model.share[Kind::Related as usize] >= rules::HOUSEHOLD_SHARE,
+            ..Join::default()
+        };
         join.separated = self.linked(|c| &c.cannot, ra, rb);
         join.held = held || self.linked(|c| &c.held, ra, rb);
         if join.separated {
@@ -230,8 +239,19 @@ impl Clusters {
             {
                 let (p, q) = if x < y { (x, y) } else { (y, x) };
                 let cmp = compare(l, &l.recs[p as usize], &l.recs[q as usize]);
-                let prob = model.score(&cmp).probability;
-                join.weakest_link = Some(join.weakest_link.map_or(prob, |v| v.min(prob)));
+                let scored = model.score(&cmp);
+                let prob = scored.probability;
+                // Likely two people by what they show, not unlikely one for
+                // want of anything to compare (a kana receipt with a name
+                // only): some column speaks clearly against one person (a
+                // given name, a birth date, a mobile, an e-mail; not another
+                // stylist on another day).
+                let against = Col::ALL.iter().any(|&c| {
+                    c.level(cmp.get(c)).polarity == Polarity::Disagree && model.weight_against(scored.against, c, &cmp) <= CLEARLY_AGAINST
+                });
+                if against {
+                    join.weakest_link = Some(join.weakest_link.map_or(prob, |v| v.min(prob)));
+                }
                 let given_differs = cmp.name(Col::Given) == NameLevel::Different;
                 if given_differs && cmp.get(Col::Number) == NumberLevel::Same as u8 {
                     join.one_number_two_names = true;
