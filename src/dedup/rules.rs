@@ -101,8 +101,8 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         id: "conflicting-records",
-        reason: "the merged customer would hold two records that, compared with each other, are likely two people (the pair itself, or the ends of a chain of likely pairs), or, where the store sets auto_merge_contradicting, whose given names, birth dates or genders disagree below it",
-        reason_ja: "統合すると、互いに別人らしい、または名・生年月日・性別が食い違い同一人物と確信できないレコードが同じ顧客になる",
+        reason: "the merged customer would hold two records that, compared with each other, are likely two people, a column speaking clearly against one person (the pair itself, or the ends of a chain of likely pairs), or, where the store sets auto_merge_contradicting, whose given names, birth dates or genders disagree below it",
+        reason_ja: "統合すると、互いに別人らしい（名・生年月日・携帯・メールなどが食い違う）レコードが同じ顧客になる",
         outcome: Outcome::Review,
         applies: |j| {
             j.weakest_link.is_some_and(|p| p < j.review_threshold) || j.weakest_contradiction.is_some_and(|p| p < j.merge_threshold)
