@@ -209,8 +209,9 @@ pub fn run(a: DedupArgs) -> Result<i32> {
     );
     outln!(
         "estimates: about {:.1} duplicate customer pair(s) probably left apart; about {:.1} of this run's merges probably wrong",
-        sum.duplicates_left_estimate,
-        sum.wrong_merges_estimate
+        // A sum of tiny probabilities may round to -0.0.
+        sum.duplicates_left_estimate.max(0.0),
+        sum.wrong_merges_estimate.max(0.0)
     );
     outln!("customers: {} before, {} after; golden records updated {}", sum.customers_before, sum.customers_after, sum.golden_updated);
     if !a.dry_run {
