@@ -811,6 +811,37 @@ fn dedup_extra_with<S: AsRef<str>>(w: &Workdir, extra: &str, rows: &[S]) -> BTre
 }
 
 #[test]
+fn a_purchase_log_of_member_codes_only_is_its_members() {
+    // A purchase log that carries a member code and nothing else a person
+    // is known by (the CDNOW sample: purchases by member id, a date, an
+    // amount): a code is the source's identity of a customer. Twelve
+    // receipts of three members are three customers, whatever the rest of
+    // the store looks like.
+    let w = Workdir::new();
+    import(&w, &ALL);
+    let csv = w.path("cdnow.csv");
+    let mut text = String::from("member,date,amount\n");
+    for i in 0..12 {
+        text.push_str(&format!("{:05},1997-0{}-1{},{}.50\n", i % 3 + 1, i % 9 + 1, i % 10, 10 + i));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let mapping = w.path("cdnow.toml");
+    std::fs::write(
+        &mapping,
+        "[source]\nname = \"cdnow\"\nfiles = [\"cdnow.csv\"]\nencoding = \"utf-8\"\nrows = \"event\"\n\n[fields]\ncustomer_no = \"member\"\n\n[event]\nkind = \"purchase\"\ndate = \"date\"\namount = \"amount\"\n",
+    )
+    .unwrap();
+    w.import_with(&mapping, &csv, &[]).ok();
+    dedup(&w);
+    let c = w.strings("SELECT r.customer_no || ':' || r.customer_id FROM records r JOIN lineage l ON l.record_id = r.id WHERE l.source = 'cdnow' AND l.status = 'active'");
+    assert_eq!(c.len(), 12, "{c:?}");
+    let customers: std::collections::BTreeSet<&str> = c.iter().map(|s| s.split_once(':').unwrap().1).collect();
+    assert_eq!(customers.len(), 3, "{c:?}");
+    let members: std::collections::BTreeSet<&str> = c.iter().map(|s| s.as_str()).collect();
+    assert_eq!(members.len(), 3, "each member's receipts are one customer: {c:?}");
+}
+
+#[test]
 fn one_misspelt_receipt_does_not_cut_a_customer_number_in_two() {
     // Five receipts of one POS number; the third carries another given
     // name (kept apart), the others still make one customer.
