@@ -15,6 +15,7 @@ pub mod cli;
 pub mod dedup;
 pub mod export;
 pub mod fault;
+pub mod fsx;
 pub mod hash;
 pub mod import;
 pub mod mapping;

@@ -460,7 +460,7 @@ pub fn run(project: &Project, opts: &RunOptions) -> Result<RunSummary> {
         if opts.dry_run {
             bail!("the database's folder {} does not exist (a real run creates it)", dir.display());
         }
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create the database's folder {}", dir.display()))?;
+        crate::fsx::create_dir_all(dir).with_context(|| format!("cannot create the database's folder {}", dir.display()))?;
     }
     // A dry run writes nothing, not even the lock file: with no lock file
     // nobody holds the database (it works on a copy anyway).
@@ -827,7 +827,7 @@ fn export_token(generation: i64, path: &Path) -> Option<String> {
 
 fn ensure_parent(p: &Path) -> Result<()> {
     if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create the folder {}", dir.display()))?;
+        crate::fsx::create_dir_all(dir).with_context(|| format!("cannot create the folder {}", dir.display()))?;
     }
     Ok(())
 }
@@ -886,6 +886,8 @@ impl Scratch {
         let path =
             std::env::temp_dir().join(format!("karte-dry-run-{}-{}.db", std::process::id(), store::now().replace([':', '.', '+'], "")));
         if db.exists() {
+            // VACUUM INTO writes into an empty file, keeping its 0600.
+            crate::fsx::touch(&path).with_context(|| format!("cannot create {}", path.display()))?;
             let src = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
                 .with_context(|| format!("cannot open {}", db.display()))?;
             src.execute("VACUUM INTO ?1", [path.display().to_string()])

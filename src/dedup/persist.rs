@@ -185,7 +185,7 @@ fn write_tx(
 /// (no personal values): `record_a,record_b,probability`.
 pub(crate) fn write_pairs(path: &std::path::Path, l: &Loaded, pairs: &[(u32, u32)], scored: &[Scored]) -> Result<()> {
     use std::io::Write;
-    let file = std::fs::File::create(path).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    let file = crate::fsx::create(path).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
     let mut w = std::io::BufWriter::new(file);
     writeln!(w, "record_a,record_b,probability")?;
     for (&(a, b), s) in pairs.iter().zip(scored) {

@@ -143,13 +143,23 @@ pub fn write_sources(path: &Path, kind: Kind, sources: &mut [Source]) -> Result<
 /// Writes a file whole or not at all: into a hidden sibling first, renamed
 /// over `path` when complete. A command killed while writing leaves the
 /// previous file as it was (and a `.~karte` sibling, replaced next time).
+/// The new file gets the mode of the one it replaces, or 0600 (the sibling
+/// is 0600 while it is written; see [`crate::fsx`]).
 pub fn atomic<T>(path: &Path, write: impl FnOnce(&Path) -> Result<T>) -> Result<T> {
     let name = path.file_name().with_context(|| format!("{} is not a file name", path.display()))?;
     let mut tmp_name = std::ffi::OsString::from(".");
     tmp_name.push(name);
     tmp_name.push(".~karte");
     let tmp = path.with_file_name(tmp_name);
-    let out = match write(&tmp) {
+    let mode = crate::fsx::mode_for(path);
+    // Made 0600 before the writer opens it (writers truncate, keeping the
+    // mode); a sibling left by a killed command is made anew.
+    let _ = std::fs::remove_file(&tmp);
+    let written = crate::fsx::create(&tmp)
+        .with_context(|| format!("cannot write {}", tmp.display()))
+        .and_then(|_| write(&tmp))
+        .and_then(|v| crate::fsx::set_mode(&tmp, mode).with_context(|| format!("cannot set the mode of {}", tmp.display())).map(|_| v));
+    let out = match written {
         Ok(v) => v,
         Err(e) => {
             let _ = std::fs::remove_file(&tmp);
@@ -205,7 +215,7 @@ fn to_cp932(s: &str, missing: &mut String) -> String {
 
 fn write_csv(path: &Path, kind: Kind, t: &mut Source) -> Result<(Vec<Unencodable>, u64)> {
     use std::io::Write;
-    let file = std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+    let file = crate::fsx::create(path).with_context(|| format!("cannot write {}", path.display()))?;
     let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
     if kind == Kind::CsvBom {
         out.write_all(&[0xEF, 0xBB, 0xBF])?;

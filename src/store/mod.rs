@@ -51,11 +51,7 @@ pub fn acquire_lock(db: &Path, command: &str, wait: std::time::Duration) -> Resu
     let mut name = db.as_os_str().to_owned();
     name.push(".lock");
     let path = std::path::PathBuf::from(name);
-    let mut file = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
+    let mut file = crate::fsx::private(std::fs::OpenOptions::new().read(true).write(true).create(true).truncate(false))
         .open(&path)
         .with_context(|| format!("cannot create the lock file {}", path.display()))?;
     let start = std::time::Instant::now();
@@ -149,6 +145,9 @@ impl Store {
     }
 
     fn open_inner(path: &Path) -> Result<Store> {
+        // A new database file is made 0600 first: SQLite would make it 0644
+        // (less the umask), and gives its -wal and -shm the file's mode.
+        crate::fsx::touch(path).with_context(|| format!("cannot create the karte database {}", path.display()))?;
         let conn = Connection::open(path).with_context(|| format!("cannot open the karte database {}", path.display()))?;
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
         // A new database gets 16 KiB pages (fewer, larger writes for

@@ -7,6 +7,8 @@ mod cleanse;
 mod dedup;
 mod export;
 mod inspect;
+#[cfg(unix)]
+mod perms;
 mod readers;
 mod run;
 mod samples;

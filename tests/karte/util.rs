@@ -123,3 +123,30 @@ impl Workdir {
         self.conn().query_row(sql, [], |r| r.get(0)).expect("count")
     }
 }
+
+#[cfg(unix)]
+impl Workdir {
+    /// Runs `karte` with these arguments under this umask (and, when given,
+    /// `KARTE_CRASH_AT`), in the work directory.
+    pub fn run_umask(&self, umask: u32, crash_at: Option<&str>, args: &[&str]) -> Run {
+        use std::os::unix::process::CommandExt;
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_karte"));
+        cmd.args(args).current_dir(self.dir.path());
+        if let Some(p) = crash_at {
+            cmd.env("KARTE_CRASH_AT", p);
+        }
+        // SAFETY: umask is async-signal-safe and touches nothing else.
+        unsafe {
+            cmd.pre_exec(move || {
+                libc::umask(umask as libc::mode_t);
+                Ok(())
+            });
+        }
+        let out: Output = cmd.output().expect("run karte");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
