@@ -8,8 +8,6 @@ use std::time::{Duration, SystemTime};
 
 use crate::util::Workdir;
 
-const SAMPLES: [&str; 4] = ["sakura_ledger.xlsx", "sakura_pos.csv", "sakura_web.csv", "sakura_cards.txt"];
-
 fn repo(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
 }
@@ -17,46 +15,7 @@ fn repo(rel: &str) -> PathBuf {
 /// The bundled samples in data/ and a project whose database, review
 /// report and exports are in folders karte has to make.
 fn project(w: &Workdir) {
-    std::fs::create_dir_all(w.path("data")).unwrap();
-    for f in SAMPLES {
-        std::fs::copy(repo("samples").join(f), w.path("data").join(f)).unwrap();
-    }
-    let m = |n: &str| repo("mappings").join(format!("{n}.toml")).display().to_string().replace('\\', "/");
-    let toml = format!(
-        r#"database = "db/karte.db"
-
-[[source]]
-files = ["data/sakura_ledger*.xlsx"]
-mapping = "{}"
-
-[[source]]
-files = ["data/sakura_pos*.csv"]
-mapping = "{}"
-
-[[source]]
-files = ["data/sakura_web*.csv"]
-mapping = "{}"
-
-[[source]]
-files = ["data/sakura_cards*.txt"]
-mapping = "{}"
-
-[dedup]
-review = "review/review.xlsx"
-
-[[export]]
-path = "out/karte.xlsx"
-
-[[export]]
-path = "out/crm.csv"
-encoding = "utf-8"
-"#,
-        m("sakura_ledger"),
-        m("sakura_pos"),
-        m("sakura_web"),
-        m("sakura_cards")
-    );
-    std::fs::write(w.path("karte.toml"), toml).unwrap();
+    w.sample_project("db/karte.db");
 }
 
 fn mode(p: &Path) -> u32 {

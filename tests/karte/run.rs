@@ -18,47 +18,7 @@ fn repo(rel: &str) -> PathBuf {
 
 /// The bundled samples in data/, and a project using the bundled mappings.
 fn project(w: &Workdir) {
-    std::fs::create_dir_all(w.path("data")).unwrap();
-    for f in SAMPLES {
-        std::fs::copy(repo("samples").join(f), w.path("data").join(f)).unwrap();
-    }
-    let mappings = repo("mappings");
-    let m = |n: &str| mappings.join(format!("{n}.toml")).display().to_string().replace('\\', "/");
-    let toml = format!(
-        r#"database = "karte.db"
-
-[[source]]
-files = ["data/sakura_ledger*.xlsx"]
-mapping = "{}"
-
-[[source]]
-files = ["data/sakura_pos*.csv"]
-mapping = "{}"
-
-[[source]]
-files = ["data/sakura_web*.csv"]
-mapping = "{}"
-
-[[source]]
-files = ["data/sakura_cards*.txt"]
-mapping = "{}"
-
-[dedup]
-review = "review/review.xlsx"
-
-[[export]]
-path = "out/karte.xlsx"
-
-[[export]]
-path = "out/crm.csv"
-encoding = "utf-8"
-"#,
-        m("sakura_ledger"),
-        m("sakura_pos"),
-        m("sakura_web"),
-        m("sakura_cards")
-    );
-    std::fs::write(w.path("karte.toml"), toml).unwrap();
+    w.sample_project("karte.db");
 }
 
 fn run(w: &Workdir, extra: &[&str]) -> Run {

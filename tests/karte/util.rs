@@ -3,6 +3,13 @@ use std::process::{Command, Output};
 
 use rusqlite::Connection;
 
+/// The bundled samples, as [`Workdir::sample_project`] copies them.
+const SAMPLES: [&str; 4] = ["sakura_ledger.xlsx", "sakura_pos.csv", "sakura_web.csv", "sakura_cards.txt"];
+
+fn repo(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
 /// A fresh directory to run `karte` in; removed when dropped.
 pub struct Workdir {
     pub dir: tempfile::TempDir,
@@ -89,6 +96,54 @@ impl Workdir {
 
     /// `karte import --db karte.db --mapping PATH FILE [extra...]`, for a
     /// mapping written by the test itself.
+    /// The bundled samples in data/ and a project over them with the bundled
+    /// mappings: the database at `database`, the review report in review/,
+    /// an xlsx and a CSV export in out/.
+    pub fn sample_project(&self, database: &str) {
+        std::fs::create_dir_all(self.path("data")).unwrap();
+        for f in SAMPLES {
+            std::fs::copy(repo("samples").join(f), self.path("data").join(f)).unwrap();
+        }
+        let mappings = repo("mappings");
+        let m = |n: &str| mappings.join(format!("{n}.toml")).display().to_string().replace('\\', "/");
+        let toml = format!(
+            r#"database = "{database}"
+
+[[source]]
+files = ["data/sakura_ledger*.xlsx"]
+mapping = "{}"
+
+[[source]]
+files = ["data/sakura_pos*.csv"]
+mapping = "{}"
+
+[[source]]
+files = ["data/sakura_web*.csv"]
+mapping = "{}"
+
+[[source]]
+files = ["data/sakura_cards*.txt"]
+mapping = "{}"
+
+[dedup]
+review = "review/review.xlsx"
+
+[[export]]
+path = "out/karte.xlsx"
+
+[[export]]
+path = "out/crm.csv"
+encoding = "utf-8"
+"#,
+            m("sakura_ledger"),
+            m("sakura_pos"),
+            m("sakura_web"),
+            m("sakura_cards"),
+            database = database
+        );
+        std::fs::write(self.path("karte.toml"), toml).unwrap();
+    }
+
     pub fn import_with(&self, mapping: &Path, file: &Path, extra: &[&str]) -> Run {
         let mut args: Vec<std::ffi::OsString> =
             vec!["import".into(), "--db".into(), self.db().into(), "--mapping".into(), mapping.into(), file.into()];
