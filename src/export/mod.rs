@@ -3,8 +3,9 @@
 //!
 //! Untrusted text never becomes a formula: in xlsx every text cell is written
 //! as a string cell (never a formula), and in CSV a value that starts with
-//! `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with `'`, which
-//! Excel and LibreOffice show as text.
+//! `=`, `+`, `-`, `@` (or their full-width and small forms ＝ ＋ － ＠ ﹦ ﹢ ﹣),
+//! a tab or a line break is prefixed with `'`, which Excel and LibreOffice
+//! show as text.
 //!
 //! [`karte`] builds the tables of a karte database (customers, visits and
 //! purchases, notes, lineage) for `karte export`.
@@ -84,9 +85,14 @@ impl Kind {
     }
 }
 
+/// What a spreadsheet may read as the start of a formula: = + - @, their
+/// full-width and small forms (Excel with a Japanese IME takes ＝ for =),
+/// and a tab or line break before any of them.
+const FORMULA_START: [char; 14] = ['=', '+', '-', '@', '\t', '\r', '\n', '＝', '＋', '－', '＠', '﹦', '﹢', '﹣'];
+
 /// Text that a spreadsheet must not read as a formula, made safe for CSV.
 pub fn csv_safe(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    if s.starts_with(FORMULA_START) {
         std::borrow::Cow::Owned(format!("'{s}"))
     } else {
         std::borrow::Cow::Borrowed(s)
@@ -382,5 +388,11 @@ mod tests {
         assert_eq!(csv_safe("-4400"), "'-4400");
         assert_eq!(csv_safe("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(csv_safe("山田"), "山田");
+        // Full-width and small forms, and a value that starts a new line
+        // (a memo typed with a line break first).
+        for v in ["＝1+2", "＋81", "－4400", "＠SUM(A1)", "﹦1+2", "﹢1", "﹣1", "\n=1+2", "\r\n=1+2"] {
+            assert_eq!(csv_safe(v), format!("'{v}"), "{v:?}");
+        }
+        assert_eq!(csv_safe("ー（長音）"), "ー（長音）");
     }
 }
