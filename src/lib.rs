@@ -22,4 +22,5 @@ pub mod mapping;
 pub mod model;
 pub mod pipeline;
 pub mod project;
+pub mod rng;
 pub mod store;

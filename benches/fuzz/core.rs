@@ -99,26 +99,12 @@ fn grow(size: usize) {
     PEAK.fetch_max(live, Ordering::Relaxed);
 }
 
-/// A small deterministic generator (xorshift64*).
-pub struct Rng(u64);
+/// The crate's deterministic generator, each fuzz seed spread over the
+/// whole state first (seeds 1, 2, 3 … would start alike).
+pub use karte::rng::Rng;
 
-impl Rng {
-    pub fn new(seed: u64) -> Rng {
-        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
-    }
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    pub fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next_u64() % n as u64) as usize
-        }
-    }
+pub fn rng_for(seed: u64) -> Rng {
+    Rng::new(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
 }
 
 /// A seed file: its name and bytes, and its zip parts when it is a zip.
@@ -416,7 +402,7 @@ pub fn read_one(name: &str, bytes: Vec<u8>, format: Option<karte::import::Format
 /// Runs `n` inputs from `seed`; `report` is called every `every` inputs.
 pub fn run(dir: &Path, seed: u64, n: u64, every: u64, mut report: impl FnMut(&Figures)) -> Figures {
     let seeds = seeds(dir);
-    let mut rng = Rng::new(seed);
+    let mut rng = rng_for(seed);
     let mut figures = Figures::default();
     let dump: Option<u64> = std::env::var("FUZZ_DUMP").ok().and_then(|v| v.parse().ok());
     for i in 0..n {

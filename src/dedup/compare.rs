@@ -339,11 +339,21 @@ pub fn birth_pair(a: u32, b: u32) -> BirthLevel {
     if a == b {
         return BirthLevel::Exact;
     }
-    let (sa, sb) = (format!("{a:08}"), format!("{b:08}"));
-    let off = sa.bytes().zip(sb.bytes()).filter(|(x, y)| x != y).count();
+    // The eight digits of each, on the stack: asked of every candidate pair
+    // with two birth dates.
+    let digits = |mut n: u32| {
+        let mut d = [b'0'; 8];
+        for x in d.iter_mut().rev() {
+            *x = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+        d
+    };
+    let (sa, sb) = (digits(a), digits(b));
+    let off = sa.iter().zip(&sb).filter(|(x, y)| x != y).count();
     let (ya, ma, da) = (a / 10000, a / 100 % 100, a % 100);
     let (yb, mb, db) = (b / 10000, b / 100 % 100, b % 100);
-    if off == 1 || transposed(&sa, &sb) || (ya == yb && ma == db && da == mb) {
+    if off == 1 || transposed(sa, sb) || (ya == yb && ma == db && da == mb) {
         BirthLevel::Typo
     } else {
         BirthLevel::Different
@@ -463,8 +473,8 @@ fn keyed_alike(l: &Loaded, a: &[Sym], b: &[Sym]) -> bool {
 
 /// Two strings of one length that differ only by one swap of neighbouring
 /// characters.
-pub fn transposed(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
+pub fn transposed(a: impl AsRef<[u8]>, b: impl AsRef<[u8]>) -> bool {
+    let (a, b) = (a.as_ref(), b.as_ref());
     if a.len() != b.len() || a == b {
         return false;
     }

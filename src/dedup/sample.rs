@@ -1,24 +1,7 @@
 //! Random pairs of records, drawn by a small deterministic generator, so
 //! that the same data always gives the same sample (and the same weights).
 
-/// xorshift64*: fast, deterministic, good enough for sampling.
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Rng {
-        Rng(seed.max(1))
-    }
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    /// A number below `n` (n > 0).
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
-    }
-}
+use crate::rng::Rng;
 
 /// Up to `count` pairs of two different records among `n` (fewer when
 /// there are fewer pairs), always the same for the same `n` and `count`.
