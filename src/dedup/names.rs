@@ -381,10 +381,62 @@ fn has_both(p: &Parts) -> bool {
     !p.family.is_empty() && !p.given.is_empty()
 }
 
+/// `b` is `a` with its head moved to its tail (`gurungbishnu` against
+/// `bishnugurung`, ヒトモリミサキ against ミサキヒトモリ): a whole name
+/// written in the other order, each piece at least two characters long.
+fn rotated(a: &str, b: &str) -> bool {
+    if a.len() != b.len() || a == b {
+        return false;
+    }
+    a.char_indices().skip(2).any(|(k, _)| {
+        let (head, tail) = a.split_at(k);
+        tail.chars().nth(1).is_some() && b.starts_with(tail) && b.ends_with(head)
+    })
+}
+
+/// Two whole names that agree once the order of their parts is set aside,
+/// where the parts cannot say it: latin names written in either order
+/// (`Thu Trang Tran` / `TRAN THU TRANG`; identical latin names whose kana
+/// were transcribed by ear two ways), and whole readings in either order
+/// where one side has no kanji to compare (ヒトモリ ミサキ against
+/// `misaki hitomori`).
+fn whole_in_any_order(wa: &Part, wb: &Part) -> Option<NamePair> {
+    use NameLevel::*;
+    let latin = |p: &Part| !p.written.is_empty() && p.written.is_ascii();
+    if latin(wa) && latin(wb) {
+        if wa.written == wb.written {
+            return Some(NamePair { family: Exact, given: Exact, swapped: false });
+        }
+        if rotated(wa.written, wb.written) {
+            return Some(NamePair { family: Exact, given: Exact, swapped: true });
+        }
+    }
+    let kanji = |p: &Part| !p.written.is_empty() && !p.written.is_ascii();
+    if (kanji(wa) && kanji(wb)) || wa.reading.is_empty() || wb.reading.is_empty() {
+        return None;
+    }
+    let romaji = wa.src == Src::Romaji || wb.src == Src::Romaji;
+    let turned = rotated(wa.reading, wb.reading) || (romaji && rotated(&kana::kana_key(wa.reading), &kana::kana_key(wb.reading)));
+    if !turned {
+        return None;
+    }
+    let level = if wa.written.is_empty() && wb.written.is_empty() {
+        Exact
+    } else if wa.src == Src::Lent || wb.src == Src::Lent {
+        Lent
+    } else {
+        Kana
+    };
+    Some(NamePair { family: level, given: level, swapped: true })
+}
+
 /// Surname and given name of two records compared.
 pub fn compare_names(t: &Tables, a: &Rec, b: &Rec) -> NamePair {
     use NameLevel::*;
     let (wa, wb) = (whole_of(t, a), whole_of(t, b));
+    if let Some(p) = whole_in_any_order(&wa, &wb) {
+        return p;
+    }
     let (pa0, pb0) = (parts_of(t, a), parts_of(t, b));
     let pa = complete(wa, pa0, &pb0);
     let pb = complete(wb, pb0, &pa);
@@ -498,6 +550,30 @@ mod tests {
         for (a, b, want) in cases {
             assert_eq!(compare_part(&a, &b), want, "{a:?} / {b:?}");
             assert_eq!(compare_part(&b, &a), want, "{b:?} / {a:?} (the other way round)");
+        }
+    }
+
+    #[test]
+    fn whole_names_in_either_order() {
+        let cases: Vec<(Part, Part, Option<(NameLevel, bool)>)> = vec![
+            (latin("Thu Trang Tran"), latin("TRAN THU TRANG"), Some((Exact, true))),
+            (latin("Bishnu Gurung"), latin("Gurung Bishnu"), Some((Exact, true))),
+            (latin("Bishnu Gurung"), latin("Bishnu Gurung"), Some((Exact, false))),
+            (latin("misaki hitomori"), k("", "ヒトモリ ミサキ"), Some((Kana, true))),
+            (k("", "ミサキ ヒトモリ"), k("", "ヒトモリ ミサキ"), Some((Exact, true))),
+            (k("日保本 智子", "ヒホモト サトコ"), k("", "サトコ ヒホモト"), Some((Kana, true))),
+            // Both in kanji: the parts say it (see compare_names).
+            (k("山田 花子", "ヤマダ ハナコ"), k("花子 山田", "ハナコ ヤマダ"), None),
+            // A one-character piece is not an order: ユキナ / ナユキ.
+            (k("", "ユキナ"), k("", "ナユキ"), None),
+            (latin("Mana Kato"), latin("Kato Maya"), None),
+            (k("", "ヤマダ ハナコ"), k("", "ヤマダ ハナコ"), None),
+        ];
+        for (a, b, want) in cases {
+            let got = whole_in_any_order(&a, &b).map(|p| (p.given, p.swapped));
+            assert_eq!(got, want, "{a:?} / {b:?}");
+            let back = whole_in_any_order(&b, &a).map(|p| (p.given, p.swapped));
+            assert_eq!(back, want, "{b:?} / {a:?} (the other way round)");
         }
     }
 
