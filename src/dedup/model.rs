@@ -537,7 +537,7 @@ fn estimate_column<'a>(col: Col, weighted: impl Iterator<Item = (&'a [u8; Col::N
 
 /// The given names of related people (levels after "missing"): different,
 /// now and then alike or sounding alike (美紀/実紀), never one name.
-const RELATED_GIVEN: [f64; 8] = [0.002, 0.002, 0.002, 0.005, 0.01, 0.02, 0.03, 0.929];
+const RELATED_GIVEN: [f64; 8] = [0.002, 0.002, 0.002, 0.005, 0.01, 0.004, 0.03, 0.945];
 /// [`RELATED_GIVEN`] with its kana-against-kanji agreement scaled to its exact agreement as one person's are (`m`): how
 /// often a store's comparisons cross scripts is the store's, not a kind's.
 fn related_given_shape(m: &[f64]) -> Vec<f64> {
