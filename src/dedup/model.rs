@@ -419,7 +419,12 @@ pub fn train(config: &Config, comparisons: &[Comparison], random: &[Comparison],
                 // replaced surname, the same given name, birth date and
                 // address, for a second kind of strangers: recall 0.79
                 // instead of 0.92 on FEBRL3 without soc_sec_id).
-                3 | 4 => &[Col::Number, Col::Mobile, Col::Email, Col::Landline, Col::Address],
+                // Namesakes share their birth date by chance too: one name
+                // is no reason for one birthday (else EM takes a person who
+                // moved and changed phones, name and birth date agreeing, for
+                // namesakes, and weighs a birth date against a match).
+                3 => &[Col::Number, Col::Mobile, Col::Email, Col::Landline, Col::Address, Col::Birth],
+                4 => &[Col::Number, Col::Mobile, Col::Email, Col::Landline, Col::Address],
                 _ => &[],
             };
             for &col in firm_cols {
