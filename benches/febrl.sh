@@ -90,7 +90,7 @@ for ds in "${DATASETS[@]}"; do
         esac
         run="$OUT/$ds-$cols"
         db="$run.db"
-        rm -f "$db" "$db-wal" "$db-shm" "$db-journal" "$run.review.csv"
+        rm -f "$db" "$db-wal" "$db-shm" "$db-journal" "$run.review.xlsx"
 
         # 2. Import into a fresh database.
         echo "== $ds, $cols columns: import" >&2
@@ -106,7 +106,7 @@ for ds in "${DATASETS[@]}"; do
         echo "== $ds, $cols columns: dedup" >&2
         set +e
         "$TIME" -f '%e s %M KiB' -o "$run.dedup.time" \
-            "$BIN" dedup --db "$db" --review-out "$run.review.csv" >"$run.dedup.txt" 2>&1
+            "$BIN" dedup --db "$db" --review-out "$run.review.xlsx" >"$run.dedup.txt" 2>&1
         rc=$?
         set -e
         if [ $rc -ne 0 ]; then

@@ -163,6 +163,9 @@ impl Project {
             review: at(&t.dedup.review),
             exports: Vec::new(),
         };
+        if let Err(e) = crate::dedup::review::check_report_path(&p.review) {
+            return Err(ProjectError(format!("{}: [dedup] review: {e:#}", path.display())).into());
+        }
         for e in &t.export {
             let out = at(&e.path);
             let format = match e.format.as_deref() {

@@ -136,6 +136,9 @@ pub fn run(a: DedupArgs) -> Result<i32> {
         return Ok(0);
     }
     let config = load_config(a.config.as_ref())?;
+    if !a.dry_run {
+        dedup::review::check_report_path(&a.review_out)?;
+    }
     let db = a.db.clone().expect("clap requires --db");
     let mut store = if a.dry_run { open_existing(&db)? } else { super::open_writer(&db, "dedup", 0, false)? };
     // The report is written after the merges commit: a folder that is not

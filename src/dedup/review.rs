@@ -173,6 +173,22 @@ fn record_view(conn: &Connection, id: i64) -> Result<(String, HashMap<&'static s
     .with_context(|| format!("record {id} is not in the database"))
 }
 
+/// The review report is an Excel workbook (staff decide in Excel, and
+/// `review apply` reads the workbook back): a path that names another
+/// kind of file (`review.csv`) is refused before anything is decided,
+/// rather than given a workbook under a name that says otherwise.
+pub fn check_report_path(path: &Path) -> Result<()> {
+    let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("xlsx") => Ok(()),
+        other => anyhow::bail!(
+            "the review report {} must be an Excel workbook named *.xlsx (it is written and read back as one){}",
+            path.display(),
+            other.map(|e| format!("; .{e} is not one")).unwrap_or_default()
+        ),
+    }
+}
+
 /// Writes the review report for stored items.
 pub fn write_report(conn: &Connection, run_id: i64, items: &[ReviewPair], path: &Path) -> Result<()> {
     let mut wb = Workbook::new();

@@ -1721,3 +1721,20 @@ fn a_merge_made_through_a_later_one_is_not_cut_in_two() {
     assert_eq!(w.count("SELECT count(*) FROM pair_decisions"), 0);
     assert_eq!(w.count("SELECT count(*) FROM merges WHERE decided_by = 'review' AND undone_at IS NULL"), 0);
 }
+
+/// The review report is a workbook: a report path named `.csv` is refused
+/// before anything is decided, not given a workbook under that name.
+#[test]
+fn a_review_report_not_named_xlsx_is_refused_before_anything_is_decided() {
+    let w = Workdir::new();
+    w.import("pos", &[crate::util::reader("cp932.csv")], &[]).ok();
+    let customers = w.count("SELECT count(*) FROM customers");
+    let csv = w.path("review.csv");
+    w.run(["dedup".as_ref(), "--db".as_ref(), w.db().as_os_str(), "--review-out".as_ref(), csv.as_os_str()])
+        .fails()
+        .stderr_has("must be an Excel workbook named *.xlsx")
+        .stderr_has(".csv is not one");
+    assert!(!csv.exists(), "nothing was written under the csv name");
+    assert_eq!(w.count("SELECT count(*) FROM runs WHERE command = 'dedup'"), 0, "no dedup run was recorded");
+    assert_eq!(w.count("SELECT count(*) FROM customers"), customers);
+}

@@ -933,3 +933,17 @@ fn pairs_waiting_for_a_person_stay_in_the_report_when_other_records_arrive() {
         .collect();
     assert!(dropped.is_empty(), "pairs merged or no longer asked about: {dropped:?} (report: {:?})", pairs());
 }
+
+/// A project whose review report is named `.csv` is refused with the key
+/// named, before any file is read.
+#[test]
+fn a_project_review_report_not_named_xlsx_is_refused() {
+    let w = Workdir::new();
+    project(&w);
+    let toml = std::fs::read_to_string(w.path("karte.toml")).unwrap().replace("review/review.xlsx", "review/review.csv");
+    std::fs::write(w.path("karte.toml"), toml).unwrap();
+    let r = run(&w, &[]);
+    assert_eq!(r.code, 2, "a project karte cannot use is refused like a bad argument:\n{}", r.stderr);
+    r.stderr_has("[dedup] review").stderr_has("must be an Excel workbook named *.xlsx");
+    assert!(!w.path("karte.db").exists(), "no database was made");
+}
