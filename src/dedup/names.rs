@@ -555,7 +555,9 @@ mod tests {
 
     #[test]
     fn whole_names_in_either_order() {
-        let cases: Vec<(Part, Part, Option<(NameLevel, bool)>)> = vec![
+        // (a, b, the given name's level and whether the order was turned).
+        type Case = (Part<'static>, Part<'static>, Option<(NameLevel, bool)>);
+        let cases: Vec<Case> = vec![
             (latin("Thu Trang Tran"), latin("TRAN THU TRANG"), Some((Exact, true))),
             (latin("Bishnu Gurung"), latin("Gurung Bishnu"), Some((Exact, true))),
             (latin("Bishnu Gurung"), latin("Bishnu Gurung"), Some((Exact, false))),
