@@ -174,15 +174,20 @@ GIVEN = {
 # given names likewise). Katakana variants are what different clerks wrote.
 FOREIGN = {
     "VN": ("FG", [("NGUYEN", "", "グエン,グェン,グウェン"), ("TRAN", "", "チャン,トラン"), ("LE", "", "レ,レー"),
-                  ("PHAM", "", "ファム,ファン"), ("HOANG", "", "ホアン,ホァン"), ("VU", "", "ヴ,ブー,ヴー"), ("DO", "", "ド,ドー")],
+                  ("PHAM", "", "ファム,ファン"), ("HOANG", "", "ホアン,ホァン"), ("VU", "", "ヴ,ブー,ヴー"), ("DO", "", "ド,ドー"),
+                  ("BUI", "", "ブイ,ブーイ"), ("DANG", "", "ダン,ダング"), ("NGO", "", "ゴ,ゴー")],
            [("VAN AN", "", "ヴァン アン,バン アン,ヴァン・アン"), ("THI HOA", "", "ティ ホア,ティー ホア,ティ・ホア"),
             ("MINH DUC", "", "ミン ドゥック,ミン ドク,ミン・ドゥック"), ("THU TRANG", "", "トゥ チャン,トゥー チャン"),
             ("THANH HUONG", "", "タイン フオン,タン フォン"), ("QUOC HUY", "", "クオック フイ,クォック フイ"),
-            ("THI LAN", "", "ティ ラン,ティー ラン"), ("VAN NAM", "", "ヴァン ナム,バン ナム")]),
+            ("THI LAN", "", "ティ ラン,ティー ラン"), ("VAN NAM", "", "ヴァン ナム,バン ナム"),
+            ("NGOC ANH", "", "ゴック アイン,ゴック・アン"), ("THI MAI", "", "ティ マイ,ティー マイ"), ("BICH NGOC", "", "ビック ゴック,ビック・ゴック"),
+            ("DUC ANH", "", "ドゥック アイン,ドゥク アン"), ("VAN HUNG", "", "ヴァン フン,バン フン"), ("HOANG LONG", "", "ホアン ロン,ホアン ロング")]),
     "CN": ("FG", [("WANG", "王", "ワン,オウ"), ("LI", "李", "リ,リー"), ("ZHANG", "張", "チャン,チョウ"),
-                  ("LIU", "劉", "リュウ,リウ"), ("CHEN", "陳", "チェン,チン")],
+                  ("LIU", "劉", "リュウ,リウ"), ("CHEN", "陳", "チェン,チン"),
+                  ("YANG", "楊", "ヤン,ヨウ"), ("HUANG", "黄", "ホアン,コウ")],
            [("WEI", "偉", "ウェイ,ウエイ"), ("NA", "娜", "ナ,ナー"), ("JING", "静", "ジン,ジィン"), ("MIN", "敏", "ミン"),
-            ("LI", "麗", "リ,リー"), ("QIANG", "強", "チャン,チアン"), ("FANG", "芳", "ファン,ファング")]),
+            ("LI", "麗", "リ,リー"), ("QIANG", "強", "チャン,チアン"), ("FANG", "芳", "ファン,ファング"),
+            ("LEI", "磊", "レイ,ライ"), ("JUN", "軍", "ジュン,チュン"), ("TING", "婷", "ティン,テイ"), ("YAN", "燕", "イェン,エン")]),
     "KR": ("FG", [("KIM", "金", "キム"), ("LEE", "李", "イ,リー"), ("PARK", "朴", "パク,パーク"), ("CHOI", "崔", "チェ,チェー"),
                   ("JUNG", "鄭", "チョン,ジョン")],
            [("MINJUN", "敏俊", "ミンジュン,ミン ジュン"), ("JIYEON", "智妍", "ジヨン,チヨン"), ("SOOHYUN", "秀賢", "スヒョン,スーヒョン"),
@@ -203,7 +208,8 @@ FOREIGN = {
            [("RAM", "", "ラム,ラーム"), ("SITA", "", "シタ,シータ"), ("BIKASH", "", "ビカス,ビカシュ"), ("ANJALI", "", "アンジャリ,アンジャリー")]),
 }
 FOREIGN_MALE = {"VAN AN", "MINH DUC", "QUOC HUY", "VAN NAM", "WEI", "QIANG", "MINJUN", "SOOHYUN", "JOSE",
-                "MARK ANTHONY", "JOHN", "DAVID", "KEVIN", "MICHAEL", "LUCAS", "RAFAEL", "RAM", "BIKASH"}
+                "MARK ANTHONY", "JOHN", "DAVID", "KEVIN", "MICHAEL", "LUCAS", "RAFAEL", "RAM", "BIKASH",
+                "DUC ANH", "VAN HUNG", "HOANG LONG", "LEI", "JUN"}
 FOREIGN_WEIGHTS = [("VN", 30), ("CN", 25), ("KR", 12), ("PH", 12), ("US", 8), ("BR", 8), ("NP", 5)]
 
 # Kanji a scan or a tired typist confuses (OCR shapes), both ways.
@@ -399,22 +405,62 @@ def build_surnames():
             variants = [pk + SUFFIX_VARIANT[sk]] if sk in SUFFIX_VARIANT else []
             tail.append((kanji, readings, variants))
     pr.shuffle(tail)
-    # the tail holds about half of all people, its ranks falling off gently
+    # the tail holds 60 % of all people (佐藤 is then 1.5 %, as in Japan), its
+    # ranks falling off gently
     top_mass = sum(s.weight for s in out)
     raw = [1.0 / (r + 60) ** 0.9 for r in range(len(tail))]
-    scale = top_mass * 1.0 / sum(raw)
+    scale = top_mass * 1.5 / sum(raw)
     for (kanji, readings, variants), w in zip(tail, raw):
         out.append(Surname(kanji, readings, variants, w * scale))
     return out
 
 
+# The long tail of given names: a first kanji and an ending, each with its
+# reading (most combinations are real names; kanji of one reading are the
+# homophones a clerk may write instead).
+TAIL_GIVEN = {
+    "F": ("美:み 実:み 未:み 真:ま 麻:ま 茉:ま 由:ゆ 結:ゆ 優:ゆう 悠:ゆう 友:とも 智:とも 知:とも 奈:な 菜:な 佳:か 香:か "
+          "亜:あ 愛:あ 彩:さ 沙:さ 紗:さ 理:り 里:り 莉:り 絵:え 恵:え 陽:ひ 日:ひ 春:はる 晴:はる 夏:なつ 詩:し 志:し "
+          "桃:もも 咲:さ 早:さ 千:ち 小:こ 和:かず 久:く 弥:や 朋:とも 明:あき 清:きよ 澄:すみ",
+          "子:こ 美:み 香:か 花:か 奈:な 菜:な 乃:の 穂:ほ 帆:ほ 衣:い 依:い 絵:え 恵:え 代:よ 里:り 莉:り 希:き 紀:き "
+          "音:ね 羽:は 葉:は 華:か 江:え 世:よ 歩:ほ"),
+    "M": ("健:けん 賢:けん 謙:けん 大:だい 翔:しょう 将:しょう 拓:たく 卓:たく 雄:ゆう 勇:ゆう 裕:ゆう 悠:ゆう 優:ゆう "
+          "和:かず 一:かず 正:まさ 雅:まさ 昌:まさ 秀:ひで 英:ひで 浩:こう 康:こう 航:こう 光:こう 幸:こう 達:たつ "
+          "竜:りゅう 隆:りゅう 直:なお 尚:なお 俊:しゅん 駿:しゅん 颯:そう 蒼:そう 奏:そう 陽:はる 晴:はる 春:はる "
+          "信:しん 伸:しん 真:しん 慎:しん 克:かつ 勝:かつ 義:よし 良:よし 芳:よし 孝:たか 貴:たか 高:たか 智:とも 友:とも",
+          "太:た 汰:た 介:すけ 輔:すけ 也:や 哉:や 樹:き 輝:き 貴:き 人:と 斗:と 一:いち 平:へい 真:ま 馬:ま 志:し "
+          "史:し 郎:ろう 朗:ろう 吾:ご 彦:ひこ 二:じ 治:じ 司:じ 男:お 夫:お 雄:お 之:ゆき 行:ゆき 幸:ゆき"),
+}
+# How much of a cohort's names the long tail holds: older names were fewer.
+TAIL_SHARE = {1: 0.35, 2: 0.5, 3: 0.65, 4: 0.7, 5: 0.75}
+
+
 def build_given():
     pools = {}
+    tails = {}
+    pr = random.Random(7002)
+    for g, (firsts, ends) in TAIL_GIVEN.items():
+        fs = [x.split(":") for x in firsts.split()]
+        es = [x.split(":") for x in ends.split()]
+        combos = defaultdict(list)           # reading -> kanji spellings
+        for fk, fr in fs:
+            for ek, er in es:
+                if fk != ek:
+                    combos[hira_to_kata(fr + er)].append(fk + ek)
+        tails[g] = [(r, ks, pr.random() * 0.8 + 0.2) for r, ks in sorted(combos.items())]
     for key, text in GIVEN.items():
         names = []
+        head = set()
         for rank, chunk in enumerate(c for c in text.replace("\n", " ").split("|") if c.strip()):
             reading, kanjis = chunk.split()
-            names.append((hira_to_kata(reading), kanjis.split(","), 1.0 / (rank + 4)))
+            names.append((hira_to_kata(reading), kanjis.split(","), 1.0 / (rank + 8)))
+            head.update(kanjis.split(","))
+        hm = sum(w for _, _, w in names)
+        tail = [(r, [k for k in ks if k not in head], w) for r, ks, w in tails[key[0]]]
+        tail = [(r, pr.sample(ks, len(ks)), w) for r, ks, w in tail if ks]
+        share = TAIL_SHARE[key[1]]
+        tm = sum(w for _, _, w in tail)
+        names += [(r, ks, w * hm * share / (1 - share) / tm) for r, ks, w in tail]
         pools[key] = names
     return pools
 
@@ -474,6 +520,13 @@ class Person:
 
     def age(self, d):
         return d.year - self.birth.year - ((d.month, d.day) < (self.birth.month, self.birth.day))
+
+
+def add_years(d: dt.date, n: int) -> dt.date:
+    try:
+        return d.replace(year=d.year + n)
+    except ValueError:                      # 29 February
+        return d.replace(year=d.year + n, day=28)
 
 
 def rand_date(rng, a: dt.date, b: dt.date) -> dt.date:
@@ -582,11 +635,12 @@ class World:
     # -- names
     def japanese_given(self, gender, year, avoid=()):
         rng = self.rng
-        for _ in range(20):
+        # a child is not named like a parent or a sibling (by sound or by kanji)
+        for _ in range(50):
             kana, kanjis, _w = self.pick_given[(gender, cohort(year))](rng)
-            if kana not in avoid:
+            k = kanjis[0] if rng.random() < 0.55 or len(kanjis) == 1 else rng.choice(kanjis[1:])
+            if kana not in avoid and k not in avoid:
                 break
-        k = kanjis[0] if rng.random() < 0.55 or len(kanjis) == 1 else rng.choice(kanjis[1:])
         return (k, kana, [x for x in kanjis if x != k])
 
     def surname_entry(self, s: Surname):
@@ -681,7 +735,7 @@ class World:
         self.give_email(p)
         # a woman who marries someone not among the patients, and moves
         if g == "F" and 1975 <= p.birth.year <= 1998 and rng.random() < 0.18:
-            d = rand_date(rng, max(dt.date(2008, 1, 1), p.birth.replace(year=p.birth.year + 22)), dt.date(2025, 6, 1))
+            d = rand_date(rng, max(dt.date(2008, 1, 1), add_years(p.birth, 22)), dt.date(2025, 6, 1))
             p.surnames.append((d,) + self.surname_entry(self.pick_surname(rng)))
             p.tags.add("married")
             if rng.random() < 0.8:
@@ -706,7 +760,7 @@ class World:
         kid_first = None
         kids_births = []
         for _ in range(kids):
-            lo = max(wb.replace(year=wb.year + 22), hb.replace(year=hb.year + 22)) if wb.month != 2 or wb.day != 29 else dt.date(wb.year + 22, 3, 1)
+            lo = max(add_years(wb, 22), add_years(hb, 22))
             hi = min(wb + dt.timedelta(days=365 * 42), dt.date(2024, 6, 1))
             kids_births.append(rand_date(rng, lo, max(lo, hi)))
         kids_births.sort()
@@ -741,7 +795,7 @@ class World:
         self.give_email(h)
         self.give_email(w, share=h if rng.random() < 0.12 and h.emails and h.emails[0][1] else None)
         members = [h, w]
-        avoid = set()
+        avoid = {h.given[0], h.given[1], w.given[0], w.given[1]}
         twins = kids >= 2 and rng.random() < 0.08
         for i, b in enumerate(kids_births):
             if twins and i == 1:
@@ -750,7 +804,7 @@ class World:
             c = self.new_person(hid, g, b)
             c.surnames.append((dt.date(1900, 1, 1),) + s)
             c.given = self.japanese_given(g, b.year, avoid)
-            avoid.add(c.given[1])
+            avoid.update(c.given[:2])
             if twins and i == 1:
                 prev = members[-1]
                 c.twin_of, prev.twin_of = prev, c
@@ -759,8 +813,8 @@ class World:
                 # twins' names often share a kanji or a sound
                 if rng.random() < 0.5:
                     g2 = prev.gender
-                    pool = [x for x in self.given[(g2, cohort(b.year))] if x[0] != prev.given[1]
-                            and x[0][:1] == prev.given[1][:1]]
+                    pool = [x for x in self.given[(g2, cohort(b.year))] if x[0] not in avoid
+                            and x[1][0] not in avoid and x[0][:1] == prev.given[1][:1]]
                     if pool:
                         kana, kanjis, _ = rng.choice(pool)
                         c.gender = g2
@@ -808,14 +862,14 @@ class World:
         self.give_mobile(p)
         self.give_email(p)
         members = [p]
-        avoid = set()
+        avoid = {p.given[0], p.given[1]}
         for _ in range(rng.choice([1, 1, 2])):
             kb = rand_date(rng, dt.date(b.year + 20, 1, 1), dt.date(min(b.year + 40, 2023), 12, 31))
             kg = "F" if rng.random() < 0.5 else "M"
             c = self.new_person(hid, kg, kb)
             c.surnames.append((dt.date(1900, 1, 1),) + s)
             c.given = self.japanese_given(kg, kb.year, avoid)
-            avoid.add(c.given[1])
+            avoid.update(c.given[:2])
             c.guardian = p
             self.set_child_contacts(c, p, p, addr)
             members.append(c)
@@ -1026,7 +1080,7 @@ class Writer:
         rec.tags.append("kana-typo")
         return s
 
-    def foreign_name(self, p: Person, rec: Rec, style: str):
+    def foreign_name(self, p: Person, rec: Rec, style: str, enc: str = "utf-8"):
         """style: latin | kana | kanji. Returns (name, kana)."""
         rng = self.rng
         f = p.foreign
@@ -1055,7 +1109,7 @@ class Writer:
                 name = name.title()
             rec.meta["script"] = "latin"
             return name, kana
-        if style == "kanji" and f["family_kanji"] and f["given_kanji"]:
+        if style == "kanji" and f["family_kanji"] and f["given_kanji"] and encodable(f["family_kanji"] + f["given_kanji"], enc):
             rec.meta["script"] = "kanji"
             return f["family_kanji"] + " " + f["given_kanji"], kana
         rec.meta["script"] = "kana"
@@ -1088,7 +1142,7 @@ class Writer:
             if r < 0.3 and b.day <= 12 and b.day != b.month:
                 nb = b.replace(month=b.day, day=b.month)
             elif r < 0.55:
-                nb = b.replace(year=b.year + rng.choice([-1, 1, 10, -10]))
+                nb = add_years(b, rng.choice([-1, 1, 10, -10]))
             elif r < 0.8:
                 nb = b + dt.timedelta(days=rng.choice([-1, 1, 10, -10]))
             else:
@@ -1204,6 +1258,8 @@ class Corpus:
 
     def record(self, fname, sheet, row, rec: Rec, source):
         p = rec.p
+        if "no-birth" in rec.tags:                  # a slip in a date nobody wrote down is no slip
+            rec.tags = [t for t in rec.tags if t != "birth-typo"]
         kinds = sorted(set(p.tags) | set(rec.tags) | ({"same-name"} if getattr(p, "same_name", False) else set()))
         self.truth.append((fname, sheet, row, p.pid, p.hid if "household" in p.tags else "", ";".join(kinds)))
         m = rec.meta
@@ -1261,6 +1317,7 @@ class Corpus:
             c.font = Font(bold=True)
         fname = "corpus3_ledger.xlsx"
         no = 1000
+        r_ = 3                              # the header's row
         for reg, p, second in rows:
             no += rng.randint(1, 3)
             # a row updated later by the staff shows the patient as of the last visit
@@ -1348,7 +1405,7 @@ class Corpus:
             if rng.random() < 0.1:
                 note.append(rng.choice(["金属アレルギー", "麻酔で気分不良歴あり", "血圧の薬服用中", "妊娠中", "キャンセル多い"]))
             ins = rng.choice(["社保", "国保", "国保", "社保", "後期高齢"]) if p.age(d) >= 18 else rng.choice(["社保", "国保", "子ども医療"])
-            r_ = ws.max_row + 1
+            r_ += 1
             ws.append([no, reg, sei, mei, kana_cell, "女" if p.gender == "F" else "男", birth, pcell, addr, tel, cell, ins,
                        "、".join(x for x in note if x) or None])
             ws.cell(r_, 2).number_format = "yyyy/m/d"
@@ -1362,13 +1419,20 @@ class Corpus:
 
     # -- 2. the reservation and accounting export (CP932) --------------------------
     def reserve(self):
+        """Written last: a person no other source caught has visited since 2020
+        (everyone appears at least once)."""
         rng, w = self.rng, self.w
         start = dt.date(2020, 4, 1)
         visits = []       # (date, patient id, person, master)
         pid_no = 200000
+        seen = {t[3] for t in self.truth}
+        self.forced = 0
         for p in self.people:
             if p.last < start or rng.random() >= 0.78:
-                continue
+                if p.pid in seen:
+                    continue
+                self.forced += 1
+                p.last = max(p.last, rand_date(rng, start, TODAY))
             lo = max(p.first, start)
             n = 1 + (rng.random() < 0.35) + (rng.random() < 0.12)
             dates = sorted(rand_date(rng, lo, p.last) for _ in range(n))
@@ -1593,7 +1657,7 @@ class Corpus:
             typist = rng.choice("AABBC")
             colon = {"A": "：", "B": ":", "C": rng.choice(["：", ":"])}[typist]
             if p.foreign:
-                name, kana = w.foreign_name(p, rec, rng.choice(["kana", "kana", "latin", "kanji"]))
+                name, kana = w.foreign_name(p, rec, rng.choice(["kana", "kana", "latin", "kanji"]), "cp932")
             else:
                 sk, skana = w.surname(p, d, rec, "cp932", 1.5)
                 gk, gkana = w.given(p, rec, "cp932", 1.5, 0.04)
@@ -1716,19 +1780,8 @@ def main(argv=None):
     people = world.build()
     namesakes = mark_same_names(people)
     c = Corpus(people, args.seed, out)
-    counts = {"ledger": c.ledger(), "reserve": c.reserve(), "web": c.web(), "cards": c.cards()}
-    # everyone appears at least once: a person no source caught gets a
-    # reservation-system row (the one source everyone passes through lately)
-    seen = {t[3] for t in c.truth}
-    missing = [p for p in people if p.pid not in seen]
-    if missing:
-        counts["extra_reserve"] = len(missing)
-        extra = Corpus(missing, args.seed + 1, out)
-        extra.truth, extra.noise = c.truth, c.noise
-        for p in missing:
-            p.last = max(p.last, dt.date(2020, 4, 2))
-            p.first = min(p.first, p.last)
-        _append_reserve(extra, missing)
+    counts = {"ledger": c.ledger(), "cards": c.cards(), "web": c.web(), "reserve": c.reserve()}
+    counts["of them in the reservation export only because no other source had them"] = c.forced
     with open(os.path.join(out, "truth.csv"), "w", encoding="utf-8", newline="") as f:
         wr = csv.writer(f)
         wr.writerow(["source_file", "sheet", "row", "person_id", "household_id", "kind"])
@@ -1742,32 +1795,6 @@ def main(argv=None):
           f"({sum(1 for v in households.values() if v > 1):,} of 2+), {len(c.truth):,} records: "
           + ", ".join(f"{k} {v:,}" for k, v in counts.items())
           + f"; {namesakes:,} people share their full name with someone outside their household -> {out}")
-
-
-def _append_reserve(c: Corpus, people):
-    """Rows for people no source caught, appended to the reservation export."""
-    rng, w = c.rng, c.w
-    fname = "corpus3_reserve.csv"
-    path = os.path.join(c.out, fname)
-    with open(path, "rb") as f:
-        existing = f.read().decode("cp932")
-    line = existing.count("\r\n")
-    buf = io.StringIO()
-    wr = csv.writer(buf, lineterminator="\r\n")
-    pid_no = 900000
-    for k, p in enumerate(people):
-        d = rand_date(rng, max(p.first, dt.date(2020, 4, 1)), max(p.last, dt.date(2020, 4, 1)))
-        pid_no += 1
-        name, kana, sex, birth, phone, rec0 = c.reserve_master(p, d, second=False, kana_only=rng.random() < 0.3)
-        t, pts = rng.choice(TREATMENTS)
-        wr.writerow([f"{d:%y%m%d}9{k:05d}", f"{d:%Y%m%d}", pid_no, name, kana, sex, birth, phone, t, pts // 10,
-                     pts // 100 * 30, rng.choice(DOCTORS)])
-        line += 1
-        rec = Rec(p, d)
-        rec.tags, rec.meta = list(rec0.tags), dict(rec0.meta)
-        c.record(fname, "", line, rec, "reserve")
-    with open(path, "ab") as f:
-        f.write(buf.getvalue().encode("cp932"))
 
 
 if __name__ == "__main__":
