@@ -20,7 +20,11 @@ its two records in two customers. For every true pair the classes are:
   mobiles of the person), `no-common-phone` (no phone shown correctly in
   both: missing in one, changed, or mistyped), `phone-typo` (a number both
   show is mistyped in one);
-- record noise: every tag of either record.
+- record noise: every tag of either record; for a foreign customer,
+  `foreign-kana` (the two records spell the name in different katakana),
+  `name-order` (family and given name in different orders) and
+  `foreign-script` (one in latin letters, the other in katakana or kanji)
+  compare the two records instead.
 
 It prints, per class, the true pairs with it, how many were missed and the
 share; then each missed pair under one primary class (the first of a fixed
@@ -39,7 +43,7 @@ from collections import Counter, defaultdict
 
 # The order a missed pair is charged to one class: the change that most
 # plausibly hides the pair first.
-PRIMARY = ["married", "latin-name", "foreign-kana", "name-order", "foreign-short", "new-mobile", "moved",
+PRIMARY = ["married", "latin-name", "foreign-script", "foreign-kana", "name-order", "foreign-short", "new-mobile", "moved",
            "surname-homophone", "itaiji", "kanji-typo", "homophone", "name-in-one-column", "kana-reading",
            "kana-typo", "kana-variant", "romaji-variant", "birth-typo", "phone-typo", "addr-typo", "email-typo",
            "kana-only", "no-kana", "no-birth", "no-common-phone", "parent-phone", "parent-email", "second-id",
@@ -54,6 +58,20 @@ def split(s):
 
 def pair_classes(a, b):
     cls = set(split(a["tags"])) | set(split(b["tags"]))
+    if "foreign" in split(a["person_tags"]):
+        # a foreign name: what differs between the two records, not whether
+        # each used an uncommon spelling
+        cls -= {"foreign-kana", "name-order"}
+        fa, fb = a["foreign_kana"].split("."), b["foreign_kana"].split(".")
+        if len(fa) == 3 and len(fb) == 3:
+            if fa[:2] != fb[:2]:
+                cls.add("foreign-kana")
+            if fa[2] != fb[2]:
+                cls.add("name-order")
+        if a["latin_order"] and b["latin_order"] and a["latin_order"] != b["latin_order"]:
+            cls.add("name-order")
+        if a["script"] != b["script"]:
+            cls.add("foreign-script")
     if a["name_version"] != "" and b["name_version"] != "" and a["name_version"] != b["name_version"]:
         cls.add("married")
     if a["address_id"] and b["address_id"] and a["address_id"] != b["address_id"]:

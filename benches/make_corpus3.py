@@ -1089,10 +1089,12 @@ class Writer:
         if fam_k != f["family_kana"][0] or giv_k != f["given_kana"][0]:
             rec.tags.append("foreign-kana")
         sep = rng.choice([" ", " ", "・", "　"]) if style != "latin" else " "
-        if f["order"] == "FG":
-            kana = fam_k + sep + giv_k
+        if f["order"] == "FG" or rng.random() >= 0.6:
+            kana, korder = fam_k + sep + giv_k, "FG"
         else:
-            kana = (giv_k + sep + fam_k) if rng.random() < 0.6 else (fam_k + sep + giv_k)
+            kana, korder = giv_k + sep + fam_k, "GF"
+        # what the classes of missed pairs compare: which spelling, which order
+        rec.meta["fk"] = f"{f['family_kana'].index(fam_k)}.{f['given_kana'].index(giv_k)}.{korder}"
         fl, gl = f["family_latin"], f["given_latin"]
         if rng.random() < 0.25 and " " in gl:
             gl = gl.split()[0] if f["origin"] != "VN" else gl.split()[-1]
@@ -1105,6 +1107,7 @@ class Writer:
                 name = f"{gl} {fl}" if order < 0.5 else f"{fl} {gl}"
             if order >= (0.8 if f["order"] == "FG" else 0.5):
                 rec.tags.append("name-order")
+            rec.meta["lo"] = "FG" if name.upper().startswith(fl) else "GF"
             if rng.random() < 0.45:
                 name = name.title()
             rec.meta["script"] = "latin"
@@ -1269,6 +1272,8 @@ class Corpus:
             "address_id": m.get("av", ""), "phones": ";".join(m.get("phones", [])),
             "typo_phones": ";".join(m.get("typo_phone", [])), "email": m.get("email", ""),
             "birth": m.get("birth", ""), "kana": m.get("kana", ""),
+            "foreign_kana": m.get("fk", "") if m.get("kana") or m.get("script") == "kana" else "",
+            "latin_order": m.get("lo", ""),
             "tags": ";".join(sorted(set(rec.tags))), "person_tags": ";".join(sorted(p.tags)),
         })
 
