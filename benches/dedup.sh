@@ -6,6 +6,7 @@
 #   benches/dedup.sh --big           # 700,000 people (about 1,000,000 records)
 #   benches/dedup.sh 5000 --seed 7 -- --some-dedup-option   # after --: passed to karte dedup
 #   benches/dedup.sh --corpus2 5000  # the second, independent corpus (benches/make_corpus2.py)
+#   benches/dedup.sh --corpus3 5000  # the third, independent corpus (benches/make_corpus3.py)
 #
 # Steps: build the release binary; generate the corpus with
 # benches/make_corpus.py into target/bench-data/corpus_<N>/ (reused when it
@@ -26,6 +27,16 @@
 # two mappings, so it is imported twice with --mapping, the other files with
 # --mappings. Its default seed is 20250331.
 #
+# --corpus3 does the same with benches/make_corpus3.py (みどり台歯科クリニック, a
+# dental clinic, written by other hands again; python3 with openpyxl) and the
+# mappings/corpus3_*.toml mappings: the corpus goes to
+# target/bench-data/corpus3_<N>/, the database to target/bench-data/dedup3_<N>/;
+# its four files are imported with --mappings (the folder also holds the
+# generator's corpus3_noise.csv, which is not a source). After the
+# calibration it prints where the missed true pairs came from, by the noise
+# the generator put into them (benches/corpus3_classes.py). Its default seed
+# is 20261208.
+#
 # KARTE=/path/to/karte benchmarks that binary instead (no build).
 #
 # It prints figures; it asserts nothing. Exit status: 0 done, 1 a step failed
@@ -36,16 +47,18 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PEOPLE=5000
 SEED=
 CORPUS2=0
+CORPUS3=0
 DEDUP_ARGS=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --big) PEOPLE=700000 ;;
         --corpus2) CORPUS2=1 ;;
+        --corpus3) CORPUS3=1 ;;
         --seed) SEED="${2:?--seed needs a value}"; shift ;;
         --seed=*) SEED="${1#--seed=}" ;;
         -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         --) shift; DEDUP_ARGS=("$@"); break ;;
-        ''|*[!0-9]*) echo "dedup.sh: unknown argument '$1' (expected a number of people, --big, --corpus2, --seed S, -- ARGS)" >&2; exit 2 ;;
+        ''|*[!0-9]*) echo "dedup.sh: unknown argument '$1' (expected a number of people, --big, --corpus2, --corpus3, --seed S, -- ARGS)" >&2; exit 2 ;;
         *) PEOPLE="$1" ;;
     esac
     shift
@@ -55,7 +68,14 @@ TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
 case "$TARGET" in /*) ;; *) TARGET="$ROOT/$TARGET" ;; esac
 BUILD=1
 if [ -n "${KARTE:-}" ]; then BUILD=0; else KARTE="$TARGET/release/karte"; fi
-if [ $CORPUS2 = 1 ]; then
+[ $CORPUS2 = 1 ] && [ $CORPUS3 = 1 ] && { echo "dedup.sh: --corpus2 and --corpus3 exclude each other" >&2; exit 2; }
+if [ $CORPUS3 = 1 ]; then
+    GENERATOR=make_corpus3.py
+    PREFIX=corpus3
+    MAPPING_NAMES="ledger reserve web cards"
+    DEFAULT_SEED=20261208
+    RUN_NAME=dedup3
+elif [ $CORPUS2 = 1 ]; then
     GENERATOR=make_corpus2.py
     PREFIX=corpus2
     MAPPING_NAMES="ledger ledger2020 pos web cards"
@@ -103,7 +123,10 @@ fi
 step "import into a fresh database -> ${RUN#"$ROOT"/}/karte.db"
 mkdir -p "$RUN"
 rm -f "$RUN"/karte.db "$RUN"/karte.db-wal "$RUN"/karte.db-shm "$RUN"/karte.db-journal "$RUN"/review.xlsx "$RUN"/score.json
-if [ $CORPUS2 = 0 ]; then
+if [ $CORPUS3 = 1 ]; then
+    IMPORT=("$KARTE" import --db "$RUN/karte.db" --mappings "$ROOT/mappings" "$DATA/corpus3_ledger.xlsx" \
+        "$DATA/corpus3_reserve.csv" "$DATA/corpus3_web.csv" "$DATA/corpus3_cards.txt")
+elif [ $CORPUS2 = 0 ]; then
     IMPORT=("$KARTE" import --db "$RUN/karte.db" --mappings "$ROOT/mappings" "$DATA"/corpus_*)
 else
     # the workbook's two sheets have two mappings (two sources): one import with each
@@ -142,5 +165,11 @@ echo
 step "calibration (benches/calibration.py)"
 python3 "$ROOT/benches/calibration.py" --db "$RUN/karte.db" --truth "$DATA/truth.csv" --pairs "$RUN/pairs.csv" \
     --json-out "$RUN/calibration.json" || fail "calibration failed"
+if [ $CORPUS3 = 1 ]; then
+    echo
+    step "missed true pairs by noise class (benches/corpus3_classes.py)"
+    python3 "$ROOT/benches/corpus3_classes.py" --db "$RUN/karte.db" --noise "$DATA/corpus3_noise.csv" \
+        --json-out "$RUN/classes.json" || fail "classifying the missed pairs failed"
+fi
 echo
 echo "kept: $RUN/{karte.db,imported.db (before dedup),review.xlsx,import.log,dedup.log,pairs.csv,score.json,calibration.json}"
