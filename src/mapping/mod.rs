@@ -267,14 +267,16 @@ impl Mapping {
 
     /// The customer fields this mapping fills: from columns, constants, and
     /// the fields cleansing derives from them (a name's surname and given
-    /// name, an address's prefecture, building and postal code, a postal
-    /// code's prefecture).
+    /// name, and the whole name from its parts; an address's prefecture,
+    /// building and postal code, a postal code's prefecture).
     pub fn customer_fields(&self) -> Vec<Field> {
         let mut out: Vec<Field> = self.fields.keys().chain(self.constants.keys()).filter_map(|k| Field::parse(k)).collect();
         for f in out.clone() {
             let implied: &[Field] = match f {
                 Field::Name => &[Field::FamilyName, Field::GivenName],
                 Field::Kana => &[Field::FamilyKana, Field::GivenKana],
+                Field::FamilyName | Field::GivenName => &[Field::Name, Field::FamilyName, Field::GivenName],
+                Field::FamilyKana | Field::GivenKana => &[Field::Kana, Field::FamilyKana, Field::GivenKana],
                 Field::Address => &[Field::Prefecture, Field::Address2, Field::PostalCode],
                 Field::PostalCode => &[Field::Prefecture],
                 _ => &[],

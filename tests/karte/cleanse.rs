@@ -104,3 +104,41 @@ fn rejects_report_needs_a_known_extension() {
     r.fails().stderr_has("must be .xlsx or .csv");
     assert!(!w.db().exists(), "nothing runs when the report cannot be written");
 }
+
+/// A source mapped by its name's parts (姓 / 名, セイ / メイ: what `karte
+/// inspect` drafts for a web export) stores the whole name and reading
+/// with their keys, so the record is shown, found and matched by its name;
+/// a whole name typed into 姓 with 名 left empty is the whole name.
+#[test]
+fn a_name_mapped_by_its_parts_is_stored_whole() {
+    let w = Workdir::new();
+    let mapping = w.path("split.toml");
+    std::fs::write(
+        &mapping,
+        r#"[source]
+name = "split"
+files = []
+format = "csv"
+encoding = "utf-8"
+header_row = 1
+rows = "customer"
+
+[fields]
+family_name = "姓"
+given_name = "名"
+family_kana = "セイ"
+given_kana = "メイ"
+mobile = "携帯"
+"#,
+    )
+    .unwrap();
+    let csv = w.path("web.csv");
+    std::fs::write(&csv, "姓,名,セイ,メイ,携帯\n山田,花子,ヤマダ,ハナコ,090-1234-5678\n鈴木 一郎,,スズキ イチロウ,,080-1111-2222\n")
+        .unwrap();
+    w.import_with(&mapping, &csv, &[]).ok();
+    let rows = w.strings(
+        "SELECT name || '|' || name_key || '|' || kana || '|' || family_name || '|' || coalesce(given_name, '') FROM records ORDER BY row",
+    );
+    assert_eq!(rows, ["山田 花子|山田花子|ヤマダ ハナコ|山田|花子", "鈴木 一郎|鈴木一郎|スズキ イチロウ|鈴木|一郎"]);
+    assert_eq!(w.count("SELECT count(*) FROM problems WHERE code = 'whole_name_in_one_part'"), 2, "the name and its reading");
+}
