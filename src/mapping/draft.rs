@@ -111,11 +111,11 @@ const SYNONYMS: &[(&str, Guess)] = {
         ("~初診", Fd(F::FirstVisit)),
         ("~登録日", Fd(F::FirstVisit)),
         ("~入会日", Fd(F::FirstVisit)),
+        ("~来店日", Ev(E::Date)),
+        ("~来院日", Ev(E::Date)),
         ("~最終来店", Ev(E::Date)),
         ("~最終来院", Ev(E::Date)),
         ("~前回来店", Ev(E::Date)),
-        ("~来店日", Ev(E::Date)),
-        ("~来院日", Ev(E::Date)),
         ("~予約日", Ev(E::Date)),
         ("~取引日", Ev(E::Date)),
         ("~会計日", Ev(E::Date)),
@@ -126,6 +126,7 @@ const SYNONYMS: &[(&str, Guess)] = {
         ("~施術日", Ev(E::Date)),
         ("=日付", Ev(E::Date)),
         ("=date", Ev(E::Date)),
+        ("~メニュー名", Ev(E::Item)),
         ("~商品名", Ev(E::Item)),
         ("~商品", Ev(E::Item)),
         ("~品名", Ev(E::Item)),
@@ -156,6 +157,11 @@ const SYNONYMS: &[(&str, Guess)] = {
         ("=note", Fd(F::Note)),
         ("=notes", Fd(F::Note)),
         ("=memo", Fd(F::Note)),
+        ("=店舗", Fd(F::Store)),
+        ("~店舗名", Fd(F::Store)),
+        ("=店名", Fd(F::Store)),
+        ("=store", Fd(F::Store)),
+        ("=shop", Fd(F::Store)),
         ("~画像", Fd(F::Attachment)),
         ("~スキャン", Fd(F::Attachment)),
         ("~写真", Fd(F::Attachment)),
@@ -169,31 +175,45 @@ fn fold(s: &str) -> String {
 
 /// The field a header most likely feeds.
 pub fn guess(header: &str) -> Option<Guess> {
+    ranked(header).map(|(_, g)| g)
+}
+
+/// A header's guess with the rank of the synonym that made it (lower is
+/// more specific).
+fn ranked(header: &str) -> Option<(usize, Guess)> {
     let h = fold(header);
     if h.is_empty() {
         return None;
     }
-    SYNONYMS.iter().find_map(|(syn, g)| {
+    SYNONYMS.iter().enumerate().find_map(|(i, (syn, g))| {
         let (mode, s) = syn.split_at(1);
         let s = fold(s);
         let hit = if mode == "=" { h == s } else { h.contains(&s) };
-        hit.then_some(*g)
+        hit.then_some((i, *g))
     })
 }
 
-/// A column's guess, once each field has been given to its first column.
+/// A column's guess, once each field has been given to one column: the
+/// one whose synonym is the most specific (来店日時 before 予約日時,
+/// メニュー名 before メニューコード), the first of equals.
 pub fn assign(columns: &[String]) -> Vec<Option<Guess>> {
-    let mut used: Vec<Guess> = Vec::new();
-    columns
+    let guesses: Vec<Option<(usize, Guess)>> = columns.iter().map(|c| ranked(c)).collect();
+    // Each guess's best (rank, column); a header has a few dozen guesses at most.
+    let mut best: Vec<(Guess, usize, usize)> = Vec::new();
+    for (i, x) in guesses.iter().enumerate() {
+        let Some((rank, g)) = *x else { continue };
+        match best.iter_mut().find(|(h, _, _)| *h == g) {
+            Some(b) if rank < b.1 => *b = (g, rank, i),
+            Some(_) => {}
+            None => best.push((g, rank, i)),
+        }
+    }
+    guesses
         .iter()
-        .map(|c| {
-            let g = guess(c)?;
-            // 来店日時 and 来店日 both want event.date; the first one wins.
-            if used.contains(&g) && g != Guess::Field(Field::Attachment) {
-                return None;
-            }
-            used.push(g);
-            Some(g)
+        .enumerate()
+        .map(|(i, x)| {
+            let (_, g) = (*x)?;
+            (g == Guess::Field(Field::Attachment) || best.iter().any(|(h, _, j)| *h == g && *j == i)).then_some(g)
         })
         .collect()
 }
@@ -502,13 +522,13 @@ pub fn write_draft(file: &SourceFile, name: &str) -> String {
             grp.write(&mut out, e.name(), comment);
         }
     }
-    let mut mapped: Vec<&String> = groups.iter().flat_map(|(_, g)| &g.columns).collect();
-    mapped.extend(&visit_lines);
-    mapped.extend(&address_parts);
+    let mut seen: std::collections::HashSet<&String> = groups.iter().flat_map(|(_, g)| &g.columns).collect();
+    seen.extend(&visit_lines);
+    seen.extend(&address_parts);
     let mut unmapped: Vec<&String> = Vec::new();
     for t in &file.tables {
         for c in &t.columns {
-            if !mapped.contains(&c) && !unmapped.contains(&c) {
+            if seen.insert(c) {
                 unmapped.push(c);
             }
         }
@@ -557,5 +577,19 @@ mod tests {
         assert_eq!(guess("最終来店"), Some(Guess::Event(EventField::Date)));
         assert_eq!(guess("予約日時"), Some(Guess::Event(EventField::Date)));
         assert_eq!(guess("No."), Some(Guess::Field(Field::CustomerNo)));
+        assert_eq!(guess("店舗名"), Some(Guess::Field(Field::Store)));
+        assert_eq!(guess("店舗コード"), None);
+    }
+
+    #[test]
+    fn the_most_specific_column_wins_a_field() {
+        let cols: Vec<String> =
+            ["予約ID", "予約日時", "来店日時", "メニューコード", "メニュー名", "電話", "電話番号"].map(String::from).to_vec();
+        let a = assign(&cols);
+        assert_eq!(a[1], None, "予約日時 is when the booking was made");
+        assert_eq!(a[2], Some(Guess::Event(EventField::Date)));
+        assert_eq!(a[3], None);
+        assert_eq!(a[4], Some(Guess::Event(EventField::Item)));
+        assert_eq!((a[5], a[6]), (Some(Guess::Field(Field::Phone)), None), "equals: the first");
     }
 }
