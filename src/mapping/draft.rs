@@ -75,6 +75,9 @@ const SYNONYMS: &[(&str, Guess)] = {
         ("=name", Fd(F::Name)),
         ("=fullname", Fd(F::Name)),
         ("=customername", Fd(F::Name)),
+        ("~電話2", Fd(F::Phone2)),
+        ("~電話番号2", Fd(F::Phone2)),
+        ("~tel2", Fd(F::Phone2)),
         ("~携帯", Fd(F::Mobile)),
         ("~ケータイ", Fd(F::Mobile)),
         ("~けいたい", Fd(F::Mobile)),
@@ -218,6 +221,16 @@ pub fn assign(columns: &[String]) -> Vec<Option<Guess>> {
         .collect()
 }
 
+/// Each column's guess as a draft makes it: on cards every key that names
+/// a field (each typist's own key), elsewhere one column per field.
+pub fn table_guesses(table: &Table) -> Vec<Option<Guess>> {
+    if table.header_row.is_none() {
+        table.columns.iter().map(|c| if crate::import::cards::is_list_key(c) { None } else { guess(c) }).collect()
+    } else {
+        assign(&table.columns)
+    }
+}
+
 /// Headers that are one part of a split address (after the prefecture):
 /// joined, in the table's order, into `address`.
 const ADDRESS_PARTS: &[&str] = &["市区町村", "市町村", "区市町村", "市区郡", "町域", "町名", "町村", "番地", "丁目"];
@@ -300,12 +313,8 @@ pub fn write_draft(file: &SourceFile, name: &str) -> String {
     // first column per field, as before).
     let mut per_table: Vec<(&Table, Vec<Option<Guess>>)> = Vec::new();
     for t in &file.tables {
-        let mut g = if cards { t.columns.iter().map(|c| guess(c)).collect() } else { assign(&t.columns) };
+        let mut g = if cards { table_guesses(t) } else { assign(&t.columns) };
         for (c, x) in t.columns.iter().zip(g.iter_mut()) {
-            // Keys that list visits are the event's lines, not fields.
-            if cards && crate::import::cards::is_list_key(c) {
-                *x = None;
-            }
             // Address parts after the prefecture are joined into the address.
             if is_address_part(c) {
                 *x = None;
@@ -579,6 +588,8 @@ mod tests {
         assert_eq!(guess("No."), Some(Guess::Field(Field::CustomerNo)));
         assert_eq!(guess("店舗名"), Some(Guess::Field(Field::Store)));
         assert_eq!(guess("店舗コード"), None);
+        assert_eq!(guess("電話2"), Some(Guess::Field(Field::Phone2)));
+        assert_eq!(guess("TEL2"), Some(Guess::Field(Field::Phone2)));
     }
 
     #[test]

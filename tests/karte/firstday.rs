@@ -112,3 +112,19 @@ fn a_fields_alternative_columns_are_read_per_sheet() {
     std::fs::write(&m, format!("{head}kana = {{ column = [\"カナ\", \"よみ\"] }}\n")).unwrap();
     w.import_with(&m, &file, &[]).fails().stderr_has("mapping key 'fields.kana': column 'カナ' or 'よみ' not found in sheet '顧客台帳'");
 }
+
+/// `inspect` on cards shows every typist's key with the field the draft
+/// maps it to, as the draft does.
+#[test]
+fn inspect_shows_every_cards_key_for_a_field() {
+    let w = Workdir::new();
+    let r = w.run(["inspect".as_ref(), fixture("firstday/cards.txt").as_os_str()]);
+    r.ok();
+    for key in ["TEL", "電話", "Tel", "ＴＥＬ"] {
+        let line = r.stdout.lines().find(|l| l.split_whitespace().next() == Some(key)).unwrap_or_else(|| panic!("{key}:\n{}", r.stdout));
+        assert!(line.ends_with("→ phone"), "{line}");
+    }
+    for key in ["お名前", "名前", "氏名"] {
+        assert!(r.stdout.lines().any(|l| l.split_whitespace().next() == Some(key) && l.ends_with("→ name")), "{key}:\n{}", r.stdout);
+    }
+}
