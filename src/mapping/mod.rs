@@ -694,6 +694,13 @@ impl Resolved<'_> {
     /// Turns one source row into a record (values raw; cleansing comes next).
     pub fn apply(&self, table: &Table, mut row: SourceRow, file: &str) -> Record {
         let raw = raw_json(table, &row);
+        // A footer's label is often in the row's first cell (合計 under
+        // 伝票番号): kept when it may be one (checked below, only for a row
+        // with no contact field).
+        let first_label = row.cells.iter().find(|c| !c.is_empty()).and_then(|c| match c {
+            CellValue::Text(t) if t.trim_start().starts_with(FOOTER_STARTS) => Some(t.clone()),
+            _ => None,
+        });
         // A second header inside the data: two exports joined together.
         // (Runs on every row: compares text without copying it.)
         let is_header_cell = |i: usize, c: &CellValue| match c {
@@ -793,7 +800,7 @@ impl Resolved<'_> {
         let has_no = values.iter().any(|(f, _)| *f == Field::CustomerNo);
         let status = if repeats_header {
             Status::Skipped("repeats the header row (several exports joined into one file?)".into())
-        } else if table.header_row.is_some() && is_footer(&values) {
+        } else if table.header_row.is_some() && is_footer(&values, first_label.as_deref()) {
             Status::Skipped(FOOTER_REASON.into())
         } else if personal || (has_no && !events.is_empty()) {
             Status::Active
@@ -869,7 +876,7 @@ impl Resolved<'_> {
 
 /// Why a footer row is skipped (stored with the record).
 pub const FOOTER_REASON: &str =
-    "a footer row (a count or total such as 以上 38名 or 合計 where a name would be, and no phone, e-mail, birth date, kana or address): not a customer";
+    "a footer row (a count or total such as 以上 38名 or 合計 in the name or the first column, and no phone, e-mail, birth date, kana or address): not a customer";
 
 /// Words a footer row's label starts with (compared after NFKC, lower case,
 /// spaces removed).
@@ -894,12 +901,21 @@ const CONTACT_FIELDS: &[Field] = &[
 ];
 
 /// A table's footer (`以上　38名`, `合計`, `計 38件`, `38名` where a name
-/// would be): a name value that is a footer label, and none of the values
-/// a customer row carries (phone, e-mail, birth date, kana, address).
-fn is_footer(values: &[(Field, Value)]) -> bool {
+/// would be, or a footer word in the row's first cell): a name value or
+/// first cell that is a footer label, and none of the values a customer
+/// row carries (phone, e-mail, birth date, kana, address).
+fn is_footer(values: &[(Field, Value)], first_cell: Option<&str>) -> bool {
     let named = |f: &Field| matches!(f, Field::Name | Field::FamilyName | Field::GivenName | Field::CustomerNo);
-    !values.iter().any(|(f, _)| CONTACT_FIELDS.contains(f)) && values.iter().any(|(f, v)| named(f) && is_footer_label(&v.raw))
+    !values.iter().any(|(f, _)| CONTACT_FIELDS.contains(f))
+        && (values.iter().any(|(f, v)| named(f) && is_footer_label(&v.raw)) || first_cell.is_some_and(is_footer_label))
 }
+
+/// The characters a footer label in a row's first cell can start with
+/// (a cheap test on every row before the real one).
+const FOOTER_STARTS: &[char] = &[
+    '以', '合', '総', '小', '累', '件', '人', '会', '顧', '計', 'T', 't', 'S', 's', 'Ｔ', 'ｔ', 'Ｓ', 'ｓ', '【', '[', '［', '(', '（',
+    '<', '〈', '《', '*', '＊', '※', '■', '●', '◆',
+];
 
 /// Whether a cell's text is a footer label: a footer word, alone or with a
 /// count (`以上 38名`, `合計：12件`, `【計】`), or a count alone (`38名`).
