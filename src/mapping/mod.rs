@@ -434,13 +434,14 @@ impl Mapping {
         let mut natural_key = Vec::new();
         for c in &self.source.natural_key {
             let group: Vec<&str> = c.names().iter().map(String::as_str).collect();
-            // Of a part's alternatives, the first this table has.
-            natural_key.extend(find("source.natural_key", &group, false)?.into_iter().min());
+            // A part's alternatives this table has (a row's part is the
+            // first of them with a value: cards give each typist's key).
+            natural_key.push(find("source.natural_key", &group, false)?);
         }
         let constants = self.constants.iter().map(|(k, v)| (Field::parse(k).expect("checked at load"), v.clone())).collect();
         let mut uses = vec![0u8; table.columns.len()];
         let spec_columns = fields.iter().map(|(_, s)| s).chain(event_fields.iter().map(|(_, s)| s)).flat_map(|s| &s.columns);
-        for c in spec_columns.chain(&event_line).chain(&natural_key) {
+        for c in spec_columns.chain(&event_line).chain(natural_key.iter().flatten()) {
             uses[*c] = uses[*c].saturating_add(1);
         }
         Ok(Resolved { mapping: self, uses, fields, event_fields, event_line, natural_key, constants })
@@ -597,7 +598,8 @@ pub struct Resolved<'a> {
     pub fields: Vec<(Field, Spec)>,
     pub event_fields: Vec<(EventField, Spec)>,
     pub event_line: Vec<usize>,
-    pub natural_key: Vec<usize>,
+    /// Per part of the natural key, its columns (alternatives) in this table.
+    pub natural_key: Vec<Vec<usize>>,
     pub constants: Vec<(Field, String)>,
 }
 
@@ -723,8 +725,16 @@ impl Resolved<'_> {
         let natural_key = if self.natural_key.is_empty() {
             None
         } else {
-            let parts: Vec<String> =
-                self.natural_key.iter().map(|&i| row.cells.get(i).map(|c| c.text().trim().to_string()).unwrap_or_default()).collect();
+            let parts: Vec<String> = self
+                .natural_key
+                .iter()
+                .map(|part| {
+                    part.iter()
+                        .map(|&i| row.cells.get(i).map(|c| c.text().trim().to_string()).unwrap_or_default())
+                        .find(|t| !t.is_empty())
+                        .unwrap_or_default()
+                })
+                .collect();
             if parts.iter().all(|p| p.is_empty()) {
                 None
             } else {
@@ -817,7 +827,13 @@ impl Resolved<'_> {
                     file: file.to_string(),
                     sheet: table.sheet.clone(),
                     row: row.row,
-                    column: Some(self.natural_key.iter().map(|&i| table.column_name(i)).collect::<Vec<_>>().join("+")),
+                    column: Some(
+                        self.natural_key
+                            .iter()
+                            .map(|part| part.iter().map(|&i| table.column_name(i)).collect::<Vec<_>>().join("|"))
+                            .collect::<Vec<_>>()
+                            .join("+"),
+                    ),
                 },
                 "the natural key is empty on this row; its identity falls back to a fingerprint of its content",
             ));

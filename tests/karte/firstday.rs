@@ -72,6 +72,10 @@ fn init_then_run_imports_a_stores_four_kinds_of_files_with_the_drafts_untouched(
     let prio: Vec<String> = w.strings("SELECT source || '=' || priority FROM imports ORDER BY source");
     assert_eq!(prio, ["cards=25", "ledger=30", "pos=10", "web=20"]);
 
+    // The third typist's カルテ番号 is the natural key of her cards too.
+    assert_eq!(w.count("SELECT count(*) FROM problems WHERE code = 'natural_key_missing'"), 0);
+    assert_eq!(share(&w, "cards", "r.natural_key IS NOT NULL AND r.customer_no IS NOT NULL"), 1.0);
+
     // Visit lines on their own lines are the visits, not warnings.
     let warned = w.count("SELECT count(DISTINCT record_id) FROM problems WHERE code = 'card_line_without_key'");
     assert!(warned as f64 <= 0.01 * 24.0, "{warned} cards warned for their visit lines");
