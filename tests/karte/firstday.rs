@@ -62,6 +62,14 @@ fn init_then_run_imports_a_stores_four_kinds_of_files_with_the_drafts_untouched(
     );
     assert!(web_dated as f64 / 30.0 >= 0.99, "web: {web_dated} of 30 bookings dated");
     assert!(share(&w, "web", "r.address LIKE '%区%' AND r.prefecture IS NOT NULL") >= 0.98);
+    // …and every web customer's golden record has a last visit.
+    assert_eq!(
+        w.count(
+            "SELECT count(*) FROM records r JOIN imports i ON i.id = r.import_id JOIN customers c ON c.id = r.customer_id
+             JOIN golden g ON g.customer_id = coalesce(c.merged_into, c.id) WHERE i.source = 'web' AND g.last_seen IS NULL"
+        ),
+        0
+    );
     // The ledger's 初回来院日 and 最終来店 are dates.
     assert_eq!(w.count("SELECT count(*) FROM records WHERE sheet = '顧客台帳' AND first_visit IS NOT NULL"), 20);
     assert_eq!(
