@@ -218,6 +218,12 @@ impl Mapping {
                 return Err(invalid(unknown("constants", k, Field::ALL.iter().map(|f| f.name()))));
             }
         }
+        if m.source.natural_key.iter().any(|c| c.names().iter().all(|n| n.trim().is_empty())) {
+            return Err(invalid("source.natural_key has an empty entry: name a column, or alternatives [\"顧客No\", \"No.\"]".into()));
+        }
+        if m.event.as_ref().and_then(|e| e.line.as_ref()).is_some_and(|l| l.names().iter().all(|n| n.trim().is_empty())) {
+            return Err(invalid("event.line names no card key: give line = \"来店履歴\" or line = [\"来店履歴\", \"施術履歴\"]".into()));
+        }
         if let Some(e) = &m.event {
             if let Some(kind) = &e.kind {
                 if kind != "visit" && kind != "purchase" {
@@ -1136,6 +1142,26 @@ mod tests {
         assert_eq!(suggest("フリガナ", cols.iter().copied()), Some("ﾌﾘｶﾞﾅ"));
         assert_eq!(suggest("電話", cols.iter().copied()), Some("電話番号"));
         assert_eq!(suggest("メール", cols.iter().copied()), None);
+    }
+
+    #[test]
+    fn alternatives_parse_and_empty_ones_are_refused() {
+        let m = Mapping::parse(
+            "[source]\nname='x'\nnatural_key=[[\"顧客No\",\"No.\"]]\n[fields]\nname={column=[\"氏名\",\"お名前\"]}\n[event]\nline=[\"来店履歴\",\"施術履歴\"]\n",
+            "m.toml",
+        )
+        .unwrap();
+        assert_eq!(m.source.natural_key[0].names(), ["顧客No", "No."]);
+        assert!(m.fields["name"].has_alternatives());
+        assert_eq!(
+            m.field_columns_json(),
+            r#"{"fields.name":["氏名","お名前"],"event.line":["来店履歴","施術履歴"],"source.natural_key":["顧客No","No."]}"#
+        );
+        for bad in ["natural_key=[[]]\n[fields]\nname='氏名'", "[fields]\nname={column=[]}", "[fields]\nname='氏名'\n[event]\nline=[]"]
+        {
+            let e = Mapping::parse(&format!("[source]\nname='x'\n{bad}\n"), "m.toml").unwrap_err().to_string();
+            assert!(e.contains("names no") || e.contains("empty entry"), "{bad}: {e}");
+        }
     }
 
     #[test]
