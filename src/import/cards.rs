@@ -77,6 +77,15 @@ pub fn starts_with_date(line: &str) -> bool {
         && first.chars().filter(|c| c.is_ascii_digit() || ('０'..='９').contains(c)).count() < first.chars().count()
 }
 
+/// Whether a word is a date and nothing else (`2019/4/5`, `R1.5.3`,
+/// `令和元年5月3日`, `２０１９．４．５`).
+fn is_date_word(w: &str) -> bool {
+    let digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+    w.chars().any(digit)
+        && w.chars().next().is_some_and(|c| digit(c) || "明大昭平令MTSHRＭＴＳＨＲ".contains(c))
+        && w.chars().all(|c| digit(c) || "./-年月日／．－・明治大正昭和平成令和元MTSHRＭＴＳＨＲ".contains(c))
+}
+
 /// Physical lines, ending in LF, CRLF or a lone CR.
 pub fn lines(text: &str) -> impl Iterator<Item = &str> {
     let mut rest = text;
@@ -115,8 +124,9 @@ fn split_key(line: &str) -> Option<(&str, &str)> {
     if key.is_empty() || key.chars().count() > 24 || key.chars().any(|c| c.is_whitespace() || c == '\u{3000}') {
         return None;
     }
-    // `10:30` or a URL is not a key.
-    if key.chars().all(|c| c.is_ascii_digit()) || key.contains("//") || key.contains(',') || key.contains('\t') {
+    // `10:30` or a URL is not a key, nor is a date (`2019/4/5：カット`, a
+    // visit line typed with a colon).
+    if key.chars().all(|c| c.is_ascii_digit()) || key.contains("//") || key.contains(',') || key.contains('\t') || is_date_word(key) {
         return None;
     }
     let value = &line[idx + colon.len_utf8()..];
@@ -370,6 +380,12 @@ mod tests {
         assert!(is_list_key("施術履歴") && is_list_key("来店記録") && !is_list_key("連絡先") && !is_list_key("メモ"));
         assert!(starts_with_date("2019.4.5 カット") && starts_with_date("Ｒ１.５.３") && starts_with_date("令和元年5月3日"));
         assert!(!starts_with_date("カット") && !starts_with_date("12345"));
+        // A visit typed with a colon after its date is an item, not a key.
+        let (cols, rows) = parse("氏名：山田\n来店履歴：\n2019/4/5：カット\nR1.5.3:カラー\n");
+        assert_eq!(cols, ["氏名", "来店履歴"]);
+        assert_eq!(rows[0].values(1).map(|v| v.text()).collect::<Vec<_>>(), ["2019/4/5：カット", "R1.5.3:カラー"]);
+        assert!(rows[0].problems.is_empty());
+        assert!(split_key("生年月日：1990/1/1").is_some() && split_key("Tel:03").is_some());
     }
 
     #[test]
