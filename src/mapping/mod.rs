@@ -21,6 +21,9 @@
 //! [event]
 //! kind = "visit"
 //! date = "来店日"
+//!
+//! [sheet."2020".fields]            # one sheet's own columns, over [fields]
+//! name = "お名前"
 //! ```
 //!
 //! A mapping is checked against each table before anything is written: a
@@ -56,6 +59,10 @@ pub struct Mapping {
     pub fields: IndexMap<String, FieldSpec>,
     /// The event (visit or purchase) a row describes, if any.
     pub event: Option<EventSpec>,
+    /// Per-sheet sections (`[sheet."2020"]`): a sheet's own columns for
+    /// some fields, replacing those of `[fields]` and `[event]` there.
+    #[serde(default)]
+    pub sheet: IndexMap<String, SheetSpec>,
     /// The mapping file's own text, hashed: an import records which mapping
     /// produced it.
     #[serde(skip)]
@@ -93,6 +100,26 @@ pub struct SourceSpec {
     pub natural_key: Vec<Columns>,
     /// Survivorship priority when merging (higher wins).
     pub priority: Option<i64>,
+}
+
+/// A sheet's own columns: `[sheet."2020".fields]`, `[sheet."2020".event]`,
+/// `sheet."2020".natural_key`. What it names replaces the mapping's
+/// entry of the same name on that sheet; the rest is the mapping's.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct SheetSpec {
+    #[serde(default)]
+    pub fields: IndexMap<String, FieldSpec>,
+    pub event: Option<EventSpec>,
+    pub natural_key: Option<Vec<Columns>>,
+}
+
+/// The mapping as one sheet sees it (its section applied).
+struct View<'a> {
+    fields: Vec<(&'a str, &'a FieldSpec)>,
+    event: Vec<(EventField, &'a FieldSpec)>,
+    line: Option<&'a Columns>,
+    natural_key: &'a [Columns],
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
@@ -213,6 +240,27 @@ impl Mapping {
             };
             check_spec(&format!("fields.{k}"), spec, field.default_type()).map_err(invalid)?;
         }
+        for (sheet, sec) in &m.sheet {
+            for (k, spec) in &sec.fields {
+                let Some(field) = Field::parse(k) else {
+                    return Err(invalid(unknown(&format!("sheet.\"{sheet}\".fields"), k, Field::ALL.iter().map(|f| f.name()))));
+                };
+                check_spec(&format!("sheet.\"{sheet}\".fields.{k}"), spec, field.default_type()).map_err(invalid)?;
+            }
+            if let Some(e) = &sec.event {
+                if e.kind.is_some() {
+                    return Err(invalid(format!(
+                        "sheet.\"{sheet}\".event.kind: the event's kind is the mapping's ([event] kind), not a sheet's"
+                    )));
+                }
+                for (f, spec) in e.specs() {
+                    check_spec(&format!("sheet.\"{sheet}\".event.{}", f.name()), spec, f.default_type()).map_err(invalid)?;
+                }
+            }
+            if sec.natural_key.iter().flatten().any(|c| c.names().iter().all(|n| n.trim().is_empty())) {
+                return Err(invalid(format!("sheet.\"{sheet}\".natural_key has an empty entry")));
+            }
+        }
         for k in m.constants.keys() {
             if Field::parse(k).is_none() {
                 return Err(invalid(unknown("constants", k, Field::ALL.iter().map(|f| f.name()))));
@@ -252,7 +300,7 @@ impl Mapping {
         if let Some(d) = &m.source.delimiter {
             parse_delimiter(d).map_err(invalid)?;
         }
-        if m.fields.is_empty() && m.event.is_none() {
+        if m.fields.is_empty() && m.event.is_none() && m.sheet.values().all(|s| s.fields.is_empty()) {
             return Err(invalid("the mapping maps no field: add a [fields] table".into()));
         }
         Ok(m)
@@ -289,8 +337,10 @@ impl Mapping {
             // Name every other missing column too, so one round of fixes suffices.
             let MappingError::ColumnNotFound { key, column, place, hint, .. } = first else { return first };
             let mut missing = Vec::new();
-            for (k, group) in self.all_columns() {
-                if k != key && !group.iter().any(|c| table.columns.iter().any(|t| t == c)) && !self.is_optional(&k) {
+            let view = self.view(Some(&table.sheet));
+            for (k, group) in Mapping::all_columns(&view) {
+                // (`key` may name the sheet's section: sheet."2020".fields.name.)
+                if !key.ends_with(&k) && !group.iter().any(|c| table.columns.iter().any(|t| t == c)) && !Mapping::is_optional(&view, &k) {
                     missing.push(format!("{} ({k})", quoted_alternatives(&group)));
                 }
             }
@@ -304,7 +354,13 @@ impl Mapping {
     /// name, an address's prefecture, building and postal code, a postal
     /// code's prefecture).
     pub fn customer_fields(&self) -> Vec<Field> {
-        let mut out: Vec<Field> = self.fields.keys().chain(self.constants.keys()).filter_map(|k| Field::parse(k)).collect();
+        let mut out: Vec<Field> = Vec::new();
+        let sheet_keys = self.sheet.values().flat_map(|s| s.fields.keys());
+        for f in self.fields.keys().chain(self.constants.keys()).chain(sheet_keys).filter_map(|k| Field::parse(k)) {
+            if !out.contains(&f) {
+                out.push(f);
+            }
+        }
         for f in out.clone() {
             let implied: &[Field] = match f {
                 Field::Name => &[Field::FamilyName, Field::GivenName],
@@ -326,43 +382,102 @@ impl Mapping {
     /// feed it, stored with each import so every value's origin is known.
     pub fn field_columns_json(&self) -> String {
         let mut map: IndexMap<String, Vec<&str>> = IndexMap::new();
-        for (k, group) in self.all_columns() {
-            map.entry(k).or_default().extend(group);
+        let views = std::iter::once(self.view(None)).chain(self.sheet.keys().map(|s| self.view(Some(s))));
+        for view in views {
+            for (k, group) in Mapping::all_columns(&view) {
+                let cols = map.entry(k).or_default();
+                for c in group {
+                    if !cols.contains(&c) {
+                        cols.push(c);
+                    }
+                }
+            }
         }
         serde_json::to_string(&map).unwrap_or_default()
+    }
+
+    /// A warning for each `[sheet."…"]` section naming a sheet a workbook
+    /// does not have (a typo, or a sheet renamed): its columns are not
+    /// used for this file.
+    pub fn unused_sheet_sections(&self, file: &crate::import::SourceFile) -> Vec<Problem> {
+        if !file.format.is_workbook() {
+            return Vec::new();
+        }
+        let sheets: Vec<&str> = file.tables.iter().map(|t| t.sheet.as_str()).collect();
+        self.sheet
+            .keys()
+            .filter(|s| !sheets.contains(&s.as_str()))
+            .map(|s| {
+                Problem::new(
+                    Severity::Warning,
+                    "mapping_sheet_not_in_file",
+                    Location { file: file.name.clone(), sheet: s.clone(), row: 0, column: None },
+                    format!(
+                        "the mapping's section [sheet.\"{s}\"] names a sheet this file does not have (its sheets with data: {}); its columns are not used here",
+                        sheets.iter().map(|n| format!("'{n}'")).collect::<Vec<_>>().join(", ")
+                    ),
+                )
+            })
+            .collect()
+    }
+
+    /// The mapping as a sheet sees it: its `[sheet."…"]` section, if any,
+    /// over `[fields]`, `[event]` and `natural_key`.
+    fn view(&self, sheet: Option<&str>) -> View<'_> {
+        let sec = sheet.and_then(|s| self.sheet.get(s));
+        let mut fields: Vec<(&str, &FieldSpec)> =
+            self.fields.iter().map(|(k, s)| (k.as_str(), sec.and_then(|o| o.fields.get(k)).unwrap_or(s))).collect();
+        let mut event: Vec<(EventField, &FieldSpec)> = self.event.iter().flat_map(|e| e.specs()).collect();
+        let mut line = self.event.as_ref().and_then(|e| e.line.as_ref());
+        if let Some(o) = sec {
+            for (k, s) in &o.fields {
+                if !self.fields.contains_key(k) {
+                    fields.push((k.as_str(), s));
+                }
+            }
+            if let Some(oe) = &o.event {
+                for (f, s) in oe.specs() {
+                    match event.iter_mut().find(|(g, _)| *g == f) {
+                        Some(slot) => slot.1 = s,
+                        None => event.push((f, s)),
+                    }
+                }
+                line = oe.line.as_ref().or(line);
+            }
+        }
+        let natural_key = sec.and_then(|o| o.natural_key.as_deref()).unwrap_or(&self.source.natural_key);
+        View { fields, event, line, natural_key }
     }
 
     /// Every (mapping key, column) the mapping names, in file order; a
     /// column given with alternatives is one group (a table needs one of
     /// them).
-    fn all_columns(&self) -> Vec<(String, Vec<&str>)> {
+    fn all_columns<'a>(view: &View<'a>) -> Vec<(String, Vec<&'a str>)> {
         let mut out = Vec::new();
-        for (k, spec) in &self.fields {
+        for (k, spec) in &view.fields {
             for group in spec.parts().0 {
                 out.push((format!("fields.{k}"), group));
             }
         }
-        if let Some(e) = &self.event {
-            for (f, spec) in e.specs() {
-                for group in spec.parts().0 {
-                    out.push((format!("event.{}", f.name()), group));
-                }
-            }
-            if let Some(l) = &e.line {
-                out.push(("event.line".to_string(), l.names().iter().map(String::as_str).collect()));
+        for (f, spec) in &view.event {
+            for group in spec.parts().0 {
+                out.push((format!("event.{}", f.name()), group));
             }
         }
-        for c in &self.source.natural_key {
+        if let Some(l) = view.line {
+            out.push(("event.line".to_string(), l.names().iter().map(String::as_str).collect()));
+        }
+        for c in view.natural_key {
             out.push(("source.natural_key".to_string(), c.names().iter().map(String::as_str).collect()));
         }
         out
     }
 
-    fn is_optional(&self, key: &str) -> bool {
+    fn is_optional(view: &View<'_>, key: &str) -> bool {
         let spec = if let Some(k) = key.strip_prefix("fields.") {
-            self.fields.get(k)
-        } else if let (Some(k), Some(e)) = (key.strip_prefix("event."), &self.event) {
-            e.specs().find(|(f, _)| f.name() == k).map(|(_, s)| s)
+            view.fields.iter().find(|(f, _)| *f == k).map(|(_, s)| *s)
+        } else if let Some(k) = key.strip_prefix("event.") {
+            view.event.iter().find(|(f, _)| f.name() == k).map(|(_, s)| *s)
         } else {
             None
         };
@@ -421,24 +536,29 @@ impl Mapping {
                 required: def.required,
             })
         };
+        let view = self.view(Some(&table.sheet));
+        // A key from the sheet's own section is named as such in messages.
+        let section = self.sheet.get(&table.sheet);
+        let prefix = |own: bool| if own { format!("sheet.\"{}\".", table.sheet) } else { String::new() };
         let mut fields = Vec::new();
-        for (k, spec) in &self.fields {
+        for (k, spec) in &view.fields {
             let f = Field::parse(k).expect("checked at load");
-            fields.push((f, resolve_spec(&format!("fields.{k}"), spec, f.default_type(), f.default_join())?));
+            let key = format!("{}fields.{k}", prefix(section.is_some_and(|o| o.fields.contains_key(*k))));
+            fields.push((f, resolve_spec(&key, spec, f.default_type(), f.default_join())?));
         }
         let mut event_fields = Vec::new();
+        for (f, spec) in &view.event {
+            let own = section.and_then(|o| o.event.as_ref()).is_some_and(|e| e.specs().any(|(g, _)| g == *f));
+            let key = format!("{}event.{}", prefix(own), f.name());
+            event_fields.push((*f, resolve_spec(&key, spec, f.default_type(), " ")?));
+        }
         let mut event_line = Vec::new();
-        if let Some(e) = &self.event {
-            for (f, spec) in e.specs() {
-                event_fields.push((f, resolve_spec(&format!("event.{}", f.name()), spec, f.default_type(), " ")?));
-            }
-            if let Some(l) = &e.line {
-                let group: Vec<&str> = l.names().iter().map(String::as_str).collect();
-                event_line = find("event.line", &group, false)?;
-            }
+        if let Some(l) = view.line {
+            let group: Vec<&str> = l.names().iter().map(String::as_str).collect();
+            event_line = find("event.line", &group, false)?;
         }
         let mut natural_key = Vec::new();
-        for c in &self.source.natural_key {
+        for c in view.natural_key {
             let group: Vec<&str> = c.names().iter().map(String::as_str).collect();
             // A part's alternatives this table has (a row's part is the
             // first of them with a value: cards give each typist's key).

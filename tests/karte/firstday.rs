@@ -140,3 +140,34 @@ fn inspect_shows_every_cards_key_for_a_field() {
         assert!(r.stdout.lines().any(|l| l.split_whitespace().next() == Some(key) && l.ends_with("→ name")), "{key}:\n{}", r.stdout);
     }
 }
+
+/// A per-sheet section: a sheet's own column for a field, the rest from
+/// [fields]; a wrong column there is named with its section.
+#[test]
+fn a_sheet_section_gives_a_sheet_its_own_columns() {
+    let w = Workdir::new();
+    let m = w.path("ledger.toml");
+    let head = "[source]\nname = \"ledger\"\n[fields]\nname = \"氏名\"\nkana = \"フリガナ\"\nphone = \"電話番号\"\n";
+    std::fs::write(&m, format!("{head}[sheet.\"2019\".fields]\nkana = \"ﾌﾘｶﾞﾅ\"\n")).unwrap();
+    let file = crate::util::reader("title-rows.xlsx");
+    w.import_with(&m, &file, &[]).ok();
+    let sheets = w
+        .strings("SELECT sheet || ':' || count(*) FROM records WHERE kana IS NOT NULL AND phone IS NOT NULL GROUP BY sheet ORDER BY sheet");
+    assert_eq!(sheets, ["2019:3", "顧客台帳:9"]);
+    let cols = w.strings("SELECT json_extract(field_columns, '$.\"fields.kana\"') FROM imports");
+    assert_eq!(cols, ["[\"フリガナ\",\"ﾌﾘｶﾞﾅ\"]"]);
+    assert_eq!(w.count("SELECT count(*) FROM problems WHERE code = 'mapping_sheet_not_in_file'"), 0);
+
+    // A section for a sheet the workbook does not have is a warning.
+    let w = Workdir::new();
+    std::fs::write(&m, format!("{head}[sheet.\"2019\".fields]\nkana = \"ﾌﾘｶﾞﾅ\"\n[sheet.\"2018\".fields]\nkana = \"ｶﾅ\"\n")).unwrap();
+    w.import_with(&m, &file, &[]).ok();
+    assert_eq!(w.strings("SELECT sheet FROM problems WHERE code = 'mapping_sheet_not_in_file'"), ["2018"]);
+
+    let w = Workdir::new();
+    std::fs::write(&m, format!("{head}[sheet.\"2019\".fields]\nkana = \"カナ\"\n")).unwrap();
+    w.import_with(&m, &file, &[]).fails().stderr_has("mapping key 'sheet.\"2019\".fields.kana': column 'カナ' not found in sheet '2019'");
+    // A section names karte's fields like [fields] does.
+    std::fs::write(&m, format!("{head}[sheet.\"2019\".fields]\nkanna = \"ﾌﾘｶﾞﾅ\"\n")).unwrap();
+    w.import_with(&m, &file, &[]).fails().stderr_has("[sheet.\"2019\".fields] has no field 'kanna'; did you mean 'kana'?");
+}
