@@ -106,10 +106,11 @@ pub fn import_file(
             same_file.push(old);
         }
     }
-    let file = import::parse(raw, &opts)?;
+    let mut file = import::parse(raw, &opts)?;
     if file.tables.is_empty() {
         bail!("{}: no sheet has any data: there is nothing to import", file.name);
     }
+    file.problems.extend(mapping.unused_sheet_sections(&file));
     // Check the mapping against every table before writing anything.
     let resolved =
         file.tables.iter().map(|t| mapping.resolve(&file.name, t).map_err(|e| columns_error(e, t))).collect::<Result<Vec<_>, _>>()?;

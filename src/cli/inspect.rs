@@ -144,7 +144,7 @@ fn inspect_table(out: &mut String, file: &str, t: &Table, n_samples: usize) -> R
         let _ = writeln!(out, "  ragged rows (field count differs from the header): {ragged}");
     }
     let _ = writeln!(out, "  columns:");
-    let guesses = draft::assign(&t.columns);
+    let guesses = draft::table_guesses(t);
     let width = t.columns.iter().map(|c| display_width(c)).max().unwrap_or(4).min(24);
     let ncols = t.columns.len().max(stats.len());
     for i in 0..ncols {

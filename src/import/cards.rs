@@ -55,6 +55,37 @@ pub const ONCE_PER_CARD: [&str; 16] = [
     "誕生日",
 ];
 
+/// Keys that list items, one a line (visits, treatments, contacts): a key
+/// whose name contains one of these. A line under such a key that has no
+/// key of its own is the key's next item, indented or not — typed cards
+/// put visit lines under 来店履歴 on their own lines.
+pub const LIST_KEYS: [&str; 7] = ["履歴", "来店記録", "来店日", "施術記録", "施術内容", "記録", "問い合わせ"];
+
+/// Whether a card key lists items (see [`LIST_KEYS`]).
+pub fn is_list_key(key: &str) -> bool {
+    let k = crate::cleanse::label_key(key);
+    LIST_KEYS.iter().any(|p| k.contains(p))
+}
+
+/// Whether a line starts like a dated item (`2019.4.5 カット`, `R1.5.3 …`,
+/// `２０１９/４/５`): its first word begins with a digit or an era and holds
+/// a digit.
+pub fn starts_with_date(line: &str) -> bool {
+    let first = line.split(|c: char| c.is_whitespace() || c == '\u{3000}').find(|t| !t.is_empty()).unwrap_or("");
+    first.chars().next().is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(&c) || "明大昭平令MTSHRＭＴＳＨＲ".contains(c))
+        && first.chars().any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+        && first.chars().filter(|c| c.is_ascii_digit() || ('０'..='９').contains(c)).count() < first.chars().count()
+}
+
+/// Whether a word is a date and nothing else (`2019/4/5`, `R1.5.3`,
+/// `令和元年5月3日`, `２０１９．４．５`).
+fn is_date_word(w: &str) -> bool {
+    let digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+    w.chars().any(digit)
+        && w.chars().next().is_some_and(|c| digit(c) || "明大昭平令MTSHRＭＴＳＨＲ".contains(c))
+        && w.chars().all(|c| digit(c) || "./-年月日／．－・明治大正昭和平成令和元MTSHRＭＴＳＨＲ".contains(c))
+}
+
 /// Physical lines, ending in LF, CRLF or a lone CR.
 pub fn lines(text: &str) -> impl Iterator<Item = &str> {
     let mut rest = text;
@@ -93,8 +124,9 @@ fn split_key(line: &str) -> Option<(&str, &str)> {
     if key.is_empty() || key.chars().count() > 24 || key.chars().any(|c| c.is_whitespace() || c == '\u{3000}') {
         return None;
     }
-    // `10:30` or a URL is not a key.
-    if key.chars().all(|c| c.is_ascii_digit()) || key.contains("//") || key.contains(',') || key.contains('\t') {
+    // `10:30` or a URL is not a key, nor is a date (`2019/4/5：カット`, a
+    // visit line typed with a colon).
+    if key.chars().all(|c| c.is_ascii_digit()) || key.contains("//") || key.contains(',') || key.contains('\t') || is_date_word(key) {
         return None;
     }
     let value = &line[idx + colon.len_utf8()..];
@@ -206,9 +238,27 @@ pub(super) fn read(file: &mut SourceFile, text: String) {
             }
             continue;
         }
-        // A continuation line (indented), or a stray line.
+        // A continuation line (indented), a list's next item, or a stray line.
         let content = line.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
         let indented = line.starts_with(|c: char| c.is_whitespace() || c == '\u{3000}');
+        if let Some((ci, in_repeats)) = last_col {
+            // Under a key that lists items (来店履歴), or a key the card
+            // repeats with dated values, a line of its own is the next item:
+            // unindented, or indented and starting with a date.
+            let repeated_dates =
+                in_repeats && starts_with_date(content) && card.repeats.last().is_some_and(|r| starts_with_date(&r.1.text()));
+            let list = is_list_key(&columns[ci]) || repeated_dates;
+            if list && (!indented || starts_with_date(content)) {
+                let v = CellValue::Text(content.to_string());
+                if !in_repeats && card.cells[ci].is_empty() {
+                    card.cells[ci] = v;
+                } else {
+                    card.repeats.push((ci, v));
+                    last_col = Some((ci, true));
+                }
+                continue;
+            }
+        }
         let (ci, in_repeats) = match last_col {
             Some(l) => l,
             None => {
@@ -310,6 +360,32 @@ mod tests {
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].problems[0].code, "card_key_repeated");
         assert_eq!(rows[0].problems[0].location.row, 3);
+    }
+
+    #[test]
+    fn lines_under_a_list_key_are_its_items() {
+        let text = "カルテNo：1\n来店履歴：\n2019.4.5 カット ¥4,400\n2019.6.1 カラー\n　R1.7.3 パーマ\n　（パーマ液は弱め）\nメモ：よろしく\nお願いします\n";
+        let (cols, rows) = parse(text);
+        let visits: Vec<String> = rows[0].values(1).map(|v| v.text()).collect();
+        assert_eq!(visits, vec!["2019.4.5 カット ¥4,400", "2019.6.1 カラー", "R1.7.3 パーマ\n（パーマ液は弱め）"]);
+        // Only the stray line under メモ (not a list) is warned.
+        assert_eq!(rows[0].problems.len(), 1, "{:?}", rows[0].problems);
+        assert_eq!(rows[0].problems[0].code, "card_line_without_key");
+        assert_eq!(rows[0].problems[0].location.column.as_deref(), Some("メモ"));
+        assert_eq!(cols[2], "メモ");
+        // A key the card repeats with dated values lists them too.
+        let (_, rows) = parse("氏名：山田\n来店：2019.4.5 カット\n来店：2019.5.5 カット\n2019.6.5 カラー\n");
+        assert_eq!(rows[0].values(1).count(), 3);
+        assert!(rows[0].problems.is_empty());
+        assert!(is_list_key("施術履歴") && is_list_key("来店記録") && !is_list_key("連絡先") && !is_list_key("メモ"));
+        assert!(starts_with_date("2019.4.5 カット") && starts_with_date("Ｒ１.５.３") && starts_with_date("令和元年5月3日"));
+        assert!(!starts_with_date("カット") && !starts_with_date("12345"));
+        // A visit typed with a colon after its date is an item, not a key.
+        let (cols, rows) = parse("氏名：山田\n来店履歴：\n2019/4/5：カット\nR1.5.3:カラー\n");
+        assert_eq!(cols, ["氏名", "来店履歴"]);
+        assert_eq!(rows[0].values(1).map(|v| v.text()).collect::<Vec<_>>(), ["2019/4/5：カット", "R1.5.3:カラー"]);
+        assert!(rows[0].problems.is_empty());
+        assert!(split_key("生年月日：1990/1/1").is_some() && split_key("Tel:03").is_some());
     }
 
     #[test]

@@ -14,11 +14,16 @@
 //! [fields]
 //! customer_no = "顧客No"
 //! name = { columns = ["姓", "名"] } # several columns → one field, joined by a space
+//! kana = { column = ["フリガナ", "ﾌﾘｶﾞﾅ"] } # alternatives: whichever a sheet (or card) has
+//! email = { column = "E-mail", optional = true } # some sheets have no such column
 //! phone = { column = "電話番号", type = "phone", required = false }
 //!
 //! [event]
 //! kind = "visit"
 //! date = "来店日"
+//!
+//! [sheet."2020".fields]            # one sheet's own columns, over [fields]
+//! name = "お名前"
 //! ```
 //!
 //! A mapping is checked against each table before anything is written: a
@@ -54,6 +59,10 @@ pub struct Mapping {
     pub fields: IndexMap<String, FieldSpec>,
     /// The event (visit or purchase) a row describes, if any.
     pub event: Option<EventSpec>,
+    /// Per-sheet sections (`[sheet."2020"]`): a sheet's own columns for
+    /// some fields, replacing those of `[fields]` and `[event]` there.
+    #[serde(default)]
+    pub sheet: IndexMap<String, SheetSpec>,
     /// The mapping file's own text, hashed: an import records which mapping
     /// produced it.
     #[serde(skip)]
@@ -85,11 +94,32 @@ pub struct SourceSpec {
     /// row per purchase, the same customer on many rows).
     pub rows: Option<RowUnit>,
     /// Columns whose values identify a row across re-imports (顧客No,
-    /// 伝票番号).
+    /// 伝票番号); an entry may list alternatives (`["顧客No", "No."]`), the
+    /// names the same column has on different sheets.
     #[serde(default)]
-    pub natural_key: Vec<String>,
+    pub natural_key: Vec<Columns>,
     /// Survivorship priority when merging (higher wins).
     pub priority: Option<i64>,
+}
+
+/// A sheet's own columns: `[sheet."2020".fields]`, `[sheet."2020".event]`,
+/// `sheet."2020".natural_key`. What it names replaces the mapping's
+/// entry of the same name on that sheet; the rest is the mapping's.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct SheetSpec {
+    #[serde(default)]
+    pub fields: IndexMap<String, FieldSpec>,
+    pub event: Option<EventSpec>,
+    pub natural_key: Option<Vec<Columns>>,
+}
+
+/// The mapping as one sheet sees it (its section applied).
+struct View<'a> {
+    fields: Vec<(&'a str, &'a FieldSpec)>,
+    event: Vec<(EventField, &'a FieldSpec)>,
+    line: Option<&'a Columns>,
+    natural_key: &'a [Columns],
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
@@ -107,6 +137,28 @@ pub enum HeaderRow {
     Auto(String),
 }
 
+/// One column, or its alternatives: the names the same column (or card
+/// key) has on different sheets, in different files, or on cards typed by
+/// different people (`["氏名", "お名前", "名前"]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Columns {
+    One(String),
+    Any(Vec<String>),
+}
+
+impl Columns {
+    pub fn names(&self) -> &[String] {
+        match self {
+            Columns::One(c) => std::slice::from_ref(c),
+            Columns::Any(v) => v,
+        }
+    }
+    fn is_alternatives(&self) -> bool {
+        matches!(self, Columns::Any(v) if v.len() > 1)
+    }
+}
+
 /// A field's source: one column, or a table with options.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
@@ -118,7 +170,9 @@ pub enum FieldSpec {
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct FieldDef {
-    pub column: Option<String>,
+    /// One column, or alternatives (`["氏名", "お名前"]`): each table uses
+    /// those it has, and a row takes every one of them that has a value.
+    pub column: Option<Columns>,
     pub columns: Option<Vec<String>>,
     #[serde(rename = "type")]
     pub kind: Option<String>,
@@ -143,7 +197,8 @@ pub struct EventSpec {
     pub kind: Option<String>,
     /// A column or card key whose every value is one whole event written as
     /// a line, e.g. `2019.4.5 カット ¥4,400 担当:佐藤` (card 来店履歴).
-    pub line: Option<String>,
+    /// Alternatives (`["来店履歴", "施術履歴"]`) are all read.
+    pub line: Option<Columns>,
     pub date: Option<FieldSpec>,
     pub number: Option<FieldSpec>,
     pub item: Option<FieldSpec>,
@@ -185,10 +240,37 @@ impl Mapping {
             };
             check_spec(&format!("fields.{k}"), spec, field.default_type()).map_err(invalid)?;
         }
+        for (sheet, sec) in &m.sheet {
+            for (k, spec) in &sec.fields {
+                let Some(field) = Field::parse(k) else {
+                    return Err(invalid(unknown(&format!("sheet.\"{sheet}\".fields"), k, Field::ALL.iter().map(|f| f.name()))));
+                };
+                check_spec(&format!("sheet.\"{sheet}\".fields.{k}"), spec, field.default_type()).map_err(invalid)?;
+            }
+            if let Some(e) = &sec.event {
+                if e.kind.is_some() {
+                    return Err(invalid(format!(
+                        "sheet.\"{sheet}\".event.kind: the event's kind is the mapping's ([event] kind), not a sheet's"
+                    )));
+                }
+                for (f, spec) in e.specs() {
+                    check_spec(&format!("sheet.\"{sheet}\".event.{}", f.name()), spec, f.default_type()).map_err(invalid)?;
+                }
+            }
+            if sec.natural_key.iter().flatten().any(|c| c.names().iter().all(|n| n.trim().is_empty())) {
+                return Err(invalid(format!("sheet.\"{sheet}\".natural_key has an empty entry")));
+            }
+        }
         for k in m.constants.keys() {
             if Field::parse(k).is_none() {
                 return Err(invalid(unknown("constants", k, Field::ALL.iter().map(|f| f.name()))));
             }
+        }
+        if m.source.natural_key.iter().any(|c| c.names().iter().all(|n| n.trim().is_empty())) {
+            return Err(invalid("source.natural_key has an empty entry: name a column, or alternatives [\"顧客No\", \"No.\"]".into()));
+        }
+        if m.event.as_ref().and_then(|e| e.line.as_ref()).is_some_and(|l| l.names().iter().all(|n| n.trim().is_empty())) {
+            return Err(invalid("event.line names no card key: give line = \"来店履歴\" or line = [\"来店履歴\", \"施術履歴\"]".into()));
         }
         if let Some(e) = &m.event {
             if let Some(kind) = &e.kind {
@@ -218,7 +300,7 @@ impl Mapping {
         if let Some(d) = &m.source.delimiter {
             parse_delimiter(d).map_err(invalid)?;
         }
-        if m.fields.is_empty() && m.event.is_none() {
+        if m.fields.is_empty() && m.event.is_none() && m.sheet.values().all(|s| s.fields.is_empty()) {
             return Err(invalid("the mapping maps no field: add a [fields] table".into()));
         }
         Ok(m)
@@ -255,9 +337,11 @@ impl Mapping {
             // Name every other missing column too, so one round of fixes suffices.
             let MappingError::ColumnNotFound { key, column, place, hint, .. } = first else { return first };
             let mut missing = Vec::new();
-            for (k, c) in self.all_columns() {
-                if k != key && !table.columns.iter().any(|t| t == c) && !self.is_optional(&k) {
-                    missing.push(format!("'{c}' ({k})"));
+            let view = self.view(Some(&table.sheet));
+            for (k, group) in Mapping::all_columns(&view) {
+                // (`key` may name the sheet's section: sheet."2020".fields.name.)
+                if !key.ends_with(&k) && !group.iter().any(|c| table.columns.iter().any(|t| t == c)) && !Mapping::is_optional(&view, &k) {
+                    missing.push(format!("{} ({k})", quoted_alternatives(&group)));
                 }
             }
             let more = if missing.is_empty() { String::new() } else { format!("; also missing: {}", missing.join(", ")) };
@@ -270,7 +354,13 @@ impl Mapping {
     /// name, and the whole name from its parts; an address's prefecture,
     /// building and postal code, a postal code's prefecture).
     pub fn customer_fields(&self) -> Vec<Field> {
-        let mut out: Vec<Field> = self.fields.keys().chain(self.constants.keys()).filter_map(|k| Field::parse(k)).collect();
+        let mut out: Vec<Field> = Vec::new();
+        let sheet_keys = self.sheet.values().flat_map(|s| s.fields.keys());
+        for f in self.fields.keys().chain(self.constants.keys()).chain(sheet_keys).filter_map(|k| Field::parse(k)) {
+            if !out.contains(&f) {
+                out.push(f);
+            }
+        }
         for f in out.clone() {
             let implied: &[Field] = match f {
                 Field::Name => &[Field::FamilyName, Field::GivenName],
@@ -294,41 +384,102 @@ impl Mapping {
     /// feed it, stored with each import so every value's origin is known.
     pub fn field_columns_json(&self) -> String {
         let mut map: IndexMap<String, Vec<&str>> = IndexMap::new();
-        for (k, c) in self.all_columns() {
-            map.entry(k).or_default().push(c);
+        let views = std::iter::once(self.view(None)).chain(self.sheet.keys().map(|s| self.view(Some(s))));
+        for view in views {
+            for (k, group) in Mapping::all_columns(&view) {
+                let cols = map.entry(k).or_default();
+                for c in group {
+                    if !cols.contains(&c) {
+                        cols.push(c);
+                    }
+                }
+            }
         }
         serde_json::to_string(&map).unwrap_or_default()
     }
 
-    /// Every (mapping key, column) the mapping names, in file order.
-    fn all_columns(&self) -> Vec<(String, &str)> {
-        let mut out = Vec::new();
-        for (k, spec) in &self.fields {
-            for c in spec.parts().0 {
-                out.push((format!("fields.{k}"), c));
-            }
+    /// A warning for each `[sheet."…"]` section naming a sheet a workbook
+    /// does not have (a typo, or a sheet renamed): its columns are not
+    /// used for this file.
+    pub fn unused_sheet_sections(&self, file: &crate::import::SourceFile) -> Vec<Problem> {
+        if !file.format.is_workbook() {
+            return Vec::new();
         }
-        if let Some(e) = &self.event {
-            for (f, spec) in e.specs() {
-                for c in spec.parts().0 {
-                    out.push((format!("event.{}", f.name()), c));
+        let sheets: Vec<&str> = file.tables.iter().map(|t| t.sheet.as_str()).collect();
+        self.sheet
+            .keys()
+            .filter(|s| !sheets.contains(&s.as_str()))
+            .map(|s| {
+                Problem::new(
+                    Severity::Warning,
+                    "mapping_sheet_not_in_file",
+                    Location { file: file.name.clone(), sheet: s.clone(), row: 0, column: None },
+                    format!(
+                        "the mapping's section [sheet.\"{s}\"] names a sheet this file does not have (its sheets with data: {}); its columns are not used here",
+                        sheets.iter().map(|n| format!("'{n}'")).collect::<Vec<_>>().join(", ")
+                    ),
+                )
+            })
+            .collect()
+    }
+
+    /// The mapping as a sheet sees it: its `[sheet."…"]` section, if any,
+    /// over `[fields]`, `[event]` and `natural_key`.
+    fn view(&self, sheet: Option<&str>) -> View<'_> {
+        let sec = sheet.and_then(|s| self.sheet.get(s));
+        let mut fields: Vec<(&str, &FieldSpec)> =
+            self.fields.iter().map(|(k, s)| (k.as_str(), sec.and_then(|o| o.fields.get(k)).unwrap_or(s))).collect();
+        let mut event: Vec<(EventField, &FieldSpec)> = self.event.iter().flat_map(|e| e.specs()).collect();
+        let mut line = self.event.as_ref().and_then(|e| e.line.as_ref());
+        if let Some(o) = sec {
+            for (k, s) in &o.fields {
+                if !self.fields.contains_key(k) {
+                    fields.push((k.as_str(), s));
                 }
             }
-            if let Some(l) = &e.line {
-                out.push(("event.line".to_string(), l.as_str()));
+            if let Some(oe) = &o.event {
+                for (f, s) in oe.specs() {
+                    match event.iter_mut().find(|(g, _)| *g == f) {
+                        Some(slot) => slot.1 = s,
+                        None => event.push((f, s)),
+                    }
+                }
+                line = oe.line.as_ref().or(line);
             }
         }
-        for c in &self.source.natural_key {
-            out.push(("source.natural_key".to_string(), c.as_str()));
+        let natural_key = sec.and_then(|o| o.natural_key.as_deref()).unwrap_or(&self.source.natural_key);
+        View { fields, event, line, natural_key }
+    }
+
+    /// Every (mapping key, column) the mapping names, in file order; a
+    /// column given with alternatives is one group (a table needs one of
+    /// them).
+    fn all_columns<'a>(view: &View<'a>) -> Vec<(String, Vec<&'a str>)> {
+        let mut out = Vec::new();
+        for (k, spec) in &view.fields {
+            for group in spec.parts().0 {
+                out.push((format!("fields.{k}"), group));
+            }
+        }
+        for (f, spec) in &view.event {
+            for group in spec.parts().0 {
+                out.push((format!("event.{}", f.name()), group));
+            }
+        }
+        if let Some(l) = view.line {
+            out.push(("event.line".to_string(), l.names().iter().map(String::as_str).collect()));
+        }
+        for c in view.natural_key {
+            out.push(("source.natural_key".to_string(), c.names().iter().map(String::as_str).collect()));
         }
         out
     }
 
-    fn is_optional(&self, key: &str) -> bool {
+    fn is_optional(view: &View<'_>, key: &str) -> bool {
         let spec = if let Some(k) = key.strip_prefix("fields.") {
-            self.fields.get(k)
-        } else if let (Some(k), Some(e)) = (key.strip_prefix("event."), &self.event) {
-            e.specs().find(|(f, _)| f.name() == k).map(|(_, s)| s)
+            view.fields.iter().find(|(f, _)| *f == k).map(|(_, s)| *s)
+        } else if let Some(k) = key.strip_prefix("event.") {
+            view.event.iter().find(|(f, _)| f.name() == k).map(|(_, s)| *s)
         } else {
             None
         };
@@ -344,66 +495,81 @@ impl Mapping {
         } else {
             format!("sheet '{}' of {file}", table.sheet)
         };
-        let find = |key: &str, col: &str, optional: bool| -> Result<Option<usize>, MappingError> {
-            if let Some(i) = table.columns.iter().position(|c| c == col) {
-                return Ok(Some(i));
+        // The positions of a group's columns this table has: one column, or
+        // every alternative it has (cards: every key any card used).
+        let find = |key: &str, group: &[&str], optional: bool| -> Result<Vec<usize>, MappingError> {
+            let found: Vec<usize> = group.iter().filter_map(|col| table.columns.iter().position(|c| c == col)).collect();
+            if !found.is_empty() || optional {
+                return Ok(found);
             }
-            if optional {
-                return Ok(None);
-            }
+            let col = group.first().copied().unwrap_or_default();
             let hint =
                 suggest(col, table.columns.iter().map(String::as_str)).map(|s| format!("; did you mean '{s}'?")).unwrap_or_else(|| {
                     let cols: Vec<&str> = table.columns.iter().map(String::as_str).take(30).collect();
                     format!("; its columns are: {}", cols.join(", "))
                 });
+            let hint = if group.len() > 1 {
+                format!("{hint} (add this sheet's name for it to the alternatives, or give the sheet its own mapping)")
+            } else {
+                hint
+            };
             Err(MappingError::ColumnNotFound {
                 key: key.to_string(),
-                column: col.to_string(),
+                column: group.join("' or '"),
                 place: place.clone(),
                 hint,
                 more: String::new(),
             })
         };
         let resolve_spec = |key: &str, spec: &FieldSpec, default: FieldType, join: &str| -> Result<Spec, MappingError> {
-            let (cols, def) = spec.parts();
+            let (groups, def) = spec.parts();
+            let alternatives = spec.has_alternatives();
             let mut idx = Vec::new();
-            for c in cols {
-                if let Some(i) = find(key, c, def.optional)? {
-                    idx.push(i);
-                }
+            for group in groups {
+                idx.extend(find(key, &group, def.optional)?);
             }
             Ok(Spec {
                 declared: def.values.as_ref().map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
                 names: idx.iter().map(|&i| table.column_name(i)).collect(),
+                alternatives: if alternatives { idx.iter().map(|&i| Arc::from([table.column_name(i)])).collect() } else { Vec::new() },
                 columns: idx,
                 ftype: def.kind.as_deref().and_then(FieldType::parse).unwrap_or(default),
                 join: def.join.clone().unwrap_or_else(|| join.to_string()),
                 required: def.required,
             })
         };
+        let view = self.view(Some(&table.sheet));
+        // A key from the sheet's own section is named as such in messages.
+        let section = self.sheet.get(&table.sheet);
+        let prefix = |own: bool| if own { format!("sheet.\"{}\".", table.sheet) } else { String::new() };
         let mut fields = Vec::new();
-        for (k, spec) in &self.fields {
+        for (k, spec) in &view.fields {
             let f = Field::parse(k).expect("checked at load");
-            fields.push((f, resolve_spec(&format!("fields.{k}"), spec, f.default_type(), f.default_join())?));
+            let key = format!("{}fields.{k}", prefix(section.is_some_and(|o| o.fields.contains_key(*k))));
+            fields.push((f, resolve_spec(&key, spec, f.default_type(), f.default_join())?));
         }
         let mut event_fields = Vec::new();
-        let mut event_line = None;
-        if let Some(e) = &self.event {
-            for (f, spec) in e.specs() {
-                event_fields.push((f, resolve_spec(&format!("event.{}", f.name()), spec, f.default_type(), " ")?));
-            }
-            if let Some(l) = &e.line {
-                event_line = find("event.line", l, false)?;
-            }
+        for (f, spec) in &view.event {
+            let own = section.and_then(|o| o.event.as_ref()).is_some_and(|e| e.specs().any(|(g, _)| g == *f));
+            let key = format!("{}event.{}", prefix(own), f.name());
+            event_fields.push((*f, resolve_spec(&key, spec, f.default_type(), " ")?));
+        }
+        let mut event_line = Vec::new();
+        if let Some(l) = view.line {
+            let group: Vec<&str> = l.names().iter().map(String::as_str).collect();
+            event_line = find("event.line", &group, false)?;
         }
         let mut natural_key = Vec::new();
-        for c in &self.source.natural_key {
-            natural_key.extend(find("source.natural_key", c, false)?);
+        for c in view.natural_key {
+            let group: Vec<&str> = c.names().iter().map(String::as_str).collect();
+            // A part's alternatives this table has (a row's part is the
+            // first of them with a value: cards give each typist's key).
+            natural_key.push(find("source.natural_key", &group, false)?);
         }
         let constants = self.constants.iter().map(|(k, v)| (Field::parse(k).expect("checked at load"), v.clone())).collect();
         let mut uses = vec![0u8; table.columns.len()];
         let spec_columns = fields.iter().map(|(_, s)| s).chain(event_fields.iter().map(|(_, s)| s)).flat_map(|s| &s.columns);
-        for c in spec_columns.chain(event_line.iter()).chain(&natural_key) {
+        for c in spec_columns.chain(&event_line).chain(natural_key.iter().flatten()) {
             uses[*c] = uses[*c].saturating_add(1);
         }
         Ok(Resolved { mapping: self, uses, fields, event_fields, event_line, natural_key, constants })
@@ -430,22 +596,35 @@ static EMPTY_DEF: FieldDef =
     FieldDef { column: None, columns: None, kind: None, join: None, required: false, optional: false, values: None };
 
 impl FieldSpec {
-    fn parts(&self) -> (Vec<&str>, &FieldDef) {
+    /// The spec's columns as groups: `column` is one group (one name, or
+    /// its alternatives), `columns` one group per column (joined).
+    fn parts(&self) -> (Vec<Vec<&str>>, &FieldDef) {
         match self {
-            FieldSpec::Column(c) => (vec![c.as_str()], &EMPTY_DEF),
+            FieldSpec::Column(c) => (vec![vec![c.as_str()]], &EMPTY_DEF),
             FieldSpec::Full(d) => {
-                let mut v: Vec<&str> = d.column.iter().map(String::as_str).collect();
-                v.extend(d.columns.iter().flatten().map(String::as_str));
+                let mut v: Vec<Vec<&str>> = d.column.iter().map(|c| c.names().iter().map(String::as_str).collect()).collect();
+                v.extend(d.columns.iter().flatten().map(|c| vec![c.as_str()]));
                 (v, d)
             }
         }
     }
+
+    fn has_alternatives(&self) -> bool {
+        matches!(self, FieldSpec::Full(FieldDef { column: Some(c), .. }) if c.is_alternatives())
+    }
+}
+
+/// `'氏名'`, or `'氏名' or 'お名前'` for alternatives.
+fn quoted_alternatives(group: &[&str]) -> String {
+    group.iter().map(|c| format!("'{c}'")).collect::<Vec<_>>().join(" or ")
 }
 
 fn check_spec(key: &str, spec: &FieldSpec, _default: FieldType) -> Result<(), String> {
-    let (cols, def) = spec.parts();
-    if cols.is_empty() {
-        return Err(format!("{key} names no column: give column = \"…\" or columns = [\"…\", \"…\"]"));
+    let (groups, def) = spec.parts();
+    if groups.is_empty() || groups.iter().any(|g| g.is_empty()) {
+        return Err(format!(
+            "{key} names no column: give column = \"…\", column = [\"…\", \"…\"] (alternatives) or columns = [\"…\", \"…\"] (joined)"
+        ));
     }
     if def.column.is_some() && def.columns.is_some() {
         return Err(format!("{key} has both column and columns; use one"));
@@ -527,6 +706,9 @@ pub struct Spec {
     pub columns: Vec<usize>,
     /// The columns' names, shared by every value this spec makes.
     pub names: Arc<[String]>,
+    /// For a column given with alternatives: each column's own name (a
+    /// value names the one column it came from); empty otherwise.
+    pub alternatives: Vec<Arc<[String]>>,
     /// Values the mapping declares (raw → meaning).
     pub declared: Option<Arc<[(String, String)]>>,
     pub ftype: FieldType,
@@ -543,8 +725,9 @@ pub struct Resolved<'a> {
     uses: Vec<u8>,
     pub fields: Vec<(Field, Spec)>,
     pub event_fields: Vec<(EventField, Spec)>,
-    pub event_line: Option<usize>,
-    pub natural_key: Vec<usize>,
+    pub event_line: Vec<usize>,
+    /// Per part of the natural key, its columns (alternatives) in this table.
+    pub natural_key: Vec<Vec<usize>>,
     pub constants: Vec<(Field, String)>,
 }
 
@@ -641,6 +824,13 @@ impl Resolved<'_> {
     /// Turns one source row into a record (values raw; cleansing comes next).
     pub fn apply(&self, table: &Table, mut row: SourceRow, file: &str) -> Record {
         let raw = raw_json(table, &row);
+        // A footer's label is often in the row's first cell (合計 under
+        // 伝票番号): kept when it may be one (checked below, only for a row
+        // with no contact field).
+        let first_label = row.cells.iter().find(|c| !c.is_empty()).and_then(|c| match c {
+            CellValue::Text(t) if t.trim_start().starts_with(FOOTER_STARTS) => Some(t.clone()),
+            _ => None,
+        });
         // A second header inside the data: two exports joined together.
         // (Runs on every row: compares text without copying it.)
         let is_header_cell = |i: usize, c: &CellValue| match c {
@@ -663,8 +853,16 @@ impl Resolved<'_> {
         let natural_key = if self.natural_key.is_empty() {
             None
         } else {
-            let parts: Vec<String> =
-                self.natural_key.iter().map(|&i| row.cells.get(i).map(|c| c.text().trim().to_string()).unwrap_or_default()).collect();
+            let parts: Vec<String> = self
+                .natural_key
+                .iter()
+                .map(|part| {
+                    part.iter()
+                        .map(|&i| row.cells.get(i).map(|c| c.text().trim().to_string()).unwrap_or_default())
+                        .find(|t| !t.is_empty())
+                        .unwrap_or_default()
+                })
+                .collect();
             if parts.iter().all(|p| p.is_empty()) {
                 None
             } else {
@@ -673,7 +871,20 @@ impl Resolved<'_> {
         };
         for (f, spec) in &self.fields {
             let repeated = matches!(spec.columns[..], [c] if row.repeats.iter().any(|(j, _)| *j == c));
-            if repeated {
+            if !spec.alternatives.is_empty() {
+                // Alternatives: every one this row has a value in, each
+                // value naming its own column (氏名 on one card, お名前 on
+                // the next).
+                for (&c, names) in spec.columns.iter().zip(&spec.alternatives) {
+                    for v in row.values(c) {
+                        if !v.is_empty() {
+                            let mut value = one_value(spec, v);
+                            value.columns = names.clone();
+                            values.push((*f, value));
+                        }
+                    }
+                }
+            } else if repeated {
                 let c = spec.columns[0];
                 // A card key may repeat (two 電話 lines); every value is kept.
                 for v in row.values(c) {
@@ -713,7 +924,7 @@ impl Resolved<'_> {
         if !ev.is_empty() {
             events.push(Event { kind, values: ev, line: None });
         }
-        if let Some(li) = self.event_line {
+        for &li in &self.event_line {
             for v in row.values(li) {
                 let line = v.text();
                 if !line.trim().is_empty() {
@@ -727,6 +938,8 @@ impl Resolved<'_> {
         let has_no = values.iter().any(|(f, _)| *f == Field::CustomerNo);
         let status = if repeats_header {
             Status::Skipped("repeats the header row (several exports joined into one file?)".into())
+        } else if table.header_row.is_some() && is_footer(&values, first_label.as_deref()) {
+            Status::Skipped(FOOTER_REASON.into())
         } else if personal || (has_no && !events.is_empty()) {
             Status::Active
         } else if values.iter().all(|(_, v)| v.columns.is_empty()) && events.is_empty() {
@@ -742,7 +955,13 @@ impl Resolved<'_> {
                     file: file.to_string(),
                     sheet: table.sheet.clone(),
                     row: row.row,
-                    column: Some(self.mapping.source.natural_key.join("+")),
+                    column: Some(
+                        self.natural_key
+                            .iter()
+                            .map(|part| part.iter().map(|&i| table.column_name(i)).collect::<Vec<_>>().join("|"))
+                            .collect::<Vec<_>>()
+                            .join("+"),
+                    ),
                 },
                 "the natural key is empty on this row; its identity falls back to a fingerprint of its content",
             ));
@@ -753,6 +972,18 @@ impl Resolved<'_> {
     /// A spec's value from a row; the cell's text is moved out when no other
     /// value needs that column.
     fn value_of(&self, spec: &Spec, row: &mut SourceRow) -> Value {
+        if !spec.alternatives.is_empty() {
+            // Alternatives of an event field: the first with a value.
+            let hit = spec
+                .columns
+                .iter()
+                .zip(&spec.alternatives)
+                .find_map(|(&c, names)| row.cells.get(c).filter(|v| !v.text().trim().is_empty()).map(|v| (v.clone(), names.clone())));
+            return match hit {
+                Some((v, names)) => Value { columns: names, ..one_value(spec, &v) },
+                None => one_value(spec, &CellValue::Empty),
+            };
+        }
         let [c] = spec.columns[..] else {
             return joined_value(spec, row);
         };
@@ -784,6 +1015,78 @@ impl Resolved<'_> {
     /// Required fields of the mapping.
     pub fn required(&self) -> impl Iterator<Item = Field> + '_ {
         self.fields.iter().filter(|(_, s)| s.required).map(|(f, _)| *f)
+    }
+}
+
+/// Why a footer row is skipped (stored with the record).
+pub const FOOTER_REASON: &str =
+    "a footer row (a count or total such as 以上 38名 or 合計 in the name or the first column, and no phone, e-mail, birth date, kana or address): not a customer";
+
+/// Words a footer row's label starts with (compared after NFKC, lower case,
+/// spaces removed).
+const FOOTER_WORDS: &[&str] =
+    &["以上", "以下余白", "合計", "総計", "小計", "累計", "総数", "件数", "人数", "会員数", "顧客数", "計", "total", "subtotal", "sum"];
+
+/// Units a footer's count may end with.
+const FOOTER_UNITS: &[&str] = &["名様", "名", "件", "人", "行", "様", "円"];
+
+/// Fields a customer row has and a footer row does not.
+const CONTACT_FIELDS: &[Field] = &[
+    Field::Phone,
+    Field::Mobile,
+    Field::Phone2,
+    Field::Email,
+    Field::BirthDate,
+    Field::Kana,
+    Field::FamilyKana,
+    Field::GivenKana,
+    Field::PostalCode,
+    Field::Address,
+];
+
+/// A table's footer (`以上　38名`, `合計`, `計 38件`, `38名` where a name
+/// would be, or a footer word in the row's first cell): a name value or
+/// first cell that is a footer label, and none of the values a customer
+/// row carries (phone, e-mail, birth date, kana, address).
+fn is_footer(values: &[(Field, Value)], first_cell: Option<&str>) -> bool {
+    let named = |f: &Field| matches!(f, Field::Name | Field::FamilyName | Field::GivenName | Field::CustomerNo);
+    !values.iter().any(|(f, _)| CONTACT_FIELDS.contains(f))
+        && (values.iter().any(|(f, v)| named(f) && is_footer_label(&v.raw)) || first_cell.is_some_and(is_footer_label))
+}
+
+/// The characters a footer label in a row's first cell can start with
+/// (a cheap test on every row before the real one).
+const FOOTER_STARTS: &[char] = &[
+    '以', '合', '総', '小', '累', '件', '人', '会', '顧', '計', 'T', 't', 'S', 's', 'Ｔ', 'ｔ', 'Ｓ', 'ｓ', '【', '[', '［', '(', '（',
+    '<', '〈', '《', '*', '＊', '※', '■', '●', '◆',
+];
+
+/// Whether a cell's text is a footer label: a footer word, alone or with a
+/// count (`以上 38名`, `合計：12件`, `【計】`), or a count alone (`38名`).
+pub fn is_footer_label(text: &str) -> bool {
+    let t: String = crate::cleanse::label_key(text)
+        .chars()
+        .filter(|c| {
+            !matches!(
+                c,
+                '【' | '】' | '[' | ']' | '(' | ')' | '「' | '」' | '<' | '>' | '〈' | '〉' | '《' | '》' | '*' | '※' | '■' | '●' | '◆'
+            )
+        })
+        .collect();
+    if t.is_empty() {
+        return false;
+    }
+    let is_count = |rest: &str| {
+        let rest = rest.trim_start_matches([':', '=', '-', '・', '、', ',', '.']);
+        let unitless = FOOTER_UNITS.iter().find_map(|u| rest.strip_suffix(u)).unwrap_or(rest);
+        unitless.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.' || c == '¥' || c == '\\')
+    };
+    match FOOTER_WORDS.iter().find_map(|w| t.strip_prefix(w)) {
+        Some(rest) => is_count(rest),
+        None => {
+            let digits = t.chars().take_while(|c| c.is_ascii_digit()).count();
+            digits > 0 && FOOTER_UNITS[..5].iter().any(|u| &t[digits..] == *u)
+        }
     }
 }
 
@@ -961,6 +1264,37 @@ mod tests {
         assert_eq!(suggest("フリガナ", cols.iter().copied()), Some("ﾌﾘｶﾞﾅ"));
         assert_eq!(suggest("電話", cols.iter().copied()), Some("電話番号"));
         assert_eq!(suggest("メール", cols.iter().copied()), None);
+    }
+
+    #[test]
+    fn alternatives_parse_and_empty_ones_are_refused() {
+        let m = Mapping::parse(
+            "[source]\nname='x'\nnatural_key=[[\"顧客No\",\"No.\"]]\n[fields]\nname={column=[\"氏名\",\"お名前\"]}\n[event]\nline=[\"来店履歴\",\"施術履歴\"]\n",
+            "m.toml",
+        )
+        .unwrap();
+        assert_eq!(m.source.natural_key[0].names(), ["顧客No", "No."]);
+        assert!(m.fields["name"].has_alternatives());
+        assert_eq!(
+            m.field_columns_json(),
+            r#"{"fields.name":["氏名","お名前"],"event.line":["来店履歴","施術履歴"],"source.natural_key":["顧客No","No."]}"#
+        );
+        for bad in ["natural_key=[[]]\n[fields]\nname='氏名'", "[fields]\nname={column=[]}", "[fields]\nname='氏名'\n[event]\nline=[]"]
+        {
+            let e = Mapping::parse(&format!("[source]\nname='x'\n{bad}\n"), "m.toml").unwrap_err().to_string();
+            assert!(e.contains("names no") || e.contains("empty entry"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn footer_labels() {
+        for f in ["以上　38名", "以上", "合計", "計 38件", "【合計】", "総計：1,234円", "38名", "計38人", "Total", "以上 38 名"]
+        {
+            assert!(is_footer_label(f), "{f}");
+        }
+        for n in ["計良 太郎", "以上寺 花子", "山田 太郎", "合田 計", "38", "No.38", ""] {
+            assert!(!is_footer_label(n), "{n}");
+        }
     }
 
     #[test]

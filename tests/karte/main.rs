@@ -6,6 +6,7 @@ mod bad_input;
 mod cleanse;
 mod dedup;
 mod export;
+mod firstday;
 mod inspect;
 #[cfg(unix)]
 mod perms;

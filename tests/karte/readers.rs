@@ -15,6 +15,7 @@ fn xlsx_title_rows_blank_rows_footer_and_typed_cells() {
     // (row 15) is kept as a skipped record.
     assert_eq!(rows(&w, "title-rows.xlsx"), ["5", "6", "7", "8", "10", "11", "12", "13", "14", "15"]);
     assert_eq!(w.strings("SELECT status || ':' || status_reason FROM records WHERE row = 15")[0].split(':').next(), Some("skipped"));
+    assert!(w.strings("SELECT status_reason FROM records WHERE row = 15")[0].starts_with("a footer row"), "issue 17, point 6");
     assert_eq!(w.strings("SELECT sheet FROM lineage GROUP BY sheet"), ["顧客台帳"]);
     // Each record of the sheet is its own customer until dedup.
     assert_eq!(w.count("SELECT count(DISTINCT customer_id) FROM lineage WHERE customer_id IS NOT NULL"), 9);
@@ -211,6 +212,8 @@ fn csv_title_lines_and_footer() {
     w.import("pos", &[reader("title-rows.csv")], &[]).ok().stdout_has("imported 3").stdout_has("skipped 1");
     assert_eq!(rows(&w, "title-rows.csv"), ["5", "6", "7", "8"]);
     assert_eq!(w.strings("SELECT status FROM records WHERE row = 8"), ["skipped"]);
+    // Skipped as what it is: a footer (issue 17, point 6).
+    assert!(w.strings("SELECT status_reason FROM records WHERE row = 8")[0].starts_with("a footer row"));
     // The footer's values are still there, raw.
     assert_eq!(w.strings("SELECT json_extract(raw, '$.金額') FROM records WHERE row = 8"), ["13200"]);
 }
