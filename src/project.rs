@@ -52,7 +52,9 @@ fn default_mappings() -> String {
 struct SourceToml {
     files: Vec<String>,
     mapping: Option<String>,
-    #[serde(default)]
+    /// A source with no file tonight fails the run unless it says
+    /// `required = false` (then it is a warning).
+    #[serde(default = "yes")]
     required: bool,
 }
 
@@ -97,8 +99,9 @@ pub struct Project {
     /// The files to import, each with its mapping, in the order configured.
     pub files: Vec<(PathBuf, usize)>,
     pub mappings: Vec<Mapping>,
-    /// Patterns of `required` sources that matched no file, and of other
-    /// sources (reported, not a failure).
+    /// Patterns that matched no file: of a required source (every source
+    /// unless it says `required = false`) a failure, of an optional one a
+    /// warning.
     pub missing: Vec<Missing>,
     /// Mappings or patterns that could not be used: those sources fail,
     /// the others run.
@@ -111,6 +114,9 @@ pub struct Project {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Missing {
+    /// The source's name (its mapping's `[source] name`), or `[[source]]
+    /// #N` when its mapping could not be chosen.
+    pub source: String,
     pub pattern: String,
     pub required: bool,
 }
@@ -205,7 +211,11 @@ impl Project {
                     }
                 };
                 if found.is_empty() {
-                    p.missing.push(Missing { pattern: pattern.clone(), required: s.required });
+                    let source = match chosen {
+                        Some(i) => p.mappings[i].source.name.clone(),
+                        None => format!("[[source]] #{}", n + 1),
+                    };
+                    p.missing.push(Missing { source, pattern: pattern.clone(), required: s.required });
                 }
                 for f in found {
                     let m = match chosen {
@@ -963,7 +973,7 @@ pub fn init(dir: &Path, force: bool) -> Result<Init> {
                     res.written.push(mapping_path.clone());
                 }
                 sources.push_str(&format!(
-                    "[[source]]\nfiles = [{}]   # the folder as written; * and ? in the file name\nmapping = {}\n\n",
+                    "[[source]]\nfiles = [{}]   # the folder as written; * and ? in the file name\nmapping = {}\nrequired = true                # no file tonight fails the run; false: a warning\n\n",
                     crate::mapping::draft::q(&rel),
                     crate::mapping::draft::q(&format!("mappings/{name}.toml"))
                 ));
@@ -1004,7 +1014,9 @@ mappings = "mappings"
 # file updates its records by identity (the mapping's natural_key, else a
 # fingerprint of the row): edited rows are updated (old values kept as
 # history), new rows added, rows no longer there marked gone (never
-# deleted). `required = true` makes a run fail when no file matches.
+# deleted). A pattern that matches no file (tonight's export is not there)
+# fails the run (exit code 1, the source named) unless the source says
+# `required = false`: then the run goes on and the summary warns.
 "#;
 
 const PROJECT_TAIL: &str = r#"

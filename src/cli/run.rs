@@ -107,11 +107,12 @@ fn render(s: &RunSummary, p: &Project) -> String {
     let count = |what: &str| s.files.iter().filter(|f| f.outcome == what).count();
     let _ = writeln!(
         o,
-        "sources: {} file(s): imported {}, unchanged {}, failed {}",
+        "sources: {} file(s): imported {}, unchanged {}, failed {}{}",
         s.files.len(),
         count("imported"),
         count("unchanged"),
-        count("failed")
+        count("failed"),
+        if s.missing.is_empty() { String::new() } else { format!("; {} pattern(s) matched no file", s.missing.len()) }
     );
     for f in &s.files {
         match f.outcome {
@@ -142,7 +143,15 @@ fn render(s: &RunSummary, p: &Project) -> String {
         }
     }
     for m in &s.missing {
-        let _ = writeln!(o, "  {}: no file matches {}", if m.required { "MISSING (required)" } else { "note" }, m.pattern);
+        if m.required {
+            let _ = writeln!(
+                o,
+                "  MISSING: source {}: no file matches {} (the source is required; required = false makes it optional)",
+                m.source, m.pattern
+            );
+        } else {
+            let _ = writeln!(o, "  warning: source {}: no file matches {} (optional: required = false)", m.source, m.pattern);
+        }
     }
     for b in &s.broken {
         let _ = writeln!(o, "  FAILED: {b}");

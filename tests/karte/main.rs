@@ -7,6 +7,7 @@ mod cleanse;
 mod dedup;
 mod export;
 mod inspect;
+mod nights;
 #[cfg(unix)]
 mod perms;
 mod readers;

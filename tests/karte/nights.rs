@@ -1,0 +1,78 @@
+//! Issue 17, "nights and warnings": what a nightly `karte run` under cron
+//! must say — a source whose file is missing, JSON on every exit code, the
+//! problems report, CP932 exports whose exit code does not depend on the
+//! night — and the warnings and look-ups a consultant meets on the first day.
+
+use std::path::Path;
+
+use crate::util::{Run, Workdir};
+
+fn json(r: &Run) -> serde_json::Value {
+    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\nstdout:\n{}\nstderr:\n{}", r.stdout, r.stderr))
+}
+
+/// A one-source project over data/*.csv (or `pattern`), mapping m.toml.
+fn small_project(w: &Workdir, extra_source: &str, tail: &str) {
+    std::fs::create_dir_all(w.path("data")).unwrap();
+    std::fs::write(
+        w.path("m.toml"),
+        "[source]\nname = \"shop\"\nnatural_key = [\"No\"]\n[fields]\ncustomer_no = \"No\"\nname = \"氏名\"\nphone = \"電話\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        w.path("karte.toml"),
+        format!("database = \"karte.db\"\n[[source]]\nfiles = [\"data/shop*.csv\"]\nmapping = \"m.toml\"\n{extra_source}\n[dedup]\nreview = \"review.xlsx\"\n{tail}"),
+    )
+    .unwrap();
+}
+
+const SMALL: &str = "No,氏名,電話\n1,山田太郎,09011112222\n2,佐藤花子,09033334444\n3,鈴木一郎,09055556666\n";
+
+fn write(w: &Workdir, rel: &str, text: &str) {
+    let p = w.path(rel);
+    if let Some(d) = p.parent() {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    std::fs::write(p, text).unwrap();
+}
+
+fn exists(p: &Path) -> bool {
+    p.is_file()
+}
+
+#[test]
+fn issue17_8_a_source_file_missing_tonight_fails_the_run_and_names_the_source() {
+    let w = Workdir::new();
+    small_project(&w, "", "");
+    write(&w, "data/shop.csv", SMALL);
+    w.run(["run", "--json"]).ok();
+    // Tonight the export is not there: no `required` written, and the run
+    // must not say done.
+    std::fs::remove_file(w.path("data/shop.csv")).unwrap();
+    let r = w.run(["run", "--json"]);
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    let doc = json(&r);
+    assert_eq!(doc["status"], "partial", "{doc:#}");
+    assert_eq!(doc["exit_code"], 1);
+    assert_eq!(doc["missing"][0]["source"], "shop", "{doc:#}");
+    assert_eq!(doc["missing"][0]["pattern"], "data/shop*.csv");
+    assert_eq!(doc["missing"][0]["required"], true);
+    let r = w.run(["run"]);
+    assert_eq!(r.code, 1);
+    r.stdout_has("MISSING: source shop: no file matches data/shop*.csv");
+
+    // An optional source may be absent: a warning, exit 0.
+    small_project(&w, "required = false", "");
+    let r = w.run(["run"]);
+    r.ok().stdout_has("warning: source shop: no file matches data/shop*.csv (optional");
+    let doc = json(w.run(["run", "--json"]).ok());
+    assert_eq!(doc["status"], "done");
+    assert_eq!(doc["missing"][0]["required"], false);
+
+    // karte init writes `required` into every source it drafts, not commented out.
+    write(&w, "shop2/data/a.csv", SMALL);
+    w.run(["init", "shop2"]).ok();
+    let toml = std::fs::read_to_string(w.path("shop2/karte.toml")).unwrap();
+    assert!(toml.lines().any(|l| l.trim_start().starts_with("required = true")), "{toml}");
+    assert!(exists(&w.path("shop2/mappings/a.toml")));
+}
