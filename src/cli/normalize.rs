@@ -26,7 +26,7 @@ pub struct NormalizeArgs {
     area_code: Option<String>,
     /// One JSON object per line: type, raw, value, key, extra, problems.
     #[arg(long)]
-    json: bool,
+    pub(super) json: bool,
     /// The values; read from standard input, one per line, when none are given.
     #[arg(value_name = "VALUE")]
     values: Vec<String>,

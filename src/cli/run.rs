@@ -30,7 +30,7 @@ pub struct RunArgs {
     dry_run: bool,
     /// Print the summary as JSON (for a scheduler or a script).
     #[arg(long)]
-    json: bool,
+    pub(super) json: bool,
     /// When another karte command is using the database, wait up to this
     /// many seconds for it (default: refuse at once, exit code 3).
     #[arg(long, value_name = "SECONDS", default_value_t = 0)]

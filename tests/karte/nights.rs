@@ -76,3 +76,44 @@ fn issue17_8_a_source_file_missing_tonight_fails_the_run_and_names_the_source() 
     assert!(toml.lines().any(|l| l.trim_start().starts_with("required = true")), "{toml}");
     assert!(exists(&w.path("shop2/mappings/a.toml")));
 }
+
+#[test]
+fn issue17_12_json_is_printed_on_every_exit_code() {
+    let w = Workdir::new();
+    small_project(&w, "", "");
+    write(&w, "data/shop.csv", SMALL);
+    let check = |r: &Run, code: i32, status: &str, command: &str| {
+        assert_eq!(r.code, code, "{}\n{}", r.stdout, r.stderr);
+        let doc = json(r);
+        assert_eq!(doc["exit_code"], code, "{doc:#}");
+        assert_eq!(doc["status"], status, "{doc:#}");
+        assert_eq!(doc["command"], command, "{doc:#}");
+        assert!(!doc["error"].as_str().unwrap_or("").is_empty(), "{doc:#}");
+    };
+    // 3: another karte command holds the database.
+    let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(w.path("karte.db.lock")).unwrap();
+    lock.try_lock().unwrap();
+    let r = w.run(["run", "--json"]);
+    check(&r, 3, "busy", "run");
+    assert!(json(&r)["error"].as_str().unwrap().contains("in use"), "{}", r.stdout);
+    let r = w.run(["dedup", "--db", "karte.db", "--json"]);
+    // (no database yet: dedup fails before it asks for the lock)
+    check(&r, 1, "failed", "dedup");
+    drop(lock);
+    // 0 and 1 print the summary (as before).
+    assert_eq!(json(w.run(["run", "--json"]).ok())["exit_code"], 0);
+    // 2: a project file that is wrong, a command line that is wrong.
+    write(&w, "bad.toml", "databse = \"x.db\"\n[[source]]\nfiles = [\"a.csv\"]\n");
+    check(&w.run(["run", "--project", "bad.toml", "--json"]), 2, "refused", "run");
+    check(&w.run(["run", "--json", "--no-such-option"]), 2, "refused", "run");
+    check(&w.run(["dedup", "--db", "karte.db", "--json", "--config", "missing.toml"]), 1, "failed", "dedup");
+    // 3 for dedup too.
+    let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(w.path("karte.db.lock")).unwrap();
+    lock.try_lock().unwrap();
+    check(&w.run(["dedup", "--db", "karte.db", "--json"]), 3, "busy", "dedup");
+    drop(lock);
+    // normalize prints JSON lines: its error is one line.
+    let r = w.run(["normalize", "--type", "nonsense", "--json", "x"]);
+    check(&r, 1, "failed", "normalize");
+    assert_eq!(r.stdout.lines().count(), 1, "{}", r.stdout);
+}
