@@ -38,6 +38,28 @@ struct ProjectToml {
     dedup: DedupToml,
     #[serde(default)]
     export: Vec<ExportToml>,
+    #[serde(default)]
+    problems: ProblemsToml,
+}
+
+/// `[problems]`: the problems report `karte run` writes.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProblemsToml {
+    #[serde(default = "yes")]
+    enabled: bool,
+    /// Default: problems.xlsx beside the review report.
+    report: Option<String>,
+    /// List info-level notes too (a leading zero put back, a note moved
+    /// out of a name), not only warnings and rejects.
+    #[serde(default)]
+    info: bool,
+}
+
+impl Default for ProblemsToml {
+    fn default() -> Self {
+        ProblemsToml { enabled: true, report: None, info: false }
+    }
 }
 
 fn default_db() -> String {
@@ -110,6 +132,10 @@ pub struct Project {
     pub dedup_config: Option<PathBuf>,
     pub review: PathBuf,
     pub exports: Vec<ExportSpec>,
+    /// The problems report (None: switched off), and whether it lists
+    /// info-level notes too.
+    pub problems_report: Option<PathBuf>,
+    pub problems_info: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -168,7 +194,19 @@ impl Project {
             dedup_config: t.dedup.config.as_deref().map(at),
             review: at(&t.dedup.review),
             exports: Vec::new(),
+            problems_report: None,
+            problems_info: t.problems.info,
         };
+        if t.problems.enabled {
+            let report = match &t.problems.report {
+                Some(r) => at(r),
+                None => p.review.parent().map(|d| d.join("problems.xlsx")).unwrap_or_else(|| dir.join("problems.xlsx")),
+            };
+            if let Err(e) = crate::export::Kind::from_path(&report) {
+                return Err(ProjectError(format!("in the project file {}, [problems] report: {e:#}", path.display())).into());
+            }
+            p.problems_report = Some(report);
+        }
         for e in &t.export {
             let out = at(&e.path);
             let format = match e.format.as_deref() {
@@ -414,6 +452,8 @@ pub struct RunSummary {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub review_applied: Option<crate::dedup::review::Applied>,
     pub review_report: Option<OutputResult>,
+    /// The problems report (warnings and rejects that hold now).
+    pub problems_report: Option<OutputResult>,
     pub exports: Vec<OutputResult>,
     /// Values the CP932 exports could not hold: (export, customer, field,
     /// characters).
@@ -457,6 +497,7 @@ pub fn run(project: &Project, opts: &RunOptions) -> Result<RunSummary> {
         review_pending: 0,
         review_applied: None,
         review_report: None,
+        problems_report: None,
         exports: Vec::new(),
         unencodable: Vec::new(),
         customers: 0,
@@ -611,6 +652,7 @@ pub fn run(project: &Project, opts: &RunOptions) -> Result<RunSummary> {
     enum Job<'p> {
         Review { run: i64, items: Vec<crate::dedup::ReviewPair>, token: String },
         Export(&'p ExportSpec),
+        Problems { path: &'p Path, min: crate::model::Severity, digest: String },
     }
     let mut jobs: Vec<(usize, Job)> = Vec::new();
     if project.dedup_enabled && !keep_report {
@@ -661,6 +703,41 @@ pub fn run(project: &Project, opts: &RunOptions) -> Result<RunSummary> {
         };
         sum.exports.push(res);
     }
+    // The problems report, when the problems that hold changed since it
+    // was written (or the file was changed or removed).
+    if let Some(path) = &project.problems_report {
+        let shown = path.display().to_string();
+        let min = if project.problems_info { crate::model::Severity::Info } else { crate::model::Severity::Warning };
+        let res = (|| -> Result<Option<OutputResult>> {
+            let stamp = file_stamp(path);
+            // generation, digest, file stamp: the digest is computed only
+            // when the data changed.
+            let stored = store::meta_get(&store.conn, &format!("problems:{shown}"))?.unwrap_or_default();
+            let mut parts = stored.splitn(3, '\t');
+            let (g, d, s) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+            let fresh = stamp.as_deref().is_some_and(|st| st == s);
+            if fresh && g == generation.to_string() {
+                return Ok(Some(OutputResult { path: shown.clone(), outcome: "up to date", note: None }));
+            }
+            let (digest, n) = crate::problems::digest(&store.conn, min)?;
+            if fresh && d == digest {
+                store::meta_set(&store.conn, &format!("problems:{shown}"), &format!("{generation}\t{digest}\t{s}"))?;
+                return Ok(Some(OutputResult { path: shown.clone(), outcome: "up to date", note: None }));
+            }
+            if opts.dry_run {
+                return Ok(Some(OutputResult { path: shown.clone(), outcome: "would write", note: Some(format!("{n} problem(s)")) }));
+            }
+            jobs.push((usize::MAX - 1, Job::Problems { path, min, digest }));
+            Ok(None)
+        })();
+        sum.problems_report = match res {
+            Ok(r) => r,
+            Err(e) => {
+                failed_steps = true;
+                Some(OutputResult { path: shown, outcome: "failed", note: Some(format!("{e:#}")) })
+            }
+        };
+    }
     let t = std::time::Instant::now();
     type Done = Result<(Option<String>, Vec<(String, crate::export::Unencodable)>)>;
     let results: Vec<(usize, Done)> = std::thread::scope(|scope| {
@@ -681,6 +758,11 @@ pub fn run(project: &Project, opts: &RunOptions) -> Result<RunSummary> {
                             ensure_parent(&e.path)?;
                             let w = crate::export::karte::write_all(&conn, &e.path, e.kind)?;
                             Ok((Some(w.counts), w.unencodable))
+                        }
+                        Job::Problems { path, min, .. } => {
+                            ensure_parent(path)?;
+                            let n = crate::problems::write_report(&conn, path, *min)?;
+                            Ok((Some(format!("{n} problem(s)")), Vec::new()))
                         }
                     }
                 });
@@ -720,6 +802,17 @@ pub fn run(project: &Project, opts: &RunOptions) -> Result<RunSummary> {
                         bad.len()
                     ));
                 }
+            }
+            (Job::Problems { path, digest, .. }, Ok((note, _))) => {
+                let shown = path.display().to_string();
+                let stamp = file_stamp(path).unwrap_or_default();
+                store::meta_set(&store.conn, &format!("problems:{shown}"), &format!("{generation}\t{digest}\t{stamp}"))?;
+                sum.problems_report = Some(OutputResult { path: shown, outcome: "written", note });
+            }
+            (Job::Problems { path, .. }, Err(e)) => {
+                failed_steps = true;
+                sum.problems_report =
+                    Some(OutputResult { path: path.display().to_string(), outcome: "failed", note: Some(format!("{e:#}")) });
             }
             (Job::Export(_), Err(e)) => {
                 failed_steps = true;

@@ -200,6 +200,15 @@ fn render(s: &RunSummary, p: &Project) -> String {
             let _ = writeln!(o, "review: nothing waits for a person");
         }
     }
+    if let Some(r) = &s.problems_report {
+        let _ = writeln!(
+            o,
+            "problems: {} {}{}",
+            r.path,
+            if r.outcome == "failed" { "FAILED" } else { r.outcome },
+            r.note.as_deref().map(|n| format!(" ({n})")).unwrap_or_default()
+        );
+    }
     for e in &s.exports {
         let _ = writeln!(
             o,

@@ -117,3 +117,102 @@ fn issue17_12_json_is_printed_on_every_exit_code() {
     check(&r, 1, "failed", "normalize");
     assert_eq!(r.stdout.lines().count(), 1, "{}", r.stdout);
 }
+
+/// An xlsx read by openpyxl: every sheet's rows as lists of values (None
+/// for an empty cell), and whether any cell is a formula.
+fn openpyxl_rows(path: &Path) -> serde_json::Value {
+    let script = r#"
+import sys, json
+try:
+    import openpyxl
+except ImportError:
+    sys.exit("openpyxl is missing: pip install openpyxl")
+wb = openpyxl.load_workbook(sys.argv[1])
+out = {}
+for ws in wb.worksheets:
+    rows = []
+    for row in ws.iter_rows():
+        for c in row:
+            if c.data_type == "f":
+                sys.exit(f"formula in {ws.title}!{c.coordinate}: {c.value}")
+        rows.append([c.value for c in row])
+    out[ws.title] = rows
+print(json.dumps(out, ensure_ascii=False))
+"#;
+    let out = std::process::Command::new("python3").arg("-c").arg(script).arg(path).output().expect("python3 runs");
+    assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn issue17_7_run_writes_a_problems_report_in_japanese_when_the_problems_change() {
+    let w = Workdir::new();
+    small_project(&w, "", "");
+    let day1 = "No,氏名,電話\n1,山田太郎,09011112222\n2,佐藤花子,=HYPERLINK(\"http://x\")\n3,鈴木一郎,0901234\n";
+    write(&w, "data/shop.csv", day1);
+    let doc = json(w.run(["run", "--json"]).ok());
+    assert_eq!(doc["problems_report"]["outcome"], "written", "{doc:#}");
+    let report = w.path("problems.xlsx");
+    assert_eq!(doc["problems_report"]["path"], report.display().to_string());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&report).unwrap().permissions().mode() & 0o777, 0o600, "personal data: private");
+    }
+    let book = openpyxl_rows(&report);
+    let rows = book["問題一覧"].as_array().unwrap_or_else(|| panic!("{book}"));
+    let head: Vec<&str> = rows[0].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    let col = |name: &str| head.iter().position(|h| *h == name).unwrap_or_else(|| panic!("no {name} in {head:?}"));
+    for label in ["ファイル", "シート", "行", "列", "元の値", "問題", "対処"] {
+        col(label);
+    }
+    assert_eq!(rows.len(), 3, "two problems: {rows:?}");
+    let short = rows.iter().find(|r| r[col("元の値")] == "0901234").unwrap_or_else(|| panic!("{rows:?}"));
+    assert_eq!(short[col("ファイル")], "shop.csv");
+    assert_eq!(short[col("行")], 4);
+    assert_eq!(short[col("列")], "電話");
+    assert!(short[col("問題")].as_str().unwrap().contains("桁が足りません"), "{short:?}");
+    assert!(!short[col("対処")].as_str().unwrap().is_empty());
+    // The value that looks like a formula is text.
+    assert!(rows.iter().any(|r| r[col("元の値")] == "=HYPERLINK(\"http://x\")"), "{rows:?}");
+
+    // Nothing changed: not written again.
+    let doc = json(w.run(["run", "--json"]).ok());
+    assert_eq!(doc["problems_report"]["outcome"], "up to date", "{doc:#}");
+    // A row edited without changing any problem: the data changed, the
+    // problems did not.
+    write(&w, "data/shop.csv", &day1.replace("山田太郎", "山田太朗"));
+    let doc = json(w.run(["run", "--json"]).ok());
+    assert_eq!(doc["files"][0]["updated"], 1, "{doc:#}");
+    assert_eq!(doc["problems_report"]["outcome"], "up to date", "{doc:#}");
+    // The short phone corrected: one problem left, the report rewritten.
+    write(&w, "data/shop.csv", &day1.replace("山田太郎", "山田太朗").replace("0901234", "09012345678"));
+    let r = w.run(["run"]);
+    r.ok().stdout_has("problems: ").stdout_has("written (1 problem(s))");
+    let book = openpyxl_rows(&report);
+    assert_eq!(book["問題一覧"].as_array().unwrap().len(), 2, "{book}");
+    // Removed by hand: written again.
+    std::fs::remove_file(&report).unwrap();
+    let doc = json(w.run(["run", "--json"]).ok());
+    assert_eq!(doc["problems_report"]["outcome"], "written", "{doc:#}");
+
+    // Configurable: another path, or off.
+    small_project(&w, "", "[problems]\nreport = \"out/問題.xlsx\"\n");
+    let doc = json(w.run(["run", "--json"]).ok());
+    assert_eq!(doc["problems_report"]["outcome"], "written", "{doc:#}");
+    assert!(w.path("out/問題.xlsx").is_file());
+    small_project(&w, "", "[problems]\nenabled = false\n");
+    let doc = json(w.run(["run", "--json"]).ok());
+    assert!(doc["problems_report"].is_null(), "{doc:#}");
+    small_project(&w, "", "[problems]\nreport = \"problems.pdf\"\n");
+    assert_eq!(w.run(["run", "--json"]).code, 2);
+
+    // The rejects report of karte import explains in Japanese too.
+    let rejects = w.path("rejects.xlsx");
+    w.run(["import", "--db", "other.db", "--mapping", "m.toml", "--rejects-out", rejects.to_str().unwrap(), "data/shop.csv"]).ok();
+    let book = openpyxl_rows(&rejects);
+    let rows = book["問題一覧"].as_array().unwrap();
+    let head: Vec<&str> = rows[0].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    let what = head.iter().position(|h| *h == "問題").unwrap();
+    assert!(rows[1][what].as_str().unwrap().chars().any(|c| ('\u{3040}'..='\u{30ff}').contains(&c)), "{rows:?}");
+}
