@@ -216,3 +216,38 @@ fn issue17_7_run_writes_a_problems_report_in_japanese_when_the_problems_change()
     let what = head.iter().position(|h| *h == "問題").unwrap();
     assert!(rows[1][what].as_str().unwrap().chars().any(|c| ('\u{3040}'..='\u{30ff}').contains(&c)), "{rows:?}");
 }
+
+#[test]
+fn issue17_5_a_building_line_mapped_to_address2_is_not_unrecognised() {
+    let w = Workdir::new();
+    write(&w, "m.toml", "[source]\nname = \"ledger\"\n[fields]\nname = \"氏名\"\naddress = \"住所1\"\naddress2 = \"住所2\"\n");
+    write(
+        &w,
+        "ledger.csv",
+        "氏名,住所1,住所2\n\
+         山田太郎,東京都渋谷区神南1-2-3,メゾンヒルズ 610号室\n\
+         佐藤花子,大阪府大阪市北区梅田1丁目,２－３ ハイツ梅田１０１\n\
+         鈴木一郎,神奈川県横浜市中区山下町1,ｺｰﾎﾟ山下　2F\n\
+         田中次郎,東京都新宿区西新宿2-8-1,東京都新宿区西新宿2-8-1 都庁ビル\n",
+    );
+    w.import_with(&w.path("m.toml"), &w.path("ledger.csv"), &[]).ok();
+    assert_eq!(
+        w.count("SELECT count(*) FROM problems WHERE code = 'address_unrecognised'"),
+        0,
+        "{:?}",
+        w.strings("SELECT field || ' ' || code || ' ' || coalesce(raw, '') FROM problems")
+    );
+    assert_eq!(w.count("SELECT count(*) FROM problems WHERE severity <> 'info'"), 0, "building lines are not warned");
+    assert_eq!(
+        w.strings("SELECT address2 FROM records ORDER BY row"),
+        ["メゾンヒルズ 610号室", "2-3 ハイツ梅田101", "コーポ山下 2F", "東京都新宿区西新宿2-8-1 都庁ビル"]
+    );
+    // A whole address in the building column is noted (info), not warned.
+    assert_eq!(
+        w.strings("SELECT severity || ' ' || code || ' ' || row FROM problems WHERE field = 'address2'"),
+        ["info address2_whole_address 5"]
+    );
+    let r = w.run(["normalize", "--type", "address", "--role", "building", "メゾンヒルズ 610号室"]);
+    r.ok();
+    assert!(!r.stdout.contains("address_unrecognised"), "{}", r.stdout);
+}
