@@ -109,6 +109,8 @@ struct ExportToml {
     path: String,
     format: Option<String>,
     encoding: Option<String>,
+    /// CP932 only: fold (default), substitute or fail.
+    unencodable: Option<String>,
 }
 
 /// A loaded project: every path made absolute against the project file's
@@ -213,8 +215,19 @@ impl Project {
                 Some(f) => f.to_ascii_lowercase(),
                 None => out.extension().map(|x| x.to_string_lossy().to_ascii_lowercase()).unwrap_or_default(),
             };
-            let kind = crate::export::Kind::parse(&format, e.encoding.as_deref().unwrap_or("utf-8-bom"))
-                .map_err(|m| ProjectError(format!("in the project file {}, [[export]] {}: {m}", path.display(), e.path)))?;
+            let wrong = |m: String| ProjectError(format!("in the project file {}, [[export]] {}: {m}", path.display(), e.path));
+            let mut kind = crate::export::Kind::parse(&format, e.encoding.as_deref().unwrap_or("utf-8-bom")).map_err(wrong)?;
+            if let Some(u) = &e.unencodable {
+                let policy = crate::export::Cp932Policy::parse(u).map_err(wrong)?;
+                match &mut kind {
+                    crate::export::Kind::CsvCp932(p) => *p = policy,
+                    _ => {
+                        return Err(
+                            wrong("unencodable is for a CSV export in cp932 (every other export holds every character)".into()).into()
+                        )
+                    }
+                }
+            }
             p.exports.push(ExportSpec { path: out, kind });
         }
         // Mappings by path, loaded once; the mappings folder only when a
@@ -422,6 +435,25 @@ pub struct OutputResult {
     pub note: Option<String>,
 }
 
+/// A value with characters a CP932 export cannot hold. The characters
+/// are part of a name or an address: shown only with --show-pii, counted
+/// otherwise.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnencodableLine {
+    pub export: String,
+    pub customer: String,
+    pub field: String,
+    /// folded (to the form CP932 has, and the rest as 〓), substituted (as
+    /// 〓), refused (the export was not written)
+    pub action: &'static str,
+    /// `𠮷→吉` pairs (or their count).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub folded: String,
+    /// Written as 〓, or that stopped the export (or their count).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub unencodable: String,
+}
+
 /// A row of personal detail, only with --show-pii.
 #[derive(Debug, Clone, Serialize)]
 pub struct PiiLine {
@@ -455,9 +487,9 @@ pub struct RunSummary {
     /// The problems report (warnings and rejects that hold now).
     pub problems_report: Option<OutputResult>,
     pub exports: Vec<OutputResult>,
-    /// Values the CP932 exports could not hold: (export, customer, field,
-    /// characters).
-    pub unencodable: Vec<(String, String, String, String)>,
+    /// Values with characters the CP932 exports cannot hold, and what was
+    /// done with them.
+    pub unencodable: Vec<UnencodableLine>,
     pub customers: u64,
     pub records: u64,
     pub records_gone: u64,
@@ -685,9 +717,12 @@ pub fn run(project: &Project, opts: &RunOptions) -> Result<RunSummary> {
     }
     for (i, e) in project.exports.iter().enumerate() {
         let shown = e.path.display().to_string();
-        let token = export_token(generation, &e.path);
+        let token = export_token(generation, e);
         let res = if token.is_some() && store::meta_get(&store.conn, &format!("export:{shown}"))? == token {
-            OutputResult { path: shown.clone(), outcome: "up to date", note: None }
+            // What it said when it was written (values folded, say): the
+            // same every night until it is written again.
+            let note = store::meta_get(&store.conn, &format!("export-note:{shown}"))?.filter(|n| !n.is_empty());
+            OutputResult { path: shown.clone(), outcome: "up to date", note }
         } else if !deduped && project.dedup_enabled {
             failed_steps = true;
             OutputResult {
@@ -739,7 +774,7 @@ pub fn run(project: &Project, opts: &RunOptions) -> Result<RunSummary> {
         };
     }
     let t = std::time::Instant::now();
-    type Done = Result<(Option<String>, Vec<(String, crate::export::Unencodable)>)>;
+    type Done = Result<(Option<String>, Vec<(String, crate::export::Unencodable)>, bool)>;
     let results: Vec<(usize, Done)> = std::thread::scope(|scope| {
         let handles: Vec<_> = jobs
             .iter()
@@ -752,17 +787,17 @@ pub fn run(project: &Project, opts: &RunOptions) -> Result<RunSummary> {
                         Job::Review { run, items, .. } => {
                             ensure_parent(&project.review)?;
                             crate::dedup::review::write_report(&conn, *run, items, &project.review)?;
-                            Ok((Some(format!("{} items", items.len())), Vec::new()))
+                            Ok((Some(format!("{} items", items.len())), Vec::new(), false))
                         }
                         Job::Export(e) => {
                             ensure_parent(&e.path)?;
                             let w = crate::export::karte::write_all(&conn, &e.path, e.kind)?;
-                            Ok((Some(w.counts), w.unencodable))
+                            Ok((Some(w.counts), w.unencodable, w.refused))
                         }
                         Job::Problems { path, min, .. } => {
                             ensure_parent(path)?;
                             let n = crate::problems::write_report(&conn, path, *min)?;
-                            Ok((Some(format!("{n} problem(s)")), Vec::new()))
+                            Ok((Some(format!("{n} problem(s)")), Vec::new(), false))
                         }
                     }
                 });
@@ -784,26 +819,54 @@ pub fn run(project: &Project, opts: &RunOptions) -> Result<RunSummary> {
                 sum.review_report =
                     Some(OutputResult { path: project.review.display().to_string(), outcome: "failed", note: Some(format!("{e:#}")) });
             }
-            (Job::Export(e), Ok((counts, bad))) => {
+            (Job::Export(e), Ok((counts, bad, refused))) => {
                 let shown = e.path.display().to_string();
-                store::meta_set(&store.conn, &format!("export:{shown}"), &export_token(generation, &e.path).unwrap_or_default())?;
+                let policy = match e.kind {
+                    crate::export::Kind::CsvCp932(p) => p,
+                    _ => crate::export::Cp932Policy::default(),
+                };
+                let action = match (refused, policy) {
+                    (true, _) => "refused",
+                    (false, crate::export::Cp932Policy::Fold) => "folded",
+                    (false, _) => "substituted",
+                };
+                let count = |s: &str, n: usize| if s.is_empty() { String::new() } else { format!("{n} character(s)") };
                 for (customer, b) in &bad {
-                    // The characters are part of a name or an address: shown
-                    // only when asked (--show-pii); their count otherwise.
-                    let chars = if opts.show_pii { b.chars.clone() } else { format!("{} character(s)", b.chars.chars().count()) };
-                    sum.unencodable.push((shown.clone(), customer.clone(), b.column.clone(), chars));
+                    sum.unencodable.push(UnencodableLine {
+                        export: shown.clone(),
+                        customer: customer.clone(),
+                        field: b.column.clone(),
+                        action,
+                        folded: if opts.show_pii { b.folded.clone() } else { count(&b.folded, b.folded.split(' ').count()) },
+                        unencodable: if opts.show_pii { b.chars.clone() } else { count(&b.chars, b.chars.chars().count()) },
+                    });
                 }
-                sum.exports[i].note = counts;
-                if !bad.is_empty() {
+                if refused {
+                    // Not written, and not marked written: tomorrow's run
+                    // tries again and says the same, until the values are
+                    // corrected or another policy is chosen.
                     failed_steps = true;
                     sum.exports[i].outcome = "failed";
                     sum.exports[i].note = Some(format!(
-                        "{} value(s) have characters CP932 cannot hold; written as 〓 (listed by customer and field)",
+                        "{} value(s) have characters CP932 cannot hold (listed by customer and field); not written, the previous file is kept (unencodable = \"fail\"; \"fold\" or \"substitute\" writes it)",
                         bad.len()
                     ));
+                    continue;
                 }
+                let folded = bad.iter().filter(|(_, b)| !b.folded.is_empty()).count();
+                let geta = bad.iter().filter(|(_, b)| !b.chars.is_empty()).count();
+                let mut note = counts.unwrap_or_default();
+                if folded > 0 {
+                    note.push_str(&format!("; {folded} value(s) with characters CP932 cannot hold folded to the form it has"));
+                }
+                if geta > 0 {
+                    note.push_str(&format!("; {geta} value(s) with characters CP932 cannot hold written with 〓"));
+                }
+                store::meta_set(&store.conn, &format!("export:{shown}"), &export_token(generation, e).unwrap_or_default())?;
+                store::meta_set(&store.conn, &format!("export-note:{shown}"), if bad.is_empty() { "" } else { note.as_str() })?;
+                sum.exports[i].note = Some(note);
             }
-            (Job::Problems { path, digest, .. }, Ok((note, _))) => {
+            (Job::Problems { path, digest, .. }, Ok((note, _, _))) => {
                 let shown = path.display().to_string();
                 let stamp = file_stamp(path).unwrap_or_default();
                 store::meta_set(&store.conn, &format!("problems:{shown}"), &format!("{generation}\t{digest}\t{stamp}"))?;
@@ -922,10 +985,11 @@ fn file_stamp(path: &Path) -> Option<String> {
     Some(format!("{}:{mtime}", m.len()))
 }
 
-/// What an export was written from: the data's generation and the file's
-/// stamp (a file changed or deleted since is written again).
-fn export_token(generation: i64, path: &Path) -> Option<String> {
-    file_stamp(path).map(|s| format!("{generation}:{s}"))
+/// What an export was written from: the data's generation, the file's
+/// stamp (a file changed or deleted since is written again) and how it is
+/// written (another encoding or CP932 policy in karte.toml writes it again).
+fn export_token(generation: i64, e: &ExportSpec) -> Option<String> {
+    file_stamp(&e.path).map(|s| format!("{generation}:{s}:{:?}", e.kind))
 }
 
 fn ensure_parent(p: &Path) -> Result<()> {

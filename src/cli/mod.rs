@@ -106,8 +106,9 @@ enum Command {
     ///
     /// xlsx for people (one sheet each, Japanese labels, real dates, frozen
     /// headers, filters); CSV of the customers for a CRM, in UTF-8 with BOM,
-    /// UTF-8 or CP932 (a character CP932 cannot hold is reported by customer
-    /// and field, written as 〓, and the command exits 1). Text never
+    /// UTF-8 or CP932 (a character CP932 cannot hold is folded to the form
+    /// CP932 has, 𠮷 → 吉, or written as 〓, or stops the export: see
+    /// --unencodable; each is reported by customer and field). Text never
     /// becomes a formula.
     ///
     /// Examples:

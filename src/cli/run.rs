@@ -219,9 +219,19 @@ fn render(s: &RunSummary, p: &Project) -> String {
         );
     }
     if !s.unencodable.is_empty() {
-        let _ = writeln!(o, "characters CP932 cannot hold (written as 〓), by export, customer and field:");
-        for (path, customer, field, chars) in s.unencodable.iter().take(200) {
-            let _ = writeln!(o, "  {path}: customer {customer}, {field}: {chars}");
+        let _ =
+            writeln!(o, "characters CP932 cannot hold, by export, customer and field (the export's unencodable policy says what is done):");
+        for u in s.unencodable.iter().take(200) {
+            let what = match (u.folded.is_empty(), u.unencodable.is_empty()) {
+                (false, true) => format!("folded {}", u.folded),
+                (true, false) if u.action == "refused" => format!("{} (not written)", u.unencodable),
+                (true, false) => format!("{} written as 〓", u.unencodable),
+                _ => format!("folded {}; {} written as 〓", u.folded, u.unencodable),
+            };
+            let _ = writeln!(o, "  {}: customer {}, {}: {what}", u.export, u.customer, u.field);
+        }
+        if s.unencodable.len() > 200 {
+            let _ = writeln!(o, "  … and {} more", s.unencodable.len() - 200);
         }
     }
     for d in &s.details {

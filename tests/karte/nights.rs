@@ -251,3 +251,76 @@ fn issue17_5_a_building_line_mapped_to_address2_is_not_unrecognised() {
     r.ok();
     assert!(!r.stdout.contains("address_unrecognised"), "{}", r.stdout);
 }
+
+/// The CSV a CP932 export wrote, decoded.
+fn cp932_text(p: &Path) -> String {
+    let bytes = std::fs::read(p).unwrap();
+    let (text, _, errors) = encoding_rs::SHIFT_JIS.decode(&bytes);
+    assert!(!errors, "not CP932");
+    text.into_owned()
+}
+
+#[test]
+fn issue17_9_a_cp932_export_does_the_same_every_night_as_its_policy_says() {
+    let w = Workdir::new();
+    let project = |policy: &str| {
+        small_project(&w, "", &format!("[[export]]\npath = \"out/crm.csv\"\nencoding = \"cp932\"\n{policy}\n"));
+    };
+    project("");
+    write(&w, "data/shop.csv", "No,氏名,電話\n1,𠮷田 太郎,09011112222\n2,髙橋 花子,09033334444\n3,森 鷗外,09055556666\n");
+    let csv = w.path("out/crm.csv");
+    // The default, fold: 𠮷 → 吉 and 鷗 → 鴎 (CP932 has neither), 髙 as
+    // written (CP932 has it); exit 0 on the first night and on the next.
+    for night in ["first", "second"] {
+        let doc = json(&w.run(["run", "--json"]));
+        assert_eq!(doc["exit_code"], 0, "{night} night: {doc:#}");
+        let export = &doc["exports"][0];
+        assert!(export["note"].as_str().unwrap_or("").contains("4 value(s) with characters CP932 cannot hold folded"), "{night}: {doc:#}");
+        let text = cp932_text(&csv);
+        assert!(text.contains("吉田 太郎") && text.contains("髙橋 花子") && text.contains("森 鴎外"), "{text}");
+        if night == "first" {
+            assert_eq!(export["outcome"], "written");
+            let u = doc["unencodable"].as_array().unwrap();
+            // 氏名 and 姓 of 𠮷田 太郎, 氏名 and 名 of 森 鷗外.
+            assert_eq!(u.len(), 4, "{doc:#}");
+            assert_eq!(u[0]["action"], "folded");
+            assert!(!doc.to_string().contains('𠮷'), "the characters only with --show-pii");
+        } else {
+            assert_eq!(export["outcome"], "up to date");
+        }
+    }
+    // substitute: 〓, exit 0, every night.
+    project("unencodable = \"substitute\"");
+    for _ in 0..2 {
+        let doc = json(&w.run(["run", "--json"]));
+        assert_eq!(doc["exit_code"], 0, "{doc:#}");
+        let text = cp932_text(&csv);
+        assert!(text.contains("〓田 太郎") && text.contains("森 〓外"), "{text}");
+    }
+    // fail: not written (yesterday's file stays), exit 1, every night.
+    project("unencodable = \"fail\"");
+    let before = std::fs::read(&csv).unwrap();
+    for night in ["first", "second"] {
+        let r = w.run(["run", "--json"]);
+        let doc = json(&r);
+        assert_eq!(doc["exit_code"], 1, "{night} night: {doc:#}");
+        assert_eq!(doc["exports"][0]["outcome"], "failed", "{doc:#}");
+        assert!(doc["exports"][0]["note"].as_str().unwrap().contains("not written"), "{doc:#}");
+        assert_eq!(doc["unencodable"][0]["action"], "refused", "{doc:#}");
+        assert_eq!(std::fs::read(&csv).unwrap(), before, "the previous file is kept");
+    }
+    // A policy that is not one, or on an export that holds every character.
+    project("unencodable = \"drop\"");
+    assert_eq!(w.run(["run"]).code, 2);
+    small_project(&w, "", "[[export]]\npath = \"out/crm.csv\"\nencoding = \"utf-8\"\nunencodable = \"fold\"\n");
+    assert_eq!(w.run(["run"]).code, 2);
+
+    // karte export: the same policies.
+    let out = w.path("x.csv");
+    let r = w.run(["export", "--db", "karte.db", "--encoding", "cp932", out.to_str().unwrap()]);
+    r.ok().stderr_has("customer ").stderr_has("𠮷→吉");
+    assert!(cp932_text(&out).contains("吉田 太郎"));
+    let r = w.run(["export", "--db", "karte.db", "--encoding", "cp932", "--unencodable", "fail", w.path("y.csv").to_str().unwrap()]);
+    r.fails().stderr_has("not written");
+    assert!(!w.path("y.csv").exists());
+}
