@@ -324,3 +324,69 @@ fn issue17_9_a_cp932_export_does_the_same_every_night_as_its_policy_says() {
     r.fails().stderr_has("not written");
     assert!(!w.path("y.csv").exists());
 }
+
+#[test]
+fn issue17_11_show_by_name_lists_every_customer_of_that_name_or_reading() {
+    let w = Workdir::new();
+    std::fs::create_dir_all(w.path("data")).unwrap();
+    write(
+        &w,
+        "m.toml",
+        "[source]\nname = \"shop\"\n[fields]\nname = \"氏名\"\nkana = \"フリガナ\"\nphone = \"電話\"\nbirth_date = \"生年月日\"\n",
+    );
+    write(&w, "karte.toml", "[[source]]\nfiles = [\"data/*.csv\"]\nmapping = \"m.toml\"\n[dedup]\nreview = \"review.xlsx\"\n");
+    let given = [
+        ("一郎", "イチロウ"),
+        ("花子", "ハナコ"),
+        ("翔", "ショウ"),
+        ("美咲", "ミサキ"),
+        ("健太郎", "ケンタロウ"),
+        ("陽菜", "ヒナ"),
+        ("大輔", "ダイスケ"),
+        ("優子", "ユウコ"),
+        ("誠", "マコト"),
+        ("由美子", "ユミコ"),
+        ("拓也", "タクヤ"),
+        ("真由美", "マユミ"),
+    ];
+    let mut csv = String::from("氏名,フリガナ,電話,生年月日\n");
+    for (i, (g, k)) in given.iter().enumerate() {
+        csv.push_str(&format!("佐藤 {g},サトウ {k},090-1000-{:04},19{:02}-0{}-1{}\n", i * 7 + 1, 50 + i, i % 9 + 1, i % 10));
+    }
+    // A long vowel written as ー, a name written in kana only (a web
+    // booking), and names that are not 佐藤 at all.
+    csv.push_str("佐藤 健,サトー ケン,090-2000-0001,1980-01-01\n");
+    csv.push_str("サトウ ハナコ,,090-2000-0002,1991-02-02\n");
+    csv.push_str("佐々木 一郎,ササキ イチロウ,090-2000-0003,1970-03-03\n");
+    csv.push_str("伊藤 花子,イトウ ハナコ,090-2000-0004,1971-04-04\n");
+    csv.push_str("加藤 誠,カトウ マコト,090-2000-0005,1972-05-05\n");
+    write(&w, "data/a.csv", &csv);
+    w.run(["run"]).ok();
+    let listed = |query: &str| -> Vec<i64> {
+        let r = w.run(["show", "--db", "karte.db", "--name", query]);
+        r.ok();
+        r.stdout.lines().skip(1).filter_map(|l| l.split_whitespace().next()?.parse().ok()).collect()
+    };
+    let expect = |sql: &str| -> Vec<i64> {
+        let mut v: Vec<i64> = w.strings(sql).iter().map(|s| s.parse().unwrap()).collect();
+        v.sort_unstable();
+        v
+    };
+    let sorted = |mut v: Vec<i64>| {
+        v.sort_unstable();
+        v
+    };
+    let sato = expect("SELECT DISTINCT customer_id FROM records WHERE name LIKE '佐藤%'");
+    assert_eq!(sato.len(), 13, "thirteen 佐藤 customers (none merged)");
+    assert_eq!(sorted(listed("佐藤")), sato);
+    // By reading: the kana column, ー for ウ, and a name written in kana.
+    let reading = expect("SELECT DISTINCT customer_id FROM records WHERE kana LIKE 'サト%' OR name LIKE 'サトウ%'");
+    assert_eq!(reading.len(), 14);
+    assert_eq!(sorted(listed("サトウ")), reading);
+    assert_eq!(sorted(listed("さとう")), reading, "hiragana too");
+    assert_eq!(sorted(listed("ｻﾄｳ")), reading, "half-width too");
+    // A whole name is one customer's karte.
+    let r = w.run(["show", "--db", "karte.db", "--name", "佐藤 大輔"]);
+    r.ok().stdout_has("佐藤 大輔");
+    assert!(!r.stdout.contains("customers match"), "{}", r.stdout);
+}
