@@ -104,10 +104,15 @@ pub fn cells(p: &ProblemRow) -> Vec<Cell> {
 /// The sheet's name.
 pub const SHEET: &str = "問題一覧";
 
-/// A digest of the problems that hold now (which problems, and where):
-/// the report is written again only when it changes.
+/// A digest of the problems that hold now (which problems, and where) and
+/// of the report's texts: the report is written again only when it
+/// changes.
 pub fn digest(conn: &Connection, min: Severity) -> Result<(String, u64)> {
     let mut h = Sha256::new();
+    // The explanations and columns too: a karte whose texts changed writes
+    // the report again.
+    h.update(TEXTS.as_bytes());
+    h.update(HEADERS.concat().as_bytes());
     let mut n = 0u64;
     crate::store::current_problems(conn, min, &mut |p| {
         n += 1;
