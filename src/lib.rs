@@ -21,6 +21,7 @@ pub mod import;
 pub mod mapping;
 pub mod model;
 pub mod pipeline;
+pub mod problems;
 pub mod project;
 pub mod rng;
 pub mod store;

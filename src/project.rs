@@ -38,6 +38,28 @@ struct ProjectToml {
     dedup: DedupToml,
     #[serde(default)]
     export: Vec<ExportToml>,
+    #[serde(default)]
+    problems: ProblemsToml,
+}
+
+/// `[problems]`: the problems report `karte run` writes.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProblemsToml {
+    #[serde(default = "yes")]
+    enabled: bool,
+    /// Default: problems.xlsx beside the review report.
+    report: Option<String>,
+    /// List info-level notes too (a leading zero put back, a note moved
+    /// out of a name), not only warnings and rejects.
+    #[serde(default)]
+    info: bool,
+}
+
+impl Default for ProblemsToml {
+    fn default() -> Self {
+        ProblemsToml { enabled: true, report: None, info: false }
+    }
 }
 
 fn default_db() -> String {
@@ -52,7 +74,9 @@ fn default_mappings() -> String {
 struct SourceToml {
     files: Vec<String>,
     mapping: Option<String>,
-    #[serde(default)]
+    /// A source with no file tonight fails the run unless it says
+    /// `required = false` (then it is a warning).
+    #[serde(default = "yes")]
     required: bool,
 }
 
@@ -85,6 +109,8 @@ struct ExportToml {
     path: String,
     format: Option<String>,
     encoding: Option<String>,
+    /// CP932 only: fold (default), substitute or fail.
+    unencodable: Option<String>,
 }
 
 /// A loaded project: every path made absolute against the project file's
@@ -97,8 +123,9 @@ pub struct Project {
     /// The files to import, each with its mapping, in the order configured.
     pub files: Vec<(PathBuf, usize)>,
     pub mappings: Vec<Mapping>,
-    /// Patterns of `required` sources that matched no file, and of other
-    /// sources (reported, not a failure).
+    /// Patterns that matched no file: of a required source (every source
+    /// unless it says `required = false`) a failure, of an optional one a
+    /// warning.
     pub missing: Vec<Missing>,
     /// Mappings or patterns that could not be used: those sources fail,
     /// the others run.
@@ -107,10 +134,17 @@ pub struct Project {
     pub dedup_config: Option<PathBuf>,
     pub review: PathBuf,
     pub exports: Vec<ExportSpec>,
+    /// The problems report (None: switched off), and whether it lists
+    /// info-level notes too.
+    pub problems_report: Option<PathBuf>,
+    pub problems_info: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Missing {
+    /// The source's name (its mapping's `[source] name`), or `[[source]]
+    /// #N` when its mapping could not be chosen.
+    pub source: String,
     pub pattern: String,
     pub required: bool,
 }
@@ -162,9 +196,21 @@ impl Project {
             dedup_config: t.dedup.config.as_deref().map(at),
             review: at(&t.dedup.review),
             exports: Vec::new(),
+            problems_report: None,
+            problems_info: t.problems.info,
         };
         if let Err(e) = crate::dedup::review::check_report_path(&p.review) {
-            return Err(ProjectError(format!("{}: [dedup] review: {e:#}", path.display())).into());
+            return Err(ProjectError(format!("in the project file {}, [dedup] review: {e:#}", path.display())).into());
+        }
+        if t.problems.enabled {
+            let report = match &t.problems.report {
+                Some(r) => at(r),
+                None => p.review.parent().map(|d| d.join("problems.xlsx")).unwrap_or_else(|| dir.join("problems.xlsx")),
+            };
+            if let Err(e) = crate::export::Kind::from_path(&report) {
+                return Err(ProjectError(format!("in the project file {}, [problems] report: {e:#}", path.display())).into());
+            }
+            p.problems_report = Some(report);
         }
         for e in &t.export {
             let out = at(&e.path);
@@ -172,8 +218,19 @@ impl Project {
                 Some(f) => f.to_ascii_lowercase(),
                 None => out.extension().map(|x| x.to_string_lossy().to_ascii_lowercase()).unwrap_or_default(),
             };
-            let kind = crate::export::Kind::parse(&format, e.encoding.as_deref().unwrap_or("utf-8-bom"))
-                .map_err(|m| ProjectError(format!("in the project file {}, [[export]] {}: {m}", path.display(), e.path)))?;
+            let wrong = |m: String| ProjectError(format!("in the project file {}, [[export]] {}: {m}", path.display(), e.path));
+            let mut kind = crate::export::Kind::parse(&format, e.encoding.as_deref().unwrap_or("utf-8-bom")).map_err(wrong)?;
+            if let Some(u) = &e.unencodable {
+                let policy = crate::export::Cp932Policy::parse(u).map_err(wrong)?;
+                match &mut kind {
+                    crate::export::Kind::CsvCp932(p) => *p = policy,
+                    _ => {
+                        return Err(
+                            wrong("unencodable is for a CSV export in cp932 (every other export holds every character)".into()).into()
+                        )
+                    }
+                }
+            }
             p.exports.push(ExportSpec { path: out, kind });
         }
         // Mappings by path, loaded once; the mappings folder only when a
@@ -208,7 +265,11 @@ impl Project {
                     }
                 };
                 if found.is_empty() {
-                    p.missing.push(Missing { pattern: pattern.clone(), required: s.required });
+                    let source = match chosen {
+                        Some(i) => p.mappings[i].source.name.clone(),
+                        None => format!("[[source]] #{}", n + 1),
+                    };
+                    p.missing.push(Missing { source, pattern: pattern.clone(), required: s.required });
                 }
                 for f in found {
                     let m = match chosen {
@@ -377,6 +438,25 @@ pub struct OutputResult {
     pub note: Option<String>,
 }
 
+/// A value with characters a CP932 export cannot hold. The characters
+/// are part of a name or an address: shown only with --show-pii, counted
+/// otherwise.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnencodableLine {
+    pub export: String,
+    pub customer: String,
+    pub field: String,
+    /// folded (to the form CP932 has, and the rest as 〓), substituted (as
+    /// 〓), refused (the export was not written)
+    pub action: &'static str,
+    /// `𠮷→吉` pairs (or their count).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub folded: String,
+    /// Written as 〓, or that stopped the export (or their count).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub unencodable: String,
+}
+
 /// A row of personal detail, only with --show-pii.
 #[derive(Debug, Clone, Serialize)]
 pub struct PiiLine {
@@ -407,10 +487,12 @@ pub struct RunSummary {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub review_applied: Option<crate::dedup::review::Applied>,
     pub review_report: Option<OutputResult>,
+    /// The problems report (warnings and rejects that hold now).
+    pub problems_report: Option<OutputResult>,
     pub exports: Vec<OutputResult>,
-    /// Values the CP932 exports could not hold: (export, customer, field,
-    /// characters).
-    pub unencodable: Vec<(String, String, String, String)>,
+    /// Values with characters the CP932 exports cannot hold, and what was
+    /// done with them.
+    pub unencodable: Vec<UnencodableLine>,
     pub customers: u64,
     pub records: u64,
     pub records_gone: u64,
@@ -450,6 +532,7 @@ pub fn run(project: &Project, opts: &RunOptions) -> Result<RunSummary> {
         review_pending: 0,
         review_applied: None,
         review_report: None,
+        problems_report: None,
         exports: Vec::new(),
         unencodable: Vec::new(),
         customers: 0,
@@ -604,6 +687,7 @@ pub fn run(project: &Project, opts: &RunOptions) -> Result<RunSummary> {
     enum Job<'p> {
         Review { run: i64, items: Vec<crate::dedup::ReviewPair>, token: String },
         Export(&'p ExportSpec),
+        Problems { path: &'p Path, min: crate::model::Severity, digest: String },
     }
     let mut jobs: Vec<(usize, Job)> = Vec::new();
     if project.dedup_enabled && !keep_report {
@@ -636,9 +720,12 @@ pub fn run(project: &Project, opts: &RunOptions) -> Result<RunSummary> {
     }
     for (i, e) in project.exports.iter().enumerate() {
         let shown = e.path.display().to_string();
-        let token = export_token(generation, &e.path);
+        let token = export_token(generation, e);
         let res = if token.is_some() && store::meta_get(&store.conn, &format!("export:{shown}"))? == token {
-            OutputResult { path: shown.clone(), outcome: "up to date", note: None }
+            // What it said when it was written (values folded, say): the
+            // same every night until it is written again.
+            let note = store::meta_get(&store.conn, &format!("export-note:{shown}"))?.filter(|n| !n.is_empty());
+            OutputResult { path: shown.clone(), outcome: "up to date", note }
         } else if !deduped && project.dedup_enabled {
             failed_steps = true;
             OutputResult {
@@ -654,8 +741,43 @@ pub fn run(project: &Project, opts: &RunOptions) -> Result<RunSummary> {
         };
         sum.exports.push(res);
     }
+    // The problems report, when the problems that hold changed since it
+    // was written (or the file was changed or removed).
+    if let Some(path) = &project.problems_report {
+        let shown = path.display().to_string();
+        let min = if project.problems_info { crate::model::Severity::Info } else { crate::model::Severity::Warning };
+        let res = (|| -> Result<Option<OutputResult>> {
+            let stamp = file_stamp(path);
+            // generation, digest, file stamp: the digest is computed only
+            // when the data changed.
+            let stored = store::meta_get(&store.conn, &format!("problems:{shown}"))?.unwrap_or_default();
+            let mut parts = stored.splitn(3, '\t');
+            let (g, d, s) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+            let fresh = stamp.as_deref().is_some_and(|st| st == s);
+            if fresh && g == generation.to_string() {
+                return Ok(Some(OutputResult { path: shown.clone(), outcome: "up to date", note: None }));
+            }
+            let (digest, n) = crate::problems::digest(&store.conn, min)?;
+            if fresh && d == digest {
+                store::meta_set(&store.conn, &format!("problems:{shown}"), &format!("{generation}\t{digest}\t{s}"))?;
+                return Ok(Some(OutputResult { path: shown.clone(), outcome: "up to date", note: None }));
+            }
+            if opts.dry_run {
+                return Ok(Some(OutputResult { path: shown.clone(), outcome: "would write", note: Some(format!("{n} problem(s)")) }));
+            }
+            jobs.push((usize::MAX - 1, Job::Problems { path, min, digest }));
+            Ok(None)
+        })();
+        sum.problems_report = match res {
+            Ok(r) => r,
+            Err(e) => {
+                failed_steps = true;
+                Some(OutputResult { path: shown, outcome: "failed", note: Some(format!("{e:#}")) })
+            }
+        };
+    }
     let t = std::time::Instant::now();
-    type Done = Result<(Option<String>, Vec<(String, crate::export::Unencodable)>)>;
+    type Done = Result<(Option<String>, Vec<(String, crate::export::Unencodable)>, bool)>;
     let results: Vec<(usize, Done)> = std::thread::scope(|scope| {
         let handles: Vec<_> = jobs
             .iter()
@@ -668,12 +790,17 @@ pub fn run(project: &Project, opts: &RunOptions) -> Result<RunSummary> {
                         Job::Review { run, items, .. } => {
                             ensure_parent(&project.review)?;
                             crate::dedup::review::write_report(&conn, *run, items, &project.review)?;
-                            Ok((Some(format!("{} items", items.len())), Vec::new()))
+                            Ok((Some(format!("{} items", items.len())), Vec::new(), false))
                         }
                         Job::Export(e) => {
                             ensure_parent(&e.path)?;
                             let w = crate::export::karte::write_all(&conn, &e.path, e.kind)?;
-                            Ok((Some(w.counts), w.unencodable))
+                            Ok((Some(w.counts), w.unencodable, w.refused))
+                        }
+                        Job::Problems { path, min, .. } => {
+                            ensure_parent(path)?;
+                            let n = crate::problems::write_report(&conn, path, *min)?;
+                            Ok((Some(format!("{n} problem(s)")), Vec::new(), false))
                         }
                     }
                 });
@@ -695,24 +822,63 @@ pub fn run(project: &Project, opts: &RunOptions) -> Result<RunSummary> {
                 sum.review_report =
                     Some(OutputResult { path: project.review.display().to_string(), outcome: "failed", note: Some(format!("{e:#}")) });
             }
-            (Job::Export(e), Ok((counts, bad))) => {
+            (Job::Export(e), Ok((counts, bad, refused))) => {
                 let shown = e.path.display().to_string();
-                store::meta_set(&store.conn, &format!("export:{shown}"), &export_token(generation, &e.path).unwrap_or_default())?;
+                let policy = match e.kind {
+                    crate::export::Kind::CsvCp932(p) => p,
+                    _ => crate::export::Cp932Policy::default(),
+                };
+                let action = match (refused, policy) {
+                    (true, _) => "refused",
+                    (false, crate::export::Cp932Policy::Fold) => "folded",
+                    (false, _) => "substituted",
+                };
+                let count = |s: &str, n: usize| if s.is_empty() { String::new() } else { format!("{n} character(s)") };
                 for (customer, b) in &bad {
-                    // The characters are part of a name or an address: shown
-                    // only when asked (--show-pii); their count otherwise.
-                    let chars = if opts.show_pii { b.chars.clone() } else { format!("{} character(s)", b.chars.chars().count()) };
-                    sum.unencodable.push((shown.clone(), customer.clone(), b.column.clone(), chars));
+                    sum.unencodable.push(UnencodableLine {
+                        export: shown.clone(),
+                        customer: customer.clone(),
+                        field: b.column.clone(),
+                        action,
+                        folded: if opts.show_pii { b.folded.clone() } else { count(&b.folded, b.folded.split(' ').count()) },
+                        unencodable: if opts.show_pii { b.chars.clone() } else { count(&b.chars, b.chars.chars().count()) },
+                    });
                 }
-                sum.exports[i].note = counts;
-                if !bad.is_empty() {
+                if refused {
+                    // Not written, and not marked written: tomorrow's run
+                    // tries again and says the same, until the values are
+                    // corrected or another policy is chosen.
                     failed_steps = true;
                     sum.exports[i].outcome = "failed";
                     sum.exports[i].note = Some(format!(
-                        "{} value(s) have characters CP932 cannot hold; written as 〓 (listed by customer and field)",
+                        "{} value(s) have characters CP932 cannot hold (listed by customer and field); not written, the previous file is kept (unencodable = \"fail\"; \"fold\" or \"substitute\" writes it)",
                         bad.len()
                     ));
+                    continue;
                 }
+                let folded = bad.iter().filter(|(_, b)| !b.folded.is_empty()).count();
+                let geta = bad.iter().filter(|(_, b)| !b.chars.is_empty()).count();
+                let mut note = counts.unwrap_or_default();
+                if folded > 0 {
+                    note.push_str(&format!("; {folded} value(s) with characters CP932 cannot hold folded to the form it has"));
+                }
+                if geta > 0 {
+                    note.push_str(&format!("; {geta} value(s) with characters CP932 cannot hold written with 〓"));
+                }
+                store::meta_set(&store.conn, &format!("export:{shown}"), &export_token(generation, e).unwrap_or_default())?;
+                store::meta_set(&store.conn, &format!("export-note:{shown}"), if bad.is_empty() { "" } else { note.as_str() })?;
+                sum.exports[i].note = Some(note);
+            }
+            (Job::Problems { path, digest, .. }, Ok((note, _, _))) => {
+                let shown = path.display().to_string();
+                let stamp = file_stamp(path).unwrap_or_default();
+                store::meta_set(&store.conn, &format!("problems:{shown}"), &format!("{generation}\t{digest}\t{stamp}"))?;
+                sum.problems_report = Some(OutputResult { path: shown, outcome: "written", note });
+            }
+            (Job::Problems { path, .. }, Err(e)) => {
+                failed_steps = true;
+                sum.problems_report =
+                    Some(OutputResult { path: path.display().to_string(), outcome: "failed", note: Some(format!("{e:#}")) });
             }
             (Job::Export(_), Err(e)) => {
                 failed_steps = true;
@@ -822,10 +988,11 @@ fn file_stamp(path: &Path) -> Option<String> {
     Some(format!("{}:{mtime}", m.len()))
 }
 
-/// What an export was written from: the data's generation and the file's
-/// stamp (a file changed or deleted since is written again).
-fn export_token(generation: i64, path: &Path) -> Option<String> {
-    file_stamp(path).map(|s| format!("{generation}:{s}"))
+/// What an export was written from: the data's generation, the file's
+/// stamp (a file changed or deleted since is written again) and how it is
+/// written (another encoding or CP932 policy in karte.toml writes it again).
+fn export_token(generation: i64, e: &ExportSpec) -> Option<String> {
+    file_stamp(&e.path).map(|s| format!("{generation}:{s}:{:?}", e.kind))
 }
 
 fn ensure_parent(p: &Path) -> Result<()> {
@@ -966,7 +1133,7 @@ pub fn init(dir: &Path, force: bool) -> Result<Init> {
                     res.written.push(mapping_path.clone());
                 }
                 sources.push_str(&format!(
-                    "[[source]]\nfiles = [{}]   # the folder as written; * and ? in the file name\nmapping = {}\n\n",
+                    "[[source]]\nfiles = [{}]   # the folder as written; * and ? in the file name\nmapping = {}\nrequired = true                # no file tonight fails the run; false: a warning\n\n",
                     crate::mapping::draft::q(&rel),
                     crate::mapping::draft::q(&format!("mappings/{name}.toml"))
                 ));
@@ -1007,7 +1174,9 @@ mappings = "mappings"
 # file updates its records by identity (the mapping's natural_key, else a
 # fingerprint of the row): edited rows are updated (old values kept as
 # history), new rows added, rows no longer there marked gone (never
-# deleted). `required = true` makes a run fail when no file matches.
+# deleted). A pattern that matches no file (tonight's export is not there)
+# fails the run (exit code 1, the source named) unless the source says
+# `required = false`: then the run goes on and the summary warns.
 "#;
 
 const PROJECT_TAIL: &str = r#"

@@ -45,7 +45,10 @@ use block::{find_block, is_kanji_num, kanji_value, marker_at};
 
 mod block;
 
-pub fn normalize(raw: &str, _cell: CellKind, _ctx: &Context) -> Normalized {
+pub fn normalize(raw: &str, _cell: CellKind, ctx: &Context) -> Normalized {
+    if ctx.role == super::Role::Building {
+        return building(raw);
+    }
     let mut t = prepare(raw);
     if t.is_empty() {
         return Normalized::default();
@@ -133,6 +136,31 @@ pub fn normalize(raw: &str, _cell: CellKind, _ctx: &Context) -> Normalized {
         }
     }
     Normalized { value: Some(value), key: (!key.is_empty()).then_some(key), extra, problems }
+}
+
+/// The second address line (`address2`: a building, floor and room, or the
+/// block number and the building): cleaned as an address is (widths,
+/// spaces, the hyphens between digits), and judged as what it is — it has
+/// no prefecture, city or block number to find, so it is never
+/// `address_unrecognised`. Its key is its value, as for the building an
+/// address gives (`extra.address2`). One that starts with a prefecture or
+/// a 〒 is a whole address in the building column: kept, with an info
+/// note (`address2_whole_address`).
+fn building(raw: &str) -> Normalized {
+    let t = prepare(raw);
+    let t = digit_hyphens(trim_building(&t));
+    if t.is_empty() {
+        return Normalized::default();
+    }
+    let value: String = t.iter().collect();
+    let mut n = Normalized { value: Some(value.clone()), key: Some(value), ..Normalized::default() };
+    if t.first() == Some(&'〒') || find_place(&t).pref.is_some() {
+        n.problems.push(Finding::info(
+            "address2_whole_address",
+            "the building line starts with a prefecture or a postal code: a whole address in the building column? kept as written",
+        ));
+    }
+    n
 }
 
 // ---------------------------------------------------------------------------

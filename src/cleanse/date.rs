@@ -815,10 +815,10 @@ fn finish(mut date: Date, ctx: &Context) -> Normalized {
                 date.problems.push(Finding::warning("date_in_future", "a date after today"));
             }
         }
-        (Role::Other, None) => {
+        (Role::Other | Role::Building, None) => {
             date.problems.push(Finding::warning("no_year", "a month and day without a year"));
         }
-        (Role::Other, Some(_)) => {}
+        (Role::Other | Role::Building, Some(_)) => {}
     }
     if !keep {
         return Normalized { problems: date.problems, ..Normalized::default() };

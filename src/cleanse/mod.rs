@@ -95,6 +95,10 @@ pub enum Role {
     BirthDate,
     /// A visit or purchase date.
     EventDate,
+    /// The second address line (`address2`): a building, floor and room
+    /// (`メゾンヒルズ 610号室`), sometimes after the block number — not an
+    /// address of its own.
+    Building,
     #[default]
     Other,
 }
@@ -181,6 +185,7 @@ pub fn cleanse_record(rec: &mut Record, required: &[Field], file: &str, base: &C
         ctx.role = match field {
             Field::BirthDate => Role::BirthDate,
             Field::FirstVisit => Role::EventDate,
+            Field::Address2 => Role::Building,
             _ => Role::Other,
         };
         let n = normalize_value(v, &ctx);

@@ -28,7 +28,7 @@ pub struct DedupArgs {
     dry_run: bool,
     /// Print the summary as JSON.
     #[arg(long)]
-    json: bool,
+    pub(super) json: bool,
     /// Write every candidate pair with its match probability to this CSV
     /// (record ids only, no personal values): for calibration benchmarks.
     #[arg(long, value_name = "FILE")]

@@ -20,6 +20,12 @@ pub struct ExportArgs {
     /// CSV text encoding: utf-8-bom (what Excel on Windows opens), utf-8, or cp932.
     #[arg(long, value_name = "ENC", default_value = "utf-8-bom")]
     encoding: String,
+    /// CP932 only: what to do with a character CP932 cannot hold (𠮷):
+    /// fold (write the form CP932 has, 𠮷 → 吉; 〓 when there is none),
+    /// substitute (write 〓), or fail (write nothing, exit 1). Each is
+    /// reported by customer and field.
+    #[arg(long, value_name = "POLICY", default_value = "fold")]
+    unencodable: String,
     /// Where to write.
     #[arg(value_name = "OUT")]
     out: PathBuf,
@@ -30,7 +36,11 @@ pub fn run(a: ExportArgs) -> Result<i32> {
         Some(f) => f.to_ascii_lowercase(),
         None => a.out.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default(),
     };
-    let kind = Kind::parse(&format, &a.encoding).map_err(|m| anyhow::anyhow!(m.replace("give format", "give --format")))?;
+    let mut kind = Kind::parse(&format, &a.encoding).map_err(|m| anyhow::anyhow!(m.replace("give format", "give --format")))?;
+    let policy = export::Cp932Policy::parse(&a.unencodable).map_err(|m| super::UsageError(format!("--unencodable: {m}")))?;
+    if let Kind::CsvCp932(p) = &mut kind {
+        *p = policy;
+    }
     if !a.db.exists() {
         bail!("there is no karte database {}", a.db.display());
     }
@@ -39,19 +49,34 @@ pub fn run(a: ExportArgs) -> Result<i32> {
         Some(n) => anyhow::anyhow!("{} in {}: run karte dedup --db {} first", n, a.db.display(), a.db.display()),
         None => e,
     })?;
-    outln!("karte export: {} ({})", a.out.display(), w.counts);
+    if !w.refused {
+        outln!("karte export: {} ({})", a.out.display(), w.counts);
+    }
     let bad = w.unencodable;
     if !bad.is_empty() {
         // Customer and field only: the characters themselves are shown, not
         // the value they are part of.
-        eprintln!("karte export: {} value(s) have characters CP932 cannot hold; written as 〓:", bad.len());
+        let what = match (w.refused, policy) {
+            (true, _) => "not written (--unencodable fail; --unencodable fold or substitute writes it)",
+            (false, export::Cp932Policy::Fold) => "folded to the form CP932 has, else written as 〓",
+            (false, _) => "written as 〓",
+        };
+        eprintln!("karte export: {} value(s) have characters CP932 cannot hold; {what}:", bad.len());
         for (id, b) in bad.iter().take(200) {
-            eprintln!("  customer {id}, {}: {}", b.column, b.chars);
+            eprintln!("  customer {id}, {}: {}", b.column, unencodable_text(b));
         }
         if bad.len() > 200 {
             eprintln!("  … and {} more", bad.len() - 200);
         }
-        return Ok(1);
     }
-    Ok(0)
+    Ok(if w.refused { 1 } else { 0 })
+}
+
+/// `𠮷→吉; 〓 for 😀`: what was done with one value's characters.
+pub(crate) fn unencodable_text(b: &export::Unencodable) -> String {
+    match (b.folded.is_empty(), b.chars.is_empty()) {
+        (false, true) => b.folded.clone(),
+        (true, false) => b.chars.clone(),
+        _ => format!("{}; {}", b.folded, b.chars),
+    }
 }

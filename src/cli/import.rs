@@ -147,37 +147,13 @@ pub fn run(a: ImportArgs) -> Result<i32> {
     Ok(if failed > 0 { 1 } else { 0 })
 }
 
-/// The rejects report: one row per problem, where it is and what to do.
+/// The rejects report: one row per problem, where it is, what is wrong
+/// and what to do (in Japanese: [`crate::problems`]).
 fn rejects_table(rows: &[crate::store::ProblemRow]) -> crate::export::Table {
-    use crate::export::Cell;
-    let label = |s: &str| match s {
-        "reject" => "却下 (reject)",
-        "warning" => "警告 (warning)",
-        _ => "情報 (info)",
-    };
     crate::export::Table {
-        sheet: "問題一覧".to_string(),
-        headers: ["重要度", "ファイル", "シート", "行", "列", "項目", "元の値", "理由コード", "説明", "レコード状態", "レコードID"]
-            .map(String::from)
-            .to_vec(),
-        rows: rows
-            .iter()
-            .map(|p| {
-                vec![
-                    Cell::Text(label(&p.severity).to_string()),
-                    Cell::Text(p.file.clone()),
-                    Cell::Text(p.sheet.clone()),
-                    p.row.map(Cell::Int).unwrap_or(Cell::Empty),
-                    p.column.clone().into(),
-                    p.field.clone().into(),
-                    p.raw.clone().into(),
-                    Cell::Text(p.code.clone()),
-                    Cell::Text(p.message.clone()),
-                    p.record_status.clone().into(),
-                    p.record_id.map(Cell::Int).unwrap_or(Cell::Empty),
-                ]
-            })
-            .collect(),
+        sheet: crate::problems::SHEET.to_string(),
+        headers: crate::problems::HEADERS.map(String::from).to_vec(),
+        rows: rows.iter().map(crate::problems::cells).collect(),
     }
 }
 

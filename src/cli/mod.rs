@@ -106,8 +106,9 @@ enum Command {
     ///
     /// xlsx for people (one sheet each, Japanese labels, real dates, frozen
     /// headers, filters); CSV of the customers for a CRM, in UTF-8 with BOM,
-    /// UTF-8 or CP932 (a character CP932 cannot hold is reported by customer
-    /// and field, written as 〓, and the command exits 1). Text never
+    /// UTF-8 or CP932 (a character CP932 cannot hold is folded to the form
+    /// CP932 has, 𠮷 → 吉, or written as 〓, or stops the export: see
+    /// --unencodable; each is reported by customer and field). Text never
     /// becomes a formula.
     ///
     /// Examples:
@@ -178,9 +179,25 @@ pub fn main() -> i32 {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { 2 } else { 0 };
+            let code = if e.use_stderr() { 2 } else { 0 };
+            // A command line karte cannot parse, from a script that asked
+            // for JSON: it gets its object too.
+            let args: Vec<String> = std::env::args().skip(1).take_while(|a| a != "--").collect();
+            if code != 0 && args.iter().any(|a| a == "--json") {
+                let command = args.iter().find(|a| !a.starts_with('-')).cloned().unwrap_or_default();
+                json_error(&command, code, e.render().to_string().trim());
+            }
+            return code;
         }
     };
+    let json = match &cli.command {
+        Command::Run(a) => Some(("run", a.json)),
+        Command::Dedup(a) => Some(("dedup", a.json)),
+        Command::Normalize(a) => Some(("normalize", a.json)),
+        _ => None,
+    }
+    .filter(|(_, j)| *j)
+    .map(|(c, _)| c);
     let result = match cli.command {
         Command::Init(a) => run::init(a),
         Command::Run(a) => run::run(a),
@@ -201,15 +218,37 @@ pub fn main() -> i32 {
                 return 0;
             }
             eprintln!("karte: error: {e:#}");
-            if e.chain().any(|c| c.downcast_ref::<crate::store::Busy>().is_some()) {
+            let code = if e.chain().any(|c| c.downcast_ref::<crate::store::Busy>().is_some()) {
                 3
             } else if e.chain().any(|c| c.downcast_ref::<UsageError>().is_some()) {
                 2
             } else {
                 1
+            };
+            if let Some(command) = json {
+                json_error(command, code, &format!("{e:#}"));
             }
+            code
         }
     }
+}
+
+/// What `--json` prints when a command ends in an error rather than with
+/// its summary: one object, so that a scheduler reading standard output
+/// always has one. `status` is `failed` (exit code 1), `refused` (2: the
+/// command line or the project file is wrong) or `busy` (3: another karte
+/// command holds the database); nothing was done unless `failed` says
+/// otherwise.
+fn json_error(command: &str, code: i32, error: &str) {
+    let status = match code {
+        2 => "refused",
+        3 => "busy",
+        _ => "failed",
+    };
+    let doc = serde_json::json!({ "command": command, "status": status, "exit_code": code, "error": error });
+    // normalize prints JSON lines: its error is one line too.
+    let text = if command == "normalize" { serde_json::to_string(&doc) } else { serde_json::to_string_pretty(&doc) };
+    write_out(format_args!("{}\n", text.unwrap_or_default()));
 }
 
 /// Writes to standard output without panicking when it was closed

@@ -18,7 +18,8 @@ pub struct NormalizeArgs {
     /// code that lost its leading zero).
     #[arg(long)]
     number_cell: bool,
-    /// For dates: birth (no future dates, month/day without a year allowed) or event.
+    /// For dates: birth (no future dates, month/day without a year allowed) or event; for
+    /// addresses: building (the second address line, address2).
     #[arg(long, value_name = "ROLE")]
     role: Option<String>,
     /// The shop's area code, for local phone numbers written without one.
@@ -26,7 +27,7 @@ pub struct NormalizeArgs {
     area_code: Option<String>,
     /// One JSON object per line: type, raw, value, key, extra, problems.
     #[arg(long)]
-    json: bool,
+    pub(super) json: bool,
     /// The values; read from standard input, one per line, when none are given.
     #[arg(value_name = "VALUE")]
     values: Vec<String>,
@@ -41,7 +42,8 @@ pub fn run(a: NormalizeArgs) -> Result<i32> {
         None => Role::Other,
         Some("birth" | "birth_date") => Role::BirthDate,
         Some("event" | "event_date" | "visit") => Role::EventDate,
-        Some(other) => bail!("unknown role '{other}'; expected birth or event"),
+        Some("building" | "address2") => Role::Building,
+        Some(other) => bail!("unknown role '{other}'; expected birth, event or building"),
     };
     let ctx = Context { role, area_code: a.area_code.clone(), ..Context::default() };
     let cell = if a.number_cell { CellKind::Number } else { CellKind::Text };

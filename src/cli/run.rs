@@ -30,7 +30,7 @@ pub struct RunArgs {
     dry_run: bool,
     /// Print the summary as JSON (for a scheduler or a script).
     #[arg(long)]
-    json: bool,
+    pub(super) json: bool,
     /// When another karte command is using the database, wait up to this
     /// many seconds for it (default: refuse at once, exit code 3).
     #[arg(long, value_name = "SECONDS", default_value_t = 0)]
@@ -107,11 +107,12 @@ fn render(s: &RunSummary, p: &Project) -> String {
     let count = |what: &str| s.files.iter().filter(|f| f.outcome == what).count();
     let _ = writeln!(
         o,
-        "sources: {} file(s): imported {}, unchanged {}, failed {}",
+        "sources: {} file(s): imported {}, unchanged {}, failed {}{}",
         s.files.len(),
         count("imported"),
         count("unchanged"),
-        count("failed")
+        count("failed"),
+        if s.missing.is_empty() { String::new() } else { format!("; {} pattern(s) matched no file", s.missing.len()) }
     );
     for f in &s.files {
         match f.outcome {
@@ -142,7 +143,15 @@ fn render(s: &RunSummary, p: &Project) -> String {
         }
     }
     for m in &s.missing {
-        let _ = writeln!(o, "  {}: no file matches {}", if m.required { "MISSING (required)" } else { "note" }, m.pattern);
+        if m.required {
+            let _ = writeln!(
+                o,
+                "  MISSING: source {}: no file matches {} (the source is required; required = false makes it optional)",
+                m.source, m.pattern
+            );
+        } else {
+            let _ = writeln!(o, "  warning: source {}: no file matches {} (optional: required = false)", m.source, m.pattern);
+        }
     }
     for b in &s.broken {
         let _ = writeln!(o, "  FAILED: {b}");
@@ -191,6 +200,15 @@ fn render(s: &RunSummary, p: &Project) -> String {
             let _ = writeln!(o, "review: nothing waits for a person");
         }
     }
+    if let Some(r) = &s.problems_report {
+        let _ = writeln!(
+            o,
+            "problems: {} {}{}",
+            r.path,
+            if r.outcome == "failed" { "FAILED" } else { r.outcome },
+            r.note.as_deref().map(|n| format!(" ({n})")).unwrap_or_default()
+        );
+    }
     for e in &s.exports {
         let _ = writeln!(
             o,
@@ -201,9 +219,19 @@ fn render(s: &RunSummary, p: &Project) -> String {
         );
     }
     if !s.unencodable.is_empty() {
-        let _ = writeln!(o, "characters CP932 cannot hold (written as 〓), by export, customer and field:");
-        for (path, customer, field, chars) in s.unencodable.iter().take(200) {
-            let _ = writeln!(o, "  {path}: customer {customer}, {field}: {chars}");
+        let _ =
+            writeln!(o, "characters CP932 cannot hold, by export, customer and field (the export's unencodable policy says what is done):");
+        for u in s.unencodable.iter().take(200) {
+            let what = match (u.folded.is_empty(), u.unencodable.is_empty()) {
+                (false, true) => format!("folded {}", u.folded),
+                (true, false) if u.action == "refused" => format!("{} (not written)", u.unencodable),
+                (true, false) => format!("{} written as 〓", u.unencodable),
+                _ => format!("folded {}; {} written as 〓", u.folded, u.unencodable),
+            };
+            let _ = writeln!(o, "  {}: customer {}, {}: {what}", u.export, u.customer, u.field);
+        }
+        if s.unencodable.len() > 200 {
+            let _ = writeln!(o, "  … and {} more", s.unencodable.len() - 200);
         }
     }
     for d in &s.details {

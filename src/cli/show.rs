@@ -24,7 +24,9 @@ pub struct ShowArgs {
     /// Find the customer by a phone number (any format: 03(1234)5678, 09012345678…).
     #[arg(long, value_name = "PHONE")]
     phone: Option<String>,
-    /// Find the customer by name, in kanji or kana; close spellings are listed.
+    /// Find customers by name, in kanji or kana: every customer whose name
+    /// (or reading) is it or starts with it (`佐藤` lists every 佐藤…, `サトウ`
+    /// every reading サトウ…); close spellings when none does.
     #[arg(long, value_name = "NAME")]
     name: Option<String>,
 }
@@ -74,16 +76,12 @@ pub fn run(a: ShowArgs) -> Result<i32> {
         }
         many => {
             writeln!(text, "{} customers match; show one with: karte show --db {} ID", many.len(), a.db.display())?;
-            for id in many.iter().take(50) {
-                let line: Option<String> = conn
-                    .query_row(
-                        "SELECT coalesce(name, '') || '  ' || coalesce(kana, '') || '  ' || coalesce(birth_date, '') || '  ' || coalesce(mobile, phone, '')
-                         FROM golden WHERE customer_id = ?1",
-                        [id],
-                        |r| r.get(0),
-                    )
-                    .optional()?;
+            for id in many.iter().take(LIST) {
+                let line = crate::store::lookup::customer_line(conn, *id)?;
                 writeln!(text, "  {id}  {}", line.unwrap_or_default())?;
+            }
+            if many.len() > LIST {
+                writeln!(text, "  … and {} more (give more of the name)", many.len() - LIST)?;
             }
             0
         }
@@ -92,6 +90,9 @@ pub fn run(a: ShowArgs) -> Result<i32> {
     Ok(code)
 }
 
+/// How many customers a list shows.
+const LIST: usize = 200;
+
 /// Live customers with this phone number in any phone field.
 fn by_phone(conn: &Connection, raw: &str) -> Result<Vec<i64>> {
     let ctx = crate::cleanse::Context::default();
@@ -99,61 +100,67 @@ fn by_phone(conn: &Connection, raw: &str) -> Result<Vec<i64>> {
     let Some(key) = n.key else {
         bail!("'{raw}' is not a phone number karte can read");
     };
-    let mut st = conn.prepare(
-        "SELECT DISTINCT customer_id FROM records WHERE status = 'active' AND (phone_key = ?1 OR mobile_key = ?1 OR phone2_key = ?1)
-         ORDER BY customer_id",
-    )?;
-    let ids = st.query_map([key], |r| r.get(0))?.collect::<Result<Vec<i64>, _>>()?;
-    Ok(ids)
+    crate::store::lookup::customers_by_phone_key(conn, &key)
 }
 
-/// Customers whose name or reading (any of their records) is the given one,
-/// or close to it.
+fn is_kana(s: &str) -> bool {
+    s.chars().all(|c| matches!(c, '\u{3041}'..='\u{30FF}' | '\u{FF66}'..='\u{FF9F}' | ' ' | '\u{3000}'))
+}
+
+/// The reading key a name search compares: vowel length kept (ユキ is not
+/// ユウキ), widths and hiragana folded (see [`kana::strict_kana_key`]).
+fn reading_key(raw: &str) -> String {
+    let ctx = crate::cleanse::Context::default();
+    let shown =
+        crate::cleanse::normalize(crate::mapping::FieldType::Kana, raw, crate::model::CellKind::Text, &ctx).value.unwrap_or_default();
+    kana::strict_kana_key(&shown)
+}
+
+/// Customers whose name (kanji) or reading (kana) is the one given or
+/// starts with it — a surname lists everyone of that surname — on any of
+/// their records; a name written in kana counts as a reading. When none
+/// does, the close spellings, closest first.
 fn by_name(conn: &Connection, raw: &str) -> Result<Vec<i64>> {
-    let is_kana = raw.chars().all(|c| matches!(c, '\u{3041}'..='\u{30FF}' | '\u{FF66}'..='\u{FF9F}' | ' ' | '\u{3000}'));
-    let kana_display = if is_kana {
-        let ctx = crate::cleanse::Context::default();
-        crate::cleanse::normalize(crate::mapping::FieldType::Kana, raw, crate::model::CellKind::Text, &ctx).value.unwrap_or_default()
-    } else {
-        String::new()
-    };
-    let want = if is_kana { kana::strict_kana_key(&kana_display) } else { name::name_key(raw) };
+    let kana_query = is_kana(raw);
+    let want = if kana_query { reading_key(raw) } else { name::name_key(raw) };
     if want.is_empty() {
         bail!("give a name in kanji or kana");
     }
-    let sql = if is_kana {
-        "SELECT DISTINCT customer_id, kana FROM records WHERE status = 'active' AND kana IS NOT NULL"
-    } else {
-        "SELECT DISTINCT customer_id, name_key FROM records WHERE status = 'active' AND name_key IS NOT NULL"
-    };
-    let mut st = conn.prepare(sql)?;
-    let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
-    let (mut exact, mut close): (Vec<i64>, Vec<(f64, i64)>) = (Vec::new(), Vec::new());
-    for row in rows {
-        let (id, v) = row?;
-        let key = if is_kana { kana::strict_kana_key(&v) } else { v };
-        if key == want {
-            exact.push(id);
+    // (0 exact or 1 starts with, customer), and (similarity, customer).
+    let mut hits: Vec<(u8, i64)> = Vec::new();
+    let mut close: Vec<(f64, i64)> = Vec::new();
+    crate::store::lookup::for_each_name(conn, &mut |r| {
+        let keys: Vec<String> = if kana_query {
+            let mut k: Vec<String> = r.kana.iter().map(|k| kana::strict_kana_key(k)).collect();
+            // A name written in kana (web bookings often are) is a reading too.
+            if let Some(n) = r.name.as_deref().filter(|n| is_kana(n)) {
+                k.push(reading_key(n));
+            }
+            k
         } else {
-            let jw = strsim::jaro_winkler(&key, &want);
-            if jw >= 0.88 {
-                close.push((jw, id));
+            r.name_key.into_iter().collect()
+        };
+        for key in keys.into_iter().filter(|k| !k.is_empty()) {
+            if key == want {
+                hits.push((0, r.customer));
+            } else if key.starts_with(&want) {
+                hits.push((1, r.customer));
+            } else {
+                let jw = strsim::jaro_winkler(&key, &want);
+                if jw >= 0.88 {
+                    close.push((jw, r.customer));
+                }
             }
         }
-    }
-    exact.sort_unstable();
-    exact.dedup();
-    if !exact.is_empty() {
-        return Ok(exact);
+    })?;
+    let mut seen = std::collections::HashSet::new();
+    if !hits.is_empty() {
+        // The exact ones first, then those the name starts, each by id.
+        hits.sort_unstable();
+        return Ok(hits.into_iter().map(|(_, id)| id).filter(|id| seen.insert(*id)).collect());
     }
     close.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    let mut ids: Vec<i64> = Vec::new();
-    for (_, id) in close {
-        if !ids.contains(&id) {
-            ids.push(id);
-        }
-    }
-    Ok(ids)
+    Ok(close.into_iter().map(|(_, id)| id).filter(|id| seen.insert(*id)).collect())
 }
 
 fn origin(file: &str, sheet: &str, row: i64) -> String {

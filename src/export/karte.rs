@@ -276,8 +276,12 @@ pub struct Written {
     /// "顧客 12, 来店・購入 40, …" (xlsx) or "12 customers" (CSV).
     pub counts: String,
     pub customers: usize,
-    /// (customer id, value) for each value CP932 could not hold.
+    /// (customer id, value) for each value CP932 could not hold (folded,
+    /// written as 〓, or refused).
     pub unencodable: Vec<(String, super::Unencodable)>,
+    /// The CP932 policy was `fail` and a value had a character CP932
+    /// cannot hold: nothing was written (the previous file is as it was).
+    pub refused: bool,
 }
 
 /// Writes the karte export: xlsx with every sheet, or the customers as CSV.
@@ -307,16 +311,24 @@ pub fn write_all(conn: &Connection, out: &std::path::Path, kind: super::Kind) ->
         let mut sources = [sheet_of(|c| customers(c, None)), sheet_of(events), sheet_of(notes), sheet_of(lineage)];
         let (_, counts) = super::write_sources(out, kind, &mut sources)?;
         let shown: Vec<String> = sources.iter().zip(&counts).map(|(s, n)| format!("{} {n}", s.sheet)).collect();
-        Ok(Written { counts: shown.join(", "), customers: counts[0] as usize, unencodable: Vec::new() })
+        Ok(Written { counts: shown.join(", "), customers: counts[0] as usize, unencodable: Vec::new(), refused: false })
     } else {
         let mut sources = [customers(conn, Some(&ids))];
-        let (bad, counts) = super::write_sources(out, kind, &mut sources)?;
+        let res = super::write_sources(out, kind, &mut sources);
         drop(sources);
+        let (bad, count, refused) = match res {
+            Ok((bad, counts)) => (bad, counts[0], false),
+            Err(e) => match e.downcast::<super::Refused>() {
+                Ok(super::Refused(bad)) => (bad, 0, true),
+                Err(e) => return Err(e),
+            },
+        };
         let ids = ids.into_inner();
         Ok(Written {
-            counts: format!("{} customers", counts[0]),
-            customers: counts[0] as usize,
+            counts: if refused { "not written".to_string() } else { format!("{count} customers") },
+            customers: count as usize,
             unencodable: bad.into_iter().map(|b| (ids.get(b.row.wrapping_sub(1)).map(|i| i.to_string()).unwrap_or_default(), b)).collect(),
+            refused,
         })
     }
 }

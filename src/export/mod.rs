@@ -49,18 +49,64 @@ pub enum Kind {
     CsvBom,
     /// UTF-8 without a BOM (what most CRMs and scripts expect).
     CsvUtf8,
-    /// CP932 (Windows-31J), for older Japanese systems.
-    CsvCp932,
+    /// CP932 (Windows-31J), for older Japanese systems, and what to do
+    /// with a character it cannot hold.
+    CsvCp932(Cp932Policy),
 }
 
-/// A value CP932 cannot hold, written as 〓 (the JIS substitute mark).
+/// What a CP932 export does with a character CP932 cannot hold (𠮷, a
+/// JIS X 0213 form, an emoji): the same every night, whatever the night.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Cp932Policy {
+    /// Write the form CP932 has (𠮷 → 吉, 鷗 → 鴎: `cp932_fold.tsv`, then
+    /// the variant-kanji table and the compatibility ideographs); a
+    /// character with none is written as 〓. Every change is reported.
+    #[default]
+    Fold,
+    /// Write 〓 (the JIS substitute mark) for each, reported.
+    Substitute,
+    /// Write nothing: the export fails (the previous file is kept) until
+    /// the values are corrected or another policy is chosen.
+    Fail,
+}
+
+impl Cp932Policy {
+    pub fn parse(s: &str) -> Result<Cp932Policy, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "fold" => Ok(Cp932Policy::Fold),
+            "substitute" | "〓" | "geta" => Ok(Cp932Policy::Substitute),
+            "fail" => Ok(Cp932Policy::Fail),
+            other => Err(format!("unknown unencodable policy '{other}'; expected fold, substitute or fail")),
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Cp932Policy::Fold => "fold",
+            Cp932Policy::Substitute => "substitute",
+            Cp932Policy::Fail => "fail",
+        }
+    }
+}
+
+/// A value with characters CP932 cannot hold: those folded to a form CP932
+/// has, and those written as 〓 (or, with [`Cp932Policy::Fail`], that
+/// stopped the export).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unencodable {
     /// 1-based data row (the header is row 0).
     pub row: usize,
     pub column: String,
+    /// Written as 〓 (or refused).
     pub chars: String,
+    /// Folded, as `𠮷→吉` pairs separated by spaces.
+    pub folded: String,
 }
+
+/// A CP932 export with [`Cp932Policy::Fail`] that met characters CP932
+/// cannot hold: nothing was written.
+#[derive(Debug, thiserror::Error)]
+#[error("{} value(s) have characters CP932 cannot hold; the export was not written (unencodable = \"fail\")", .0.len())]
+pub struct Refused(pub Vec<Unencodable>);
 
 impl Kind {
     /// From a format name (xlsx, csv) and, for CSV, an encoding name.
@@ -69,7 +115,7 @@ impl Kind {
             ("xlsx", _) => Ok(Kind::Xlsx),
             ("csv", "utf-8-bom" | "utf8-bom") => Ok(Kind::CsvBom),
             ("csv", "utf-8" | "utf8") => Ok(Kind::CsvUtf8),
-            ("csv", "cp932" | "shift_jis" | "sjis" | "windows-31j") => Ok(Kind::CsvCp932),
+            ("csv", "cp932" | "shift_jis" | "sjis" | "windows-31j") => Ok(Kind::CsvCp932(Cp932Policy::default())),
             ("csv", e) => Err(format!("unknown CSV encoding '{e}'; expected utf-8-bom, utf-8 or cp932")),
             (f, _) => Err(format!("cannot tell the export format from '{f}'; give format xlsx or csv (or a path ending in .xlsx or .csv)")),
         }
@@ -188,8 +234,42 @@ fn cell_text(c: &Cell) -> String {
     }
 }
 
-/// Replaces what CP932 cannot hold with 〓, noting which characters.
-fn to_cp932(s: &str, missing: &mut String) -> String {
+const FOLD_TABLE: &str = include_str!("cp932_fold.tsv");
+
+fn cp932_has(c: char) -> bool {
+    let mut b = [0u8; 4];
+    c.is_ascii() || !encoding_rs::SHIFT_JIS.encode(c.encode_utf8(&mut b)).2
+}
+
+/// The form CP932 has of a character it cannot hold: `Some(None)` for a
+/// variation selector (the base character is written; the selector has
+/// no code), `Some(Some(c))` for a fold, `None` when there is none.
+pub fn cp932_fold(c: char) -> Option<Option<char>> {
+    static TABLE: std::sync::OnceLock<std::collections::HashMap<char, char>> = std::sync::OnceLock::new();
+    if matches!(c, '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}') {
+        return Some(None);
+    }
+    let table = TABLE.get_or_init(|| {
+        FOLD_TABLE
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .filter_map(|l| {
+                let (a, b) = l.split_once('\t')?;
+                Some((a.chars().next()?, b.chars().next()?))
+            })
+            .collect()
+    });
+    let unified = crate::cleanse::itaiji::unify(c);
+    [Some(unified), table.get(&unified).copied(), crate::cleanse::itaiji::lookup(unified).map(|(t, _)| t)]
+        .into_iter()
+        .flatten()
+        .find(|&v| v != c && cp932_has(v))
+        .map(Some)
+}
+
+/// Writes what CP932 cannot hold as the policy says: folded (noted in
+/// `folded`) or as 〓 (noted in `missing`).
+fn to_cp932(s: &str, policy: Cp932Policy, missing: &mut String, folded: &mut String) -> String {
     let mut out = String::with_capacity(s.len());
     for ch in s.chars() {
         // The same characters under the JIS and the Microsoft mappings:
@@ -207,13 +287,30 @@ fn to_cp932(s: &str, missing: &mut String) -> String {
             out.push(ch);
             continue;
         }
-        let mut b = [0u8; 4];
-        let (_, _, unmappable) = encoding_rs::SHIFT_JIS.encode(ch.encode_utf8(&mut b));
-        if unmappable {
-            missing.push(ch);
-            out.push('〓');
-        } else {
+        if cp932_has(ch) {
             out.push(ch);
+            continue;
+        }
+        match (policy, cp932_fold(ch)) {
+            (Cp932Policy::Fold, Some(v)) => {
+                let pair = match v {
+                    Some(v) => {
+                        out.push(v);
+                        format!("{ch}→{v}")
+                    }
+                    None => format!("U+{:04X}→", ch as u32),
+                };
+                if !folded.split(' ').any(|p| p == pair) {
+                    if !folded.is_empty() {
+                        folded.push(' ');
+                    }
+                    folded.push_str(&pair);
+                }
+            }
+            _ => {
+                missing.push(ch);
+                out.push('〓');
+            }
         }
     }
     out
@@ -226,7 +323,11 @@ fn write_csv(path: &Path, kind: Kind, t: &mut Source) -> Result<(Vec<Unencodable
     if kind == Kind::CsvBom {
         out.write_all(&[0xEF, 0xBB, 0xBF])?;
     }
-    let cp932 = kind == Kind::CsvCp932;
+    let policy = match kind {
+        Kind::CsvCp932(p) => Some(p),
+        _ => None,
+    };
+    let cp932 = policy.is_some();
     let mut bad = Vec::new();
     // Records are made as UTF-8 in a shared buffer, then written (encoded
     // when CP932) a few hundred kilobytes at a time, always whole records.
@@ -259,10 +360,10 @@ fn write_csv(path: &Path, kind: Kind, t: &mut Source) -> Result<(Vec<Unencodable
         if !cp932 {
             return s;
         }
-        let mut missing = String::new();
-        let out = to_cp932(&s, &mut missing);
-        if !missing.is_empty() {
-            bad.push(Unencodable { row, column: column.to_string(), chars: missing });
+        let (mut missing, mut folded) = (String::new(), String::new());
+        let out = to_cp932(&s, policy.unwrap_or_default(), &mut missing, &mut folded);
+        if !missing.is_empty() || !folded.is_empty() {
+            bad.push(Unencodable { row, column: column.to_string(), chars: missing, folded });
         }
         out
     };
@@ -282,6 +383,9 @@ fn write_csv(path: &Path, kind: Kind, t: &mut Source) -> Result<(Vec<Unencodable
     })?;
     flush(&mut w, &mut out)?;
     out.flush().with_context(|| format!("cannot write {}", path.display()))?;
+    if policy == Some(Cp932Policy::Fail) && bad.iter().any(|b| !b.chars.is_empty()) {
+        return Err(Refused(bad).into());
+    }
     Ok((bad, n))
 }
 
@@ -380,6 +484,27 @@ fn write_xlsx(path: &Path, sources: &mut [Source]) -> Result<Vec<u64>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cp932_fold_table_folds_only_what_cp932_lacks_into_what_it_has() {
+        for l in FOLD_TABLE.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+            let (a, b) = l.split_once('\t').unwrap_or_else(|| panic!("no tab: {l}"));
+            let (a, b) = (a.chars().next().unwrap(), b.chars().next().unwrap());
+            assert!(!cp932_has(a), "{a} is in CP932: it needs no fold");
+            assert!(cp932_has(b), "{b} is not in CP932");
+            assert_eq!(cp932_fold(a), Some(Some(b)));
+        }
+        // 髙 and 﨑 are in CP932 (IBM extensions): written as they are.
+        let (mut missing, mut folded) = (String::new(), String::new());
+        let out = to_cp932("髙橋 﨑 𠮷田 鷗外 😀", Cp932Policy::Fold, &mut missing, &mut folded);
+        assert_eq!(out, "髙橋 﨑 吉田 鴎外 〓");
+        assert_eq!((missing.as_str(), folded.as_str()), ("😀", "𠮷→吉 鷗→鴎"));
+        let (mut missing, mut folded) = (String::new(), String::new());
+        assert_eq!(to_cp932("𠮷田", Cp932Policy::Substitute, &mut missing, &mut folded), "〓田");
+        assert_eq!((missing.as_str(), folded.as_str()), ("𠮷", ""));
+        // A variation selector has no code: the base character is written.
+        assert_eq!(cp932_fold('\u{E0100}'), Some(None));
+    }
 
     #[test]
     fn formulas_are_defused_in_csv() {

@@ -9,6 +9,7 @@
 //! lineage (the import — file name, source, run — sheet and row). Which
 //! columns fed which field is stored once per import (`field_columns`).
 
+pub mod lookup;
 pub mod schema;
 
 use std::path::Path;
@@ -234,7 +235,7 @@ impl Store {
             .map(|s| s.as_str())
             .collect();
         let mut st = self.conn.prepare(
-            "SELECT p.severity, p.file_name, p.sheet, p.row, p.column_name, p.field, p.raw, p.code, p.message, r.status, r.id
+            "SELECT p.severity, p.file_name, p.sheet, p.row, p.column_name, p.field, p.raw, p.code, p.message, r.status, r.id, p.id
              FROM problems p JOIN imports i ON i.id = p.import_id LEFT JOIN records r ON r.id = p.record_id
              WHERE i.run_id = ?1 AND p.severity IN (SELECT value FROM json_each(?2))
              ORDER BY p.file_name, p.sheet, p.row, p.id",
@@ -253,6 +254,7 @@ impl Store {
                     message: r.get(8)?,
                     record_status: r.get(9)?,
                     record_id: r.get(10)?,
+                    id: r.get(11)?,
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
@@ -320,6 +322,49 @@ impl Store {
     }
 }
 
+/// The problems that hold now, at or above a severity, in file, sheet and
+/// row order: for the problems report of `karte run`. A record's problems
+/// are those of the import that last wrote it (an edited row's earlier
+/// problems went with its earlier version); a record gone from its source
+/// has none; a file's own problems (no record) are those of its latest
+/// import. Calls `each` with every row, never holding them all.
+pub fn current_problems(conn: &Connection, min: crate::model::Severity, each: &mut dyn FnMut(ProblemRow) -> Result<()>) -> Result<()> {
+    let levels: Vec<&str> = [crate::model::Severity::Info, crate::model::Severity::Warning, crate::model::Severity::Reject]
+        .into_iter()
+        .filter(|s| *s >= min)
+        .map(|s| s.as_str())
+        .collect();
+    let mut st = conn.prepare(
+        "WITH latest AS (SELECT max(id) AS id FROM imports WHERE finished_at IS NOT NULL GROUP BY source, file_name),
+              rewritten AS (SELECT record_id, max(changed_by) AS since FROM record_history
+                            WHERE change IN ('edited', 'back') GROUP BY record_id)
+         SELECT p.severity, p.file_name, p.sheet, p.row, p.column_name, p.field, p.raw, p.code, p.message, r.status, r.id, p.id
+         FROM problems p LEFT JOIN records r ON r.id = p.record_id LEFT JOIN rewritten w ON w.record_id = p.record_id
+         WHERE p.severity IN (SELECT value FROM json_each(?1))
+           AND CASE WHEN p.record_id IS NULL THEN p.import_id IN (SELECT id FROM latest)
+                    ELSE r.gone_import IS NULL AND p.import_id >= coalesce(w.since, 0) END
+         ORDER BY p.file_name, p.sheet, p.row, p.id",
+    )?;
+    let mut rows = st.query(params![serde_json::to_string(&levels)?])?;
+    while let Some(r) = rows.next()? {
+        each(ProblemRow {
+            severity: r.get(0)?,
+            file: r.get(1)?,
+            sheet: r.get(2)?,
+            row: r.get(3)?,
+            column: r.get(4)?,
+            field: r.get(5)?,
+            raw: r.get(6)?,
+            code: r.get(7)?,
+            message: r.get(8)?,
+            record_status: r.get(9)?,
+            record_id: r.get(10)?,
+            id: r.get(11)?,
+        })?;
+    }
+    Ok(())
+}
+
 /// A stored problem, as the rejects report lists it.
 #[derive(Debug, Clone)]
 pub struct ProblemRow {
@@ -334,6 +379,8 @@ pub struct ProblemRow {
     pub message: String,
     pub record_status: Option<String>,
     pub record_id: Option<i64>,
+    /// The problem's id in the problems table.
+    pub id: i64,
 }
 
 /// The description of an import, written when it starts.
