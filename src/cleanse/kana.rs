@@ -143,6 +143,48 @@ fn large(c: char) -> char {
     }
 }
 
+/// A foreign name's reading as heard, from its strict key
+/// ([`strict_kana_key`]): katakana spellings of one sound written two ways
+/// fold to one key — a vowel written again after its own mora (ジィン /
+/// ジン, ウー / ウ), オウ and エイ as long vowels (ソーヨン / ソヨン), a small
+/// ャ ュ ョ after an i-row kana as the vowel (チャン / チアン), and a leading
+/// イ before a vowel (イェン / エン). Only for names known to be foreign: in
+/// a Japanese name the vowel length is the name (ユキ and ユウキ).
+pub fn by_ear(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    let mut prev: Option<u8> = None;
+    let bare = |c: char| matches!(c, 'ア' | 'イ' | 'ウ' | 'エ' | 'オ');
+    let mut it = key.chars().peekable();
+    while let Some(c) = it.next() {
+        let Some(v) = vowel(c) else {
+            out.push(c);
+            prev = None;
+            continue;
+        };
+        // ヤ ユ ヨ after an i-row kana: the vowel (チヤン is チアン).
+        let c = match (prev, c) {
+            (Some(b'i'), 'ヤ') => 'ア',
+            (Some(b'i'), 'ユ') => 'ウ',
+            (Some(b'i'), 'ヨ') => 'オ',
+            _ => c,
+        };
+        if bare(c) {
+            let v = vowel(c).unwrap_or(v);
+            let long = prev == Some(v) || (prev == Some(b'o') && v == b'u') || (prev == Some(b'e') && v == b'i');
+            let glide = c == 'イ' && out.is_empty() && it.peek().is_some_and(|&n| bare(n));
+            if long || glide {
+                continue;
+            }
+            out.push(c);
+            prev = Some(v);
+            continue;
+        }
+        out.push(c);
+        prev = (v != b'n').then_some(v);
+    }
+    out
+}
+
 /// ガ → カ, パ → ハ (one kana); anything else unchanged.
 pub fn unvoice(c: char) -> char {
     if !matches!(c, '\u{3041}'..='\u{30FF}') {
@@ -261,6 +303,25 @@ pub fn loose_kana_key(key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn foreign_spellings_heard_alike() {
+        let ear = |s: &str| by_ear(&strict_kana_key(s));
+        for (a, b) in [
+            ("ジィン", "ジン"),
+            ("チアン", "チャン"),
+            ("ソーヨン", "ソヨン"),
+            ("イェン", "エン"),
+            ("ウー", "ウ"),
+            ("グェン", "グエン"),
+            ("トゥアン", "トアン"),
+        ] {
+            assert_eq!(ear(a), ear(b), "{a} / {b}");
+        }
+        for (a, b) in [("チャン", "ジャン"), ("グエン", "ニュエン"), ("オウ", "ワン"), ("マイケル", "ミシェル")] {
+            assert_ne!(ear(a), ear(b), "{a} / {b}");
+        }
+    }
 
     #[test]
     fn strict_keys_keep_vowel_length() {

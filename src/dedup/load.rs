@@ -138,6 +138,11 @@ pub struct Rec {
     /// card file's numbers), rather than one customer over many rows (a POS
     /// member code on each receipt): see [`number_kinds`].
     pub number_once: bool,
+    /// The name is a foreign one, by what was written: katakana only a
+    /// foreign name uses (ァ ィ ゥ ェ ォ ヴ, a ・ between its parts), or latin
+    /// letters that are not romaji. Its readings are also compared as
+    /// heard ([`crate::cleanse::kana::by_ear`]).
+    pub foreign: bool,
 }
 
 /// A source (an import's `source` name) and its priority.
@@ -283,6 +288,39 @@ fn lend_readings(recs: &mut [Rec], readings: &Interner) {
             }
         }
     }
+}
+
+/// Whether a name (or its reading) as written is foreign: see
+/// [`Rec::foreign`].
+fn foreign_written(v: &str) -> bool {
+    if v.is_empty() {
+        return false;
+    }
+    if v.is_ascii() {
+        return v.bytes().any(|b| b.is_ascii_alphabetic()) && crate::cleanse::romaji::to_katakana(v).is_none();
+    }
+    v.chars().any(|c| {
+        matches!(
+            c,
+            'ァ' | 'ィ'
+                | 'ゥ'
+                | 'ェ'
+                | 'ォ'
+                | 'ヴ'
+                | '・'
+                | 'ぁ'
+                | 'ぃ'
+                | 'ぅ'
+                | 'ぇ'
+                | 'ぉ'
+                | 'ｧ'
+                | 'ｨ'
+                | 'ｩ'
+                | 'ｪ'
+                | 'ｫ'
+                | '･'
+        )
+    })
 }
 
 /// Records that must write a kanji with a reading, all alike, before a
@@ -562,7 +600,9 @@ pub fn load(conn: &Connection) -> Result<Loaded> {
         // The reading key of the whole reading, spaces removed first: the
         // long-vowel fold must not depend on whether a clerk typed the
         // space (ハスウラ アスカ and ハスウラアスカ are one reading).
-        let mut reading = s(7)?.map(|v| reading_key(&v)).unwrap_or_default();
+        let kana_raw = s(7)?;
+        rec.foreign = [display.as_str(), kana_raw.as_deref().unwrap_or("")].iter().any(|v| foreign_written(v));
+        let mut reading = kana_raw.map(|v| reading_key(&v)).unwrap_or_default();
         let mut family_r = s(8)?.map(|v| reading_key(&v)).unwrap_or_default();
         let mut given_r = s(9)?.map(|v| reading_key(&v)).unwrap_or_default();
         // A value with bytes that did not decode, or a shop's own gaiji, is

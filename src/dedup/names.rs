@@ -430,8 +430,46 @@ fn whole_in_any_order(wa: &Part, wb: &Part) -> Option<NamePair> {
     Some(NamePair { family: level, given: level, swapped: true })
 }
 
-/// Surname and given name of two records compared.
+/// Two readings of a foreign name that sound alike though spelt apart
+/// (チャン / チアン, ソーヨン / ソヨン): see [`kana::by_ear`].
+fn heard_alike(a: &Part, b: &Part) -> bool {
+    if a.reading.is_empty() || b.reading.is_empty() || a.reading == b.reading {
+        return false;
+    }
+    let (x, y) = (kana::by_ear(a.reading), kana::by_ear(b.reading));
+    x == y && x.chars().nth(1).is_some()
+}
+
+/// Surname and given name of two records compared. Where either record's
+/// name is foreign ([`Rec::foreign`]), parts whose readings differ as
+/// spelt but not as heard agree loosely.
 pub fn compare_names(t: &Tables, a: &Rec, b: &Rec) -> NamePair {
+    let mut p = compare_names_as_spelt(t, a, b);
+    if !(a.foreign || b.foreign) {
+        return p;
+    }
+    let differs = |l: NameLevel| matches!(l, NameLevel::Different | NameLevel::Similar);
+    if !(differs(p.family) || differs(p.given)) {
+        return p;
+    }
+    let (wa, wb) = (whole_of(t, a), whole_of(t, b));
+    let (pa0, pb0) = (parts_of(t, a), parts_of(t, b));
+    let pa = complete(wa, pa0, &pb0);
+    let pb = complete(wb, pb0, &pa);
+    let (fa, ga, fb, gb) = if p.swapped { (pa.family, pa.given, pb.given, pb.family) } else { (pa.family, pa.given, pb.family, pb.given) };
+    if differs(p.family) && heard_alike(&fa, &fb) {
+        p.family = NameLevel::KanaLoose;
+    }
+    if differs(p.given) && heard_alike(&ga, &gb) {
+        p.given = NameLevel::KanaLoose;
+    }
+    if differs(p.family) && differs(p.given) && heard_alike(&wa, &wb) {
+        (p.family, p.given) = (NameLevel::KanaLoose, NameLevel::KanaLoose);
+    }
+    p
+}
+
+fn compare_names_as_spelt(t: &Tables, a: &Rec, b: &Rec) -> NamePair {
     use NameLevel::*;
     let (wa, wb) = (whole_of(t, a), whole_of(t, b));
     if let Some(p) = whole_in_any_order(&wa, &wb) {
