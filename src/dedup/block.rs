@@ -62,6 +62,7 @@ fn keys_of(key: &str, r: &Rec, out: &mut Vec<u64>) {
         "birth_postal" if r.birth != 0 && r.postal != 0 => out.push(pack(r.postal, r.birth)),
         "given_postal" if r.postal != 0 => both(out, r.given, r.given_r, r.postal),
         "address" if r.address != 0 => out.push(r.address as u64),
+        "postal_house" if r.house != 0 => out.push(r.house),
         "name_town" if r.name != 0 && r.town != 0 => out.push(pack(r.name, r.town)),
         "reading_town" if r.reading != 0 && r.town != 0 => out.push(pack(r.reading, r.town)),
         "name" if r.name != 0 => out.push(r.name as u64),

@@ -74,16 +74,17 @@ const fn lv(name: &'static str, ja: &'static str, polarity: Polarity, m: f64, tf
 use Polarity::{Agree, Disagree, None as NoEvidence};
 
 /// Levels of a name part, in [`NameLevel`] order.
-const NAME_LEVELS: [Level; 9] = [
+const NAME_LEVELS: [Level; 10] = [
     lv("missing", "なし", NoEvidence, 0.0, Tf::No),
     lv("exact", "一致", Agree, 0.85, Tf::Name),
     lv("variant", "異体字・表記ゆれ", Agree, 0.05, Tf::No),
     lv("same reading in another script", "読みが一致（かな・ローマ字）", Agree, 0.05, Tf::Name),
     lv("same reading, one lent by other records", "読みが一致（他の記録の読み）", Agree, 0.01, Tf::Name),
     lv("reading agrees loosely", "読みがほぼ一致", Agree, 0.01, Tf::No),
-    lv("other kanji, same reading", "同音の別漢字", Agree, 0.005, Tf::No),
+    lv("other kanji, same reading", "同音の別漢字", Agree, 0.004, Tf::No),
+    lv("other kanji, perhaps one sound (no readings to confirm)", "同音かもしれない別漢字（読みなし）", Agree, 0.002, Tf::No),
     lv("similar", "類似", Agree, 0.01, Tf::No),
-    lv("different", "不一致", Disagree, 0.015, Tf::No),
+    lv("different", "不一致", Disagree, 0.014, Tf::No),
 ];
 
 const BIRTH_LEVELS: [Level; 5] = [
@@ -115,11 +116,12 @@ const EMAIL_LEVELS: [Level; 4] = [
     lv("different", "不一致", Disagree, 0.12, Tf::No),
 ];
 
-const ADDRESS_LEVELS: [Level; 5] = [
+const ADDRESS_LEVELS: [Level; 6] = [
     lv("missing", "なし", NoEvidence, 0.0, Tf::No),
     lv("exact", "一致", Agree, 0.6, Tf::Address),
     lv("one or two characters apart", "ほぼ一致", Agree, 0.05, Tf::No),
-    lv("same town or postal code", "同じ町域・郵便番号", Agree, 0.15, Tf::No),
+    lv("same postal code and house number", "同じ郵便番号・番地", Agree, 0.05, Tf::No),
+    lv("same town or postal code", "同じ町域・郵便番号", Agree, 0.1, Tf::No),
     lv("different", "不一致", Disagree, 0.2, Tf::No),
 ];
 
@@ -190,6 +192,10 @@ pub enum AddressLevel {
     /// One or two characters apart (a block number mistyped, a street name
     /// misspelt), in the same postal code where both give one.
     Similar,
+    /// The same postal code and the same house or block numbers, the rest
+    /// written apart (a street name misspelt beyond a slip, a building
+    /// left out, a town written another way).
+    House,
     /// The same town or the same postal code.
     Town,
     Different,
@@ -313,8 +319,14 @@ impl Comparison {
         [EmailLevel::Missing, EmailLevel::Exact, EmailLevel::Close, EmailLevel::Different][self.get(Col::Email) as usize]
     }
     pub fn address(&self) -> AddressLevel {
-        [AddressLevel::Missing, AddressLevel::Exact, AddressLevel::Similar, AddressLevel::Town, AddressLevel::Different]
-            [self.get(Col::Address) as usize]
+        [
+            AddressLevel::Missing,
+            AddressLevel::Exact,
+            AddressLevel::Similar,
+            AddressLevel::House,
+            AddressLevel::Town,
+            AddressLevel::Different,
+        ][self.get(Col::Address) as usize]
     }
     fn set(&mut self, c: Col, level: u8) {
         self.levels[c as usize] = level;
@@ -412,6 +424,8 @@ pub fn compare(l: &Loaded, a: &Rec, b: &Rec) -> Comparison {
         && address_close(t.addresses.get(a.address), t.addresses.get(b.address))
     {
         AddressLevel::Similar
+    } else if a.house != 0 && a.house == b.house {
+        AddressLevel::House
     } else if (a.town != 0 && a.town == b.town) || postal_close(t, a.postal, b.postal) {
         AddressLevel::Town
     } else if (a.address == 0 && a.postal == 0) || (b.address == 0 && b.postal == 0) {

@@ -122,6 +122,9 @@ pub struct Rec {
     pub address: Sym,
     pub town: Sym,
     pub postal: Sym,
+    /// The postal code with the address's numbers (its house or block
+    /// numbers, 858-1), hashed; 0 when either is missing.
+    pub house: u64,
     /// yyyymmdd of the record's latest dated fact (a visit, a purchase, a
     /// first visit); 0 when it has none.
     pub date: u32,
@@ -481,6 +484,30 @@ fn is_kana(s: &str) -> bool {
 
 /// The town part of an address key: up to the first digit (the block
 /// number): `世田谷区太子堂3-31-27` → `世田谷区太子堂`.
+/// A postal code and the numbers of an address (`高柳東町858-1` → 858, 1;
+/// `1 michael holt crescent` → 1) as one key; 0 when the address has no
+/// number.
+fn house_of(postal: Sym, address: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ postal as u64;
+    let mut any = false;
+    let mut in_run = false;
+    for b in address.bytes() {
+        if b.is_ascii_digit() {
+            any = true;
+            in_run = true;
+            h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+        } else if in_run {
+            in_run = false;
+            h = (h ^ b'-' as u64).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    if any {
+        h.max(1)
+    } else {
+        0
+    }
+}
+
 fn town_of(key: &str) -> &str {
     match key.find(|c: char| c.is_ascii_digit()) {
         Some(i) if i > 0 => &key[..i],
@@ -659,6 +686,9 @@ pub fn load(conn: &Connection) -> Result<Loaded> {
             rec.town = tables.towns.intern(town_of(&a));
         }
         rec.postal = s(17)?.map_or(0, |v| tables.postals.intern(&v));
+        if rec.postal != 0 && rec.address != 0 {
+            rec.house = house_of(rec.postal, tables.addresses.get(rec.address));
+        }
         let first_visit = s(18)?.map_or(0, |v| date_num(&v));
         rec.date = latest.get(&id).copied().unwrap_or(0).max(first_visit);
         rec.store = s(20)?.map_or(0, |v| tables.stores.intern(v.trim()));

@@ -117,7 +117,7 @@ pub struct Model {
 }
 
 /// Levels per column at most (the weight cache's stride).
-const MAX_LEVELS: usize = 9;
+const MAX_LEVELS: usize = 10;
 
 /// One column's contribution to a score.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -541,8 +541,10 @@ fn estimate_column<'a>(col: Col, weighted: impl Iterator<Item = (&'a [u8; Col::N
 }
 
 /// The given names of related people (levels after "missing"): different,
-/// now and then alike or sounding alike (美紀/実紀), never one name.
-const RELATED_GIVEN: [f64; 8] = [0.002, 0.002, 0.002, 0.005, 0.01, 0.004, 0.03, 0.945];
+/// now and then alike or perhaps sounding alike (美紀/実紀, no readings),
+/// rarely one reading written in two spellings (0.4 %: a family does not
+/// give two of its members one name), never one name.
+const RELATED_GIVEN: [f64; 9] = [0.002, 0.002, 0.002, 0.005, 0.01, 0.004, 0.02, 0.03, 0.925];
 /// [`RELATED_GIVEN`] with its kana-against-kanji agreement scaled to its exact agreement as one person's are (`m`): how
 /// often a store's comparisons cross scripts is the store's, not a kind's.
 fn related_given_shape(m: &[f64]) -> Vec<f64> {
@@ -621,7 +623,7 @@ fn name_is(p: &[u8; Col::N], c: Col, levels: &[NameLevel]) -> bool {
 
 /// The start of the namesake kind: both name parts agree.
 fn looks_namesake(p: &[u8; Col::N]) -> bool {
-    let alike = |c: Col| p[c as usize] != NameLevel::Missing as u8 && p[c as usize] <= NameLevel::Homophone as u8;
+    let alike = |c: Col| p[c as usize] != NameLevel::Missing as u8 && p[c as usize] <= NameLevel::HomophoneGuess as u8;
     alike(Col::Family) && alike(Col::Given)
 }
 
@@ -630,7 +632,7 @@ fn looks_namesake(p: &[u8; Col::N]) -> bool {
 fn looks_contact(p: &[u8; Col::N]) -> bool {
     p[Col::Given as usize] == NameLevel::Different as u8
         && (p[Col::Mobile as usize] == 1 || p[Col::Email as usize] == 1)
-        && !matches!(p[Col::Address as usize], 1 | 2)
+        && !matches!(p[Col::Address as usize], 1..=3)
         && p[Col::Landline as usize] != 1
 }
 
@@ -638,7 +640,7 @@ fn looks_contact(p: &[u8; Col::N]) -> bool {
 /// place or a way to reach them (an address, a phone, an e-mail).
 fn looks_related(p: &[u8; Col::N]) -> bool {
     let family = p[Col::Family as usize] != NameLevel::Missing as u8 && p[Col::Family as usize] <= NameLevel::KanaLoose as u8;
-    let place = matches!(p[Col::Address as usize], 1 | 2)
+    let place = matches!(p[Col::Address as usize], 1..=3)
         || p[Col::Mobile as usize] == 1
         || p[Col::Landline as usize] == 1
         || matches!(p[Col::Email as usize], 1 | 2);
@@ -791,7 +793,7 @@ mod tests {
         let differ = NameLevel::Different as u8;
         let family = pattern(&[(Col::Family, 1), (Col::Given, differ), (Col::Birth, 4), (Col::Landline, 1), (Col::Address, 1)]);
         let twins = pattern(&[(Col::Family, 1), (Col::Given, differ), (Col::Birth, 1), (Col::Landline, 1), (Col::Address, 1)]);
-        let stranger = pattern(&[(Col::Family, differ), (Col::Given, differ), (Col::Birth, 4), (Col::Mobile, 3), (Col::Address, 3)]);
+        let stranger = pattern(&[(Col::Family, differ), (Col::Given, differ), (Col::Birth, 4), (Col::Mobile, 3), (Col::Address, 4)]);
         let comparisons: Vec<Comparison> = [(person, 300), (family, 200), (twins, 5), (stranger, 500)]
             .iter()
             .flat_map(|&(p, n)| std::iter::repeat_n(Comparison { levels: p, ..Comparison::default() }, n))

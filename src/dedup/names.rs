@@ -46,9 +46,14 @@ pub enum NameLevel {
     /// Another script whose reading agrees only loosely (voicing, vowel
     /// length), or only by a lent reading that loosely.
     KanaLoose,
-    /// Other kanji for the same reading (克之/勝之 カツユキ), or one kanji an
-    /// IME offers beside the other for one sound (紀/記, 智/知).
+    /// Other kanji for the same reading, both readings written (克之/勝之,
+    /// each カツユキ): one name typed two ways, or (rarely) a mother and a
+    /// daughter-in-law.
     Homophone,
+    /// Other kanji that only may be one sound: one kanji an IME offers beside
+    /// the other (紀/記, 美/実) with no readings to confirm it, or a reading
+    /// lent by other records. Twins 美紀 (ミキ) and 実紀 (ミノリ) look so.
+    HomophoneGuess,
     /// Alike but not one slip: Jaro-Winkler ≥ 0.92 on four or more
     /// characters (readings) or 0.9 (latin).
     Similar,
@@ -57,7 +62,7 @@ pub enum NameLevel {
 }
 
 impl NameLevel {
-    pub const ALL: [NameLevel; 9] = [
+    pub const ALL: [NameLevel; 10] = [
         NameLevel::Missing,
         NameLevel::Exact,
         NameLevel::Variant,
@@ -65,6 +70,7 @@ impl NameLevel {
         NameLevel::Lent,
         NameLevel::KanaLoose,
         NameLevel::Homophone,
+        NameLevel::HomophoneGuess,
         NameLevel::Similar,
         NameLevel::Different,
     ];
@@ -235,7 +241,14 @@ pub fn compare_part(a: &Part, b: &Part) -> NameLevel {
             return compare_latin(wa, wb, r);
         }
         if !la && !lb {
-            return compare_kanji(wa, wb, r);
+            // The same sound is heard only where both readings were written
+            // (or settled by the data), not guessed from an IME's list or
+            // lent by other records.
+            let heard = r == ReadingRel::Equal && a.src != Src::Lent && b.src != Src::Lent;
+            return match compare_kanji(wa, wb, r) {
+                Homophone if !heard => HomophoneGuess,
+                level => level,
+            };
         }
         // Latin against kanji: their readings say.
     }
@@ -514,7 +527,7 @@ fn compare_names_as_spelt(t: &Tables, a: &Rec, b: &Rec) -> NamePair {
     let (family, given) = match whole {
         Exact => (Exact, Exact),
         Variant => (Exact, Variant),
-        Kana | Lent | KanaLoose | Homophone => (whole, whole),
+        Kana | Lent | KanaLoose | Homophone | HomophoneGuess => (whole, whole),
         Similar => (Missing, Similar),
         Different => (Missing, Different),
         Missing => {
@@ -568,7 +581,8 @@ mod tests {
             (k("里美", "サトミ"), k("", "サトミ"), Kana),
             (lent("里美", "サトミ"), k("", "サトミ"), Lent),
             (k("克之", "カツユキ"), k("勝之", "カツユキ"), Homophone),
-            (k("友紀", ""), k("友記", ""), Homophone),
+            (lent("克之", "カツユキ"), k("勝之", "カツユキ"), HomophoneGuess),
+            (k("友紀", ""), k("友記", ""), HomophoneGuess),
             (k("恵", ""), k("慧", ""), Different),
             (k("智美", "トモミ"), k("知美", "チミ"), Different),
             (k("悠斗", "ユウト"), k("悠真", "ユウマ"), Different),
