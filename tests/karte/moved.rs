@@ -133,6 +133,22 @@ fn issue18_2_a_project_copied_with_cp_a_is_the_same_karte() {
     // The original still sees its files as they were.
     all_unchanged(&run(&w, "A/karte.toml"));
     assert_eq!(figures(&w.path("A/karte.db")), first);
+    // `karte import` (no project) of a file the project imported knows it
+    // as the project does; an edit to it is the same file's new version.
+    let mapping = Path::new(env!("CARGO_MANIFEST_DIR")).join("mappings/sakura_web.toml");
+    let web = w.path("B/data/sakura_web.csv");
+    let import = |extra: &[&str]| {
+        let mut args: Vec<std::ffi::OsString> =
+            vec!["import".into(), "--db".into(), w.path("B/karte.db").into(), "--mapping".into(), mapping.clone().into()];
+        args.extend(extra.iter().map(|s| s.into()));
+        args.push(web.clone().into());
+        w.run(args)
+    };
+    import(&[]).ok().stdout_has("unchanged since import");
+    edit_web(&web);
+    import(&[]).ok().stdout_has("gone from the file 2");
+    assert_eq!(figures(&w.path("B/karte.db")).records, first.records);
+    all_unchanged(&run(&w, "B/karte.toml"));
 }
 
 #[test]
