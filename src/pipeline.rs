@@ -50,12 +50,37 @@ pub struct Overrides {
     pub read: ReadOptions,
 }
 
-/// Imports one file with a mapping.
+/// A file's place in a project: the project folder (that of karte.toml)
+/// and the file's path relative to it, with `/` between folders.
+#[derive(Debug, Clone)]
+pub struct Place {
+    pub dir: std::path::PathBuf,
+    pub rel: String,
+}
+
+impl Place {
+    /// The place of `path` in the project folder `dir`, if it is inside it.
+    pub fn of(dir: &Path, path: &Path) -> Option<Place> {
+        let rel = path.strip_prefix(dir).ok()?;
+        let parts: Vec<String> = rel
+            .components()
+            .map(|c| match c {
+                std::path::Component::Normal(s) => s.to_str().map(str::to_string),
+                _ => None,
+            })
+            .collect::<Option<_>>()?;
+        (!parts.is_empty()).then(|| Place { dir: dir.to_path_buf(), rel: parts.join("/") })
+    }
+}
+
+/// Imports one file with a mapping. A file of a project (`place`) is known
+/// by its place in the project; any other by its full path.
 pub fn import_file(
     store: &mut Store,
     run_id: i64,
     mapping: &Mapping,
     path: &Path,
+    place: Option<&Place>,
     overrides: &Overrides,
     progress: &dyn Progress,
 ) -> Result<Outcome> {
@@ -76,9 +101,12 @@ pub fn import_file(
     if o.header_row.is_some() {
         opts.header_row = o.header_row;
     }
-    // The file is known by its full path; an unchanged file (the same
-    // size and modification time as at its last import, or failing that
-    // the same bytes), read with the same mapping, is not read again.
+    // A project's file is known by its place in the project (its path
+    // relative to the project folder), so a project moved or copied
+    // elsewhere is the same karte; any other file by its full path. An
+    // unchanged file (the same size and modification time as at its last
+    // import, or failing that the same bytes), read with the same mapping,
+    // is not read again.
     let full = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let file_path = full.display().to_string();
     let meta = std::fs::metadata(path).ok();
@@ -86,24 +114,37 @@ pub fn import_file(
         .as_ref()
         .and_then(|m| m.modified().ok())
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok().and_then(|d| i64::try_from(d.as_nanos()).ok()));
-    let prior = store.latest_import(&mapping.source.name, &file_path)?;
+    let mut file_key = place.map(|p| p.rel.clone()).unwrap_or_else(|| file_path.clone());
+    let prior = store.latest_import(&mapping.source.name, &file_key, &file_path)?;
+    if let (Some(p), None) = (&prior, place) {
+        // `karte import` of a file a project run imported: it stays known
+        // as the project knows it.
+        file_key = p.file_key.clone();
+    }
     let same_mapping = |p: &crate::store::PriorImport| p.mapping_hash.as_deref() == Some(mapping.hash.as_str());
     if let (Some(p), Some(m)) = (&prior, &meta) {
         if same_mapping(p) && p.size == m.len() as i64 && mtime_ns.is_some() && p.mtime_ns == mtime_ns {
+            if p.file_path != file_path {
+                store.touch_import(p.id, mtime_ns, &file_path)?;
+            }
             return Ok(Outcome::Unchanged { import_id: p.id, finished_at: p.finished_at.clone() });
         }
     }
     let raw = import::RawFile::read(path)?;
     if let Some(p) = &prior {
         if same_mapping(p) && p.content_hash == raw.hash {
-            store.touch_import(p.id, mtime_ns)?;
+            store.touch_import(p.id, mtime_ns, &file_path)?;
             return Ok(Outcome::Unchanged { import_id: p.id, finished_at: p.finished_at.clone() });
         }
     }
-    let mut same_file = vec![file_path.clone()];
-    if prior.is_none() {
-        if let Some(old) = store.moved_from(&mapping.source.name, &raw.name, &file_path)? {
-            same_file.push(old);
+    let mut same_file = vec![file_key.clone()];
+    match &prior {
+        Some(p) if p.file_key != file_key => same_file.push(p.file_key.clone()),
+        Some(_) => {}
+        None => {
+            if let Some(old) = store.moved_from(&mapping.source.name, &raw.name, &file_key, place.map(|p| p.dir.as_path()))? {
+                same_file.push(old);
+            }
         }
     }
     let mut file = import::parse(raw, &opts)?;
@@ -124,6 +165,7 @@ pub fn import_file(
         mapping_hash: &mapping.hash,
         file_name: &file.name,
         file_path: &file_path,
+        file_key: &file_key,
         content_hash: &file.hash,
         size: file.size,
         format: file.format.name(),

@@ -581,7 +581,26 @@ pub fn run(project: &Project, opts: &RunOptions) -> Result<RunSummary> {
     // 1. Import.
     let t = std::time::Instant::now();
     let mut failed_steps = !project.broken.is_empty() || project.missing.iter().any(|m| m.required);
-    for (path, m) in &project.files {
+    // A file inside the project folder is known by its place there (a
+    // moved or copied project is the same karte); one outside by its full
+    // path. A database from before knew every file by its full path: those
+    // inside this folder, or at the same place of a folder a project run
+    // read them in, become places now.
+    let places: Vec<Option<crate::pipeline::Place>> =
+        project.files.iter().map(|(path, _)| crate::pipeline::Place::of(&project.dir, path)).collect();
+    let outside: Vec<String> = project
+        .files
+        .iter()
+        .zip(&places)
+        .filter(|(_, p)| p.is_none())
+        .map(|((path, _), _)| std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()).display().to_string())
+        .collect();
+    for ((_, m), place) in project.files.iter().zip(&places) {
+        if let Some(p) = place {
+            store.adopt_place(&project.mappings[*m].source.name, &p.rel, &project.dir, &outside)?;
+        }
+    }
+    for ((path, m), place) in project.files.iter().zip(&places) {
         let mapping = &project.mappings[*m];
         let mut fr = FileResult {
             file: crate::import::file_name(path),
@@ -599,7 +618,7 @@ pub fn run(project: &Project, opts: &RunOptions) -> Result<RunSummary> {
             unchanged_rows: 0,
             gone: 0,
         };
-        match import_file(&mut store, run_id, mapping, path, &Overrides::default(), opts.progress) {
+        match import_file(&mut store, run_id, mapping, path, place.as_ref(), &Overrides::default(), opts.progress) {
             Ok(Outcome::Imported(r)) => {
                 let c = r.counts;
                 (fr.rows_read, fr.imported, fr.warned, fr.rejected, fr.skipped) =

@@ -61,7 +61,7 @@ pub fn run(a: ImportArgs) -> Result<i32> {
         outln!("karte import: {} file(s) with mapping {} (source '{}')", files.len(), mapping.path, mapping.source.name);
         for path in files {
             let name = crate::import::file_name(path);
-            match import_file(&mut store, run, mapping, path, &overrides, &bar) {
+            match import_file(&mut store, run, mapping, path, None, &overrides, &bar) {
                 Ok(Outcome::Imported(r)) => {
                     imported += 1;
                     let c = r.counts;

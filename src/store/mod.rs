@@ -122,7 +122,10 @@ pub fn meta_set(conn: &Connection, key: &str, value: &str) -> Result<()> {
 pub struct PriorImport {
     pub id: i64,
     pub finished_at: String,
+    /// Where the file was last read from (its full path then).
     pub file_path: String,
+    /// How the file is known: its place in the project, or its full path.
+    pub file_key: String,
     pub content_hash: String,
     pub size: i64,
     pub mtime_ns: Option<i64>,
@@ -274,50 +277,104 @@ impl Store {
         Ok(())
     }
 
-    /// The latest finished import of a file (by its full path) for a source.
-    pub fn latest_import(&self, source: &str, file_path: &str) -> Result<Option<PriorImport>> {
+    /// The latest finished import of a file for a source: the file known
+    /// by `file_key` (its place in the project, or its full path), or last
+    /// read from `file_path` (its full path: `karte import` of a file a
+    /// project run imported).
+    pub fn latest_import(&self, source: &str, file_key: &str, file_path: &str) -> Result<Option<PriorImport>> {
         Ok(self
             .conn
             .query_row(
-                "SELECT id, finished_at, file_path, content_hash, size_bytes, mtime_ns, mapping_hash FROM imports
-                 WHERE source = ?1 AND file_path = ?2 AND finished_at IS NOT NULL ORDER BY id DESC LIMIT 1",
-                params![source, file_path],
+                "SELECT id, finished_at, file_path, file_key, content_hash, size_bytes, mtime_ns, mapping_hash FROM imports
+                 WHERE source = ?1 AND (file_key = ?2 OR file_path = ?3) AND finished_at IS NOT NULL ORDER BY id DESC LIMIT 1",
+                params![source, file_key, file_path],
                 |r| {
                     Ok(PriorImport {
                         id: r.get(0)?,
                         finished_at: r.get(1)?,
                         file_path: r.get(2)?,
-                        content_hash: r.get(3)?,
-                        size: r.get(4)?,
-                        mtime_ns: r.get(5)?,
-                        mapping_hash: r.get(6)?,
+                        file_key: r.get(3)?,
+                        content_hash: r.get(4)?,
+                        size: r.get(5)?,
+                        mtime_ns: r.get(6)?,
+                        mapping_hash: r.get(7)?,
                     })
                 },
             )
             .optional()?)
     }
 
-    /// The file path an earlier version of this file was imported from, when
-    /// the project moved: a source's imports of the same file name from one
-    /// other path that no longer exists. Its records are this file's.
-    pub fn moved_from(&self, source: &str, file_name: &str, file_path: &str) -> Result<Option<String>> {
-        // Only paths whose imports still hold records: after a second move,
-        // the first path has handed all of its records on.
+    /// How an earlier version of this file was known, when it moved: a
+    /// source's imports of the same file name under one other key whose
+    /// file no longer exists (a relative key is looked for in `dir`, the
+    /// project folder). Its records are this file's.
+    pub fn moved_from(&self, source: &str, file_name: &str, file_key: &str, dir: Option<&Path>) -> Result<Option<String>> {
+        // Only keys whose imports still hold records: after a second move,
+        // the first place has handed all of its records on.
         let mut st = self.conn.prepare(
-            "SELECT DISTINCT file_path FROM imports i WHERE source = ?1 AND file_name = ?2 AND file_path <> ?3 AND finished_at IS NOT NULL
+            "SELECT DISTINCT file_key FROM imports i WHERE source = ?1 AND file_name = ?2 AND file_key <> ?3 AND finished_at IS NOT NULL
                AND EXISTS (SELECT 1 FROM records r WHERE r.import_id = i.id AND r.gone_import IS NULL)",
         )?;
-        let paths: Vec<String> = st.query_map(params![source, file_name, file_path], |r| r.get(0))?.collect::<Result<_, _>>()?;
-        Ok(match paths.as_slice() {
-            [one] if !Path::new(one).exists() => Some(one.clone()),
+        let keys: Vec<String> = st.query_map(params![source, file_name, file_key], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        let exists = |k: &str| {
+            let p = Path::new(k);
+            if p.is_absolute() {
+                p.exists()
+            } else {
+                dir.is_none_or(|d| d.join(p).exists())
+            }
+        };
+        Ok(match keys.as_slice() {
+            [one] if !exists(one) => Some(one.clone()),
             _ => None,
         })
     }
 
-    /// Remembers a file's modification time on its import (after it was
-    /// found unchanged by content), so the next run need not read it.
-    pub fn touch_import(&self, import_id: i64, mtime_ns: Option<i64>) -> Result<()> {
-        self.conn.execute("UPDATE imports SET mtime_ns = ?1 WHERE id = ?2", params![mtime_ns, import_id])?;
+    /// Makes a project file known by its place `rel` (relative to the
+    /// project folder `dir`) where earlier imports of the source knew it by
+    /// a full path: a database from before file keys (schema 6), whose
+    /// imports hold full paths. A full path is this place when it is `dir`
+    /// joined with `rel` (the database used where it was), or when a
+    /// project run read it at the same place of another folder (the
+    /// project copied or moved before karte was upgraded). Paths in `keep`
+    /// (files the project names by their full path) stay as they are.
+    /// Nothing happens once an import knows the file by its place. Returns
+    /// the number of imports re-keyed.
+    pub fn adopt_place(&self, source: &str, rel: &str, dir: &Path, keep: &[String]) -> Result<usize> {
+        let known: bool = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM imports WHERE source = ?1 AND file_key = ?2)",
+            params![source, rel],
+            |r| r.get(0),
+        )?;
+        if known {
+            return Ok(0);
+        }
+        let here = dir.join(rel);
+        let mut st = self.conn.prepare(
+            "SELECT DISTINCT i.file_key, EXISTS (SELECT 1 FROM imports j JOIN runs r ON r.id = j.run_id
+                                                 WHERE j.source = i.source AND j.file_key = i.file_key AND r.command = 'run')
+             FROM imports i WHERE i.source = ?1",
+        )?;
+        let keys: Vec<(String, bool)> = st.query_map([source], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+        let mut n = 0;
+        for (key, by_run) in keys {
+            let p = Path::new(&key);
+            if !p.is_absolute() || keep.contains(&key) || !p.ends_with(rel) {
+                continue;
+            }
+            if p == here || by_run {
+                n +=
+                    self.conn.execute("UPDATE imports SET file_key = ?1 WHERE source = ?2 AND file_key = ?3", params![rel, source, key])?;
+            }
+        }
+        Ok(n)
+    }
+
+    /// Remembers a file's modification time and where it is now on its
+    /// import (after it was found unchanged), so the next run need not
+    /// read it.
+    pub fn touch_import(&self, import_id: i64, mtime_ns: Option<i64>, file_path: &str) -> Result<()> {
+        self.conn.execute("UPDATE imports SET mtime_ns = ?1, file_path = ?2 WHERE id = ?3", params![mtime_ns, file_path, import_id])?;
         Ok(())
     }
 }
@@ -392,6 +449,10 @@ pub struct ImportHeader<'a> {
     pub mapping_hash: &'a str,
     pub file_name: &'a str,
     pub file_path: &'a str,
+    /// How the file is known: its place in the project (the path relative
+    /// to the project folder) for a file inside a project, else its full
+    /// path.
+    pub file_key: &'a str,
     pub content_hash: &'a str,
     pub size: u64,
     pub format: &'a str,
@@ -405,9 +466,9 @@ pub struct ImportHeader<'a> {
     pub priority: Option<i64>,
     /// The file's modification time (ns since the epoch), when known.
     pub mtime_ns: Option<i64>,
-    /// The paths earlier versions of this file were imported from (its own
-    /// path; where it was before the project moved): their records are this
-    /// file's rows of before, matched by identity (see [`ImportWriter`]).
+    /// The keys earlier versions of this file were known by (its own key;
+    /// what it was before it moved): their records are this file's rows of
+    /// before, matched by identity (see [`ImportWriter`]).
     pub same_file: Vec<String>,
 }
 
@@ -436,8 +497,8 @@ struct Prior {
     gone: bool,
     /// Read from this same file (not another file of the source).
     same_file: bool,
-    /// Last read from this file at its current path (not where it was
-    /// before the project moved).
+    /// Last read from this file as it is known now (not under the key it
+    /// had before it moved).
     here: bool,
     /// Read with the same mapping as now: an equal row hash means equal values.
     same_mapping: bool,
@@ -461,12 +522,12 @@ impl Priors {
         let same = serde_json::to_string(&h.same_file)?;
         let mut st = tx.prepare(
             "SELECT r.id, r.natural_key, r.row_hash, r.sheet, r.row, r.customer_id, r.gone_import IS NOT NULL,
-                    i.file_path IN (SELECT value FROM json_each(?2)), i.mapping_hash IS ?3, i.file_path = ?4
+                    i.file_key IN (SELECT value FROM json_each(?2)), i.mapping_hash IS ?3, i.file_key = ?4
              FROM records r JOIN imports i ON i.id = r.import_id
-             WHERE i.source = ?1 AND (r.natural_key IS NOT NULL OR i.file_path IN (SELECT value FROM json_each(?2)))
+             WHERE i.source = ?1 AND (r.natural_key IS NOT NULL OR i.file_key IN (SELECT value FROM json_each(?2)))
              ORDER BY r.id",
         )?;
-        let mut rows = st.query(params![h.source, same, h.mapping_hash, h.file_path])?;
+        let mut rows = st.query(params![h.source, same, h.mapping_hash, h.file_key])?;
         while let Some(r) = rows.next()? {
             let key: Option<String> = r.get(1)?;
             let prior = Prior {
@@ -789,8 +850,9 @@ impl<'c> ImportWriter<'c> {
         let started = now();
         tx.execute(
             "INSERT INTO imports (run_id, source, label, mapping_path, mapping_hash, file_name, file_path, content_hash,
-                                  size_bytes, format, encoding, encoding_confidence, field_columns, started_at, priority, mtime_ns)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                                  size_bytes, format, encoding, encoding_confidence, field_columns, started_at, priority, mtime_ns,
+                                  file_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
             params![
                 h.run_id,
                 h.source,
@@ -807,7 +869,8 @@ impl<'c> ImportWriter<'c> {
                 h.field_columns,
                 &started,
                 h.priority,
-                h.mtime_ns
+                h.mtime_ns,
+                h.file_key
             ],
         )?;
         let import_id = tx.last_insert_rowid();

@@ -359,4 +359,15 @@ UPDATE golden SET last_seen = (
     SELECT nullif(max(max(coalesce((SELECT max(e.date) FROM events e WHERE e.record_id = r.id), ''), coalesce(r.first_visit, ''))), '')
     FROM records r WHERE r.customer_id = golden.customer_id AND r.status = 'active');
 "#,
+    // 6: a file is known by its place, not by where the folder happens to
+    // be: `file_key` is the path relative to the project folder (the folder
+    // of karte.toml) for a file inside a project, else the full path, as
+    // `file_path` was. A moved or copied project is the same karte.
+    // Databases from before keep their full paths here; `karte run` makes
+    // those inside its project folder relative (see `Store::adopt_place`).
+    r#"
+ALTER TABLE imports ADD COLUMN file_key TEXT;
+UPDATE imports SET file_key = file_path;
+CREATE INDEX imports_by_key ON imports(source, file_key);
+"#,
 ];

@@ -100,9 +100,15 @@ impl Workdir {
     /// mappings: the database at `database`, the review report in review/,
     /// an xlsx and a CSV export in out/.
     pub fn sample_project(&self, database: &str) {
-        std::fs::create_dir_all(self.path("data")).unwrap();
+        self.sample_project_in("", database)
+    }
+
+    /// [`Workdir::sample_project`] in the folder `sub` of the work directory.
+    pub fn sample_project_in(&self, sub: &str, database: &str) {
+        let at = |rel: &str| self.path(sub).join(rel);
+        std::fs::create_dir_all(at("data")).unwrap();
         for f in SAMPLES {
-            std::fs::copy(repo("samples").join(f), self.path("data").join(f)).unwrap();
+            std::fs::copy(repo("samples").join(f), at("data").join(f)).unwrap();
         }
         let mappings = repo("mappings");
         let m = |n: &str| mappings.join(format!("{n}.toml")).display().to_string().replace('\\', "/");
@@ -141,7 +147,7 @@ encoding = "utf-8"
             m("sakura_cards"),
             database = database
         );
-        std::fs::write(self.path("karte.toml"), toml).unwrap();
+        std::fs::write(at("karte.toml"), toml).unwrap();
     }
 
     pub fn import_with(&self, mapping: &Path, file: &Path, extra: &[&str]) -> Run {
