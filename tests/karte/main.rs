@@ -8,6 +8,7 @@ mod dedup;
 mod export;
 mod firstday;
 mod inspect;
+mod locking;
 mod nights;
 #[cfg(unix)]
 mod perms;
