@@ -146,9 +146,12 @@ pub fn acquire_lock(db: &Path, command: &str, wait: std::time::Duration) -> Resu
         match f.try_lock() {
             Ok(()) => break Some(f),
             Err(std::fs::TryLockError::WouldBlock) => {
-                // Its lock file was removed while it ran: who it is is not
-                // known any more.
-                wait_or_fail(format!("another karte command (its lock file {} was removed while it ran)", path.display()))?;
+                // Its lock file was removed while it ran, or it reached the
+                // database by a hard link: who it is is not known.
+                wait_or_fail(format!(
+                    "another karte command (not named in {}: that lock file was removed while it ran, or it opened the database through a hard link)",
+                    path.display()
+                ))?;
             }
             Err(std::fs::TryLockError::Error(e)) => {
                 return Err(e).with_context(|| format!("cannot lock {}", db.display()));

@@ -135,6 +135,12 @@ fn no_second_name_and_no_deleted_lock_file_lets_a_second_writer_in() {
         "import through a symlink",
     );
     assert!(!w.path("alias.db.lock").exists(), "a lock file of its own for the symlink");
+    // A hard link is another name for the same file, too.
+    std::fs::hard_link(w.db(), w.path("hard.db")).unwrap();
+    let r = w.run(["dedup", "--db", "hard.db"]);
+    assert_eq!(r.code, 3, "dedup through a hard link: a second writer got in:\n{}\n{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("in use by") && r.stderr.contains("hard link"), "{}", r.stderr);
+    std::fs::remove_file(w.path("hard.db")).unwrap();
 
     // The lock file deleted while the run holds it: still one writer.
     std::fs::remove_file(w.path("karte.db.lock")).unwrap();
