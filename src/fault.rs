@@ -33,6 +33,21 @@ pub fn point(name: &str) {
         None => (&*want, 1),
     };
     if point == name && HITS.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1 == nth {
+        if let Some(file) = std::env::var_os("KARTE_PAUSE_FILE") {
+            pause(std::path::Path::new(&file));
+        }
         std::process::abort();
+    }
+}
+
+/// With `KARTE_PAUSE_FILE=<file>` beside `KARTE_CRASH_AT`, karte does not
+/// abort at the point but stops there, holding whatever it holds (its
+/// lock, an open transaction), writes its process id to `<file>` and
+/// sleeps until it is killed: for the tests of what other commands do
+/// while a writer is at work.
+fn pause(file: &std::path::Path) -> ! {
+    let _ = std::fs::write(file, std::process::id().to_string());
+    loop {
+        std::thread::sleep(std::time::Duration::from_secs(3600));
     }
 }

@@ -188,7 +188,11 @@ pub fn import_file(
     // was read to the end: any error here drops the channel and the writer
     // rolls the whole file back.
     let expected: u64 = file.tables.iter().filter_map(|t| t.size_hint()).sum();
-    let bulk = expected >= BULK_ROWS;
+    // Only into a karte that holds no records yet (the first night): a
+    // rollback journal shuts readers out for the length of the import,
+    // and once there is something to read, `show` and `export` must go on
+    // reading while a night's run imports (WAL lets them).
+    let bulk = expected >= BULK_ROWS && store.is_empty()?;
     let (tx, rx) = std::sync::mpsc::sync_channel::<Msg>(8);
     // Written batches come back to be freed here, not on the writer thread.
     let (done_tx, done_rx) = std::sync::mpsc::channel::<Vec<RowOut>>();
@@ -275,7 +279,7 @@ enum Msg {
 const BATCH: usize = 2048;
 
 /// Files expected to hold at least this many rows are written in bulk mode
-/// (see [`Store::begin_bulk`]).
+/// into an empty karte (see [`Store::begin_bulk`]).
 const BULK_ROWS: u64 = 20_000;
 
 /// Reads every table, maps and cleanses each row, and sends the records.

@@ -550,12 +550,8 @@ pub fn run(project: &Project, opts: &RunOptions) -> Result<RunSummary> {
     }
     // A dry run writes nothing, not even the lock file: with no lock file
     // nobody holds the database (it works on a copy anyway).
-    let lock_file = {
-        let mut p = project.database.clone().into_os_string();
-        p.push(".lock");
-        PathBuf::from(p)
-    };
-    let lock = if opts.dry_run && !lock_file.exists() {
+    let lock_file = store::lock_path(&project.database);
+    let lock = if opts.dry_run && !(lock_file.exists() && project.database.exists()) {
         None
     } else {
         Some(store::acquire_lock(&project.database, "run", std::time::Duration::from_secs(opts.wait))?)

@@ -94,6 +94,11 @@ pub struct ExplainArgs {
     /// The karte database.
     #[arg(long, value_name = "FILE", required_unless_present = "rules")]
     db: Option<PathBuf>,
+    /// When another karte command holds the database exclusively (the first
+    /// large import into an empty karte), wait up to this many seconds for
+    /// it, then exit with code 3. A run in WAL never makes a reader wait.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    wait: u64,
     /// Dedup settings, as given to `karte dedup`.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -306,7 +311,11 @@ pub fn explain(a: ExplainArgs) -> Result<i32> {
         super::emit(&dedup::explain::explain_rules())?;
         return Ok(0);
     }
-    let store = open_existing(a.db.as_deref().expect("clap requires --db"))?;
+    let db = a.db.as_deref().expect("clap requires --db");
+    if !db.exists() {
+        bail!("there is no karte database {} (import files into it first)", db.display());
+    }
+    let store = Store::open_read(db, std::time::Duration::from_secs(a.wait))?;
     let text = if a.model {
         dedup::explain::explain_model(&store.conn, &config)?
     } else if a.customer {

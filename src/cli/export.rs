@@ -13,6 +13,11 @@ pub struct ExportArgs {
     /// The karte database.
     #[arg(long, value_name = "FILE")]
     db: PathBuf,
+    /// When another karte command holds the database exclusively (the first
+    /// large import into an empty karte), wait up to this many seconds for
+    /// it, then exit with code 3. A run in WAL never makes a reader wait.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    wait: u64,
     /// xlsx (customers, visits and purchases, notes, lineage: one sheet each)
     /// or csv (customers only); default: from OUT's extension.
     #[arg(long, value_name = "FMT")]
@@ -44,7 +49,7 @@ pub fn run(a: ExportArgs) -> Result<i32> {
     if !a.db.exists() {
         bail!("there is no karte database {}", a.db.display());
     }
-    let store = crate::store::Store::open(&a.db)?;
+    let store = crate::store::Store::open_read(&a.db, std::time::Duration::from_secs(a.wait))?;
     let w = export::karte::write_all(&store.conn, &a.out, kind).map_err(|e| match e.downcast_ref::<export::karte::NoGolden>() {
         Some(n) => anyhow::anyhow!("{} in {}: run karte dedup --db {} first", n, a.db.display(), a.db.display()),
         None => e,

@@ -218,7 +218,7 @@ pub fn main() -> i32 {
                 return 0;
             }
             eprintln!("karte: error: {e:#}");
-            let code = if e.chain().any(|c| c.downcast_ref::<crate::store::Busy>().is_some()) {
+            let code = if e.chain().any(|c| c.downcast_ref::<crate::store::Busy>().is_some() || is_busy(c)) {
                 3
             } else if e.chain().any(|c| c.downcast_ref::<UsageError>().is_some()) {
                 2
@@ -277,6 +277,14 @@ macro_rules! out {
 }
 
 pub(crate) use {out, outln};
+
+/// SQLite's "database is busy/locked" (what a command meets when another
+/// holds the database longer than it waits): exit code 3, like the lock.
+fn is_busy(e: &(dyn std::error::Error + 'static)) -> bool {
+    e.downcast_ref::<rusqlite::Error>()
+        .and_then(|e| e.sqlite_error_code())
+        .is_some_and(|c| matches!(c, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
+}
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))

@@ -18,6 +18,11 @@ pub struct ShowArgs {
     /// The karte database.
     #[arg(long, value_name = "FILE")]
     db: PathBuf,
+    /// When another karte command holds the database exclusively (the first
+    /// large import into an empty karte), wait up to this many seconds for
+    /// it, then exit with code 3. A run in WAL never makes a reader wait.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    wait: u64,
     /// The customer id.
     #[arg(value_name = "CUSTOMER_ID", required_unless_present_any = ["phone", "name"])]
     id: Option<i64>,
@@ -53,7 +58,7 @@ pub fn run(a: ShowArgs) -> Result<i32> {
     if !a.db.exists() {
         bail!("there is no karte database {}", a.db.display());
     }
-    let store = crate::store::Store::open(&a.db)?;
+    let store = crate::store::Store::open_read(&a.db, std::time::Duration::from_secs(a.wait))?;
     let conn = &store.conn;
     let ids: Vec<i64> = if let Some(id) = a.id {
         vec![id]

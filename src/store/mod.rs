@@ -12,7 +12,7 @@
 pub mod lookup;
 pub mod schema;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
@@ -30,8 +30,8 @@ pub const RECORD_FIELDS: &[Field] = match Field::ALL.split_last() {
 /// An open karte database.
 pub struct Store {
     pub conn: Connection,
-    /// Held while a writing command runs (see [`Store::lock`]).
-    lock: Option<std::fs::File>,
+    /// Held while a writing command runs (see [`Store::lock_then_open`]).
+    lock: Option<WriterLock>,
 }
 
 /// Adds one to the database's change counter, inside the writer's
@@ -46,50 +46,174 @@ pub fn generation(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT value FROM meta WHERE key = 'generation'", [], |r| r.get(0))?)
 }
 
-/// The writer lock of a database (see [`Store::lock_then_open`]).
-pub fn acquire_lock(db: &Path, command: &str, wait: std::time::Duration) -> Result<std::fs::File> {
-    use std::io::{Read, Seek, Write};
-    let mut name = db.as_os_str().to_owned();
+/// The database a path names: symlinks resolved (the file's own, and its
+/// folders'), so that every name of one database leads to one lock. A
+/// database not created yet is its folder's canonical path and its name.
+pub fn canonical_db(db: &Path) -> PathBuf {
+    if let Ok(p) = std::fs::canonicalize(db) {
+        return p;
+    }
+    // Not there yet (or a symlink to a file not there yet): follow the
+    // links by hand, then resolve the folder.
+    let mut p = db.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::read_link(&p) {
+            Ok(target) => p = p.parent().map(|d| d.join(&target)).unwrap_or(target),
+            Err(_) => break,
+        }
+    }
+    match (p.parent().filter(|d| !d.as_os_str().is_empty()), p.file_name()) {
+        (Some(dir), Some(name)) => std::fs::canonicalize(dir).map(|d| d.join(name)).unwrap_or(p),
+        (None, Some(name)) => std::env::current_dir().map(|d| d.join(name)).unwrap_or(p),
+        _ => p,
+    }
+}
+
+/// The lock file of a database: `<database>.lock` beside the database
+/// itself (symlinks resolved), whatever name it was given by.
+pub fn lock_path(db: &Path) -> PathBuf {
+    let mut name = canonical_db(db).into_os_string();
     name.push(".lock");
-    let path = std::path::PathBuf::from(name);
-    let mut file = crate::fsx::private(std::fs::OpenOptions::new().read(true).write(true).create(true).truncate(false))
-        .open(&path)
-        .with_context(|| format!("cannot create the lock file {}", path.display()))?;
+    PathBuf::from(name)
+}
+
+/// The writer lock of a database (see [`Store::lock_then_open`]), held
+/// until it is dropped (or the process ends, however it ends).
+pub struct WriterLock {
+    /// `<database>.lock`, locked; it says who holds it.
+    _file: std::fs::File,
+    /// The database file itself, locked (Linux: see [`acquire_lock`]).
+    _db: Option<std::fs::File>,
+}
+
+/// Takes the writer lock of a database: an OS lock (`flock`, through
+/// std's `File::try_lock`) on `<database>.lock` beside the database's real
+/// path, and on Linux also on the database file itself, so that neither a
+/// second name for the database (a symlink, a hard link) nor a lock file
+/// deleted while a writer runs lets a second writer in. The OS drops both
+/// locks when the process ends, however it ends: a killed writer never
+/// blocks the next one. SQLite's own locks are `fcntl` locks, which Linux
+/// keeps apart from `flock` locks (flock(2)); elsewhere the two may
+/// conflict, so there only the lock file is locked. Another holder makes
+/// this wait up to `wait`, then fail with [`Busy`] and who holds it.
+pub fn acquire_lock(db: &Path, command: &str, wait: std::time::Duration) -> Result<WriterLock> {
+    use std::io::Write;
+    let real = canonical_db(db);
+    let path = lock_path(db);
     let start = std::time::Instant::now();
     let mut told = false;
-    loop {
+    let mut wait_or_fail = |who: String| -> Result<()> {
+        if start.elapsed() >= wait {
+            return Err(Busy(format!(
+                "the database {} is in use by {who}; nothing was done; try again when it has finished{}",
+                db.display(),
+                if wait.is_zero() { " (or pass --wait SECONDS to wait for it)" } else { "" }
+            ))
+            .into());
+        }
+        if !told {
+            eprintln!("karte: waiting for {who} to finish with {} …", db.display());
+            told = true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        Ok(())
+    };
+    let mut file = loop {
+        let file = crate::fsx::private(std::fs::OpenOptions::new().read(true).write(true).create(true).truncate(false))
+            .open(&path)
+            .with_context(|| format!("cannot create the lock file {}", path.display()))?;
         match file.try_lock() {
-            Ok(()) => break,
+            Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
-                let mut holder = String::new();
-                let _ = file.read_to_string(&mut holder);
-                let _ = file.rewind();
-                let holder = holder.trim();
-                let who = if holder.is_empty() { "another karte command".to_string() } else { holder.to_string() };
-                if start.elapsed() >= wait {
-                    return Err(Busy(format!(
-                        "the database {} is in use by {who}; nothing was done; try again when it has finished{}",
-                        db.display(),
-                        if wait.is_zero() { " (or pass --wait SECONDS to wait for it)" } else { "" }
-                    ))
-                    .into());
-                }
-                if !told {
-                    eprintln!("karte: waiting for {who} to finish with {} …", db.display());
-                    told = true;
-                }
-                std::thread::sleep(std::time::Duration::from_millis(200));
+                wait_or_fail(holder(&path).unwrap_or_else(|| "another karte command".into()))?;
+                continue;
             }
             Err(std::fs::TryLockError::Error(e)) => {
                 return Err(e).with_context(|| format!("cannot lock {}", path.display()));
             }
         }
-    }
+        // Removed (or replaced) between our open and our lock: the lock is
+        // on a file nobody else will find; take the one that is there now.
+        if same_file(&file, &path) {
+            break file;
+        }
+    };
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    let db_lock = loop {
+        // A writer creates the database anyway (0600, as Store::open would).
+        crate::fsx::touch(&real).with_context(|| format!("cannot create the karte database {}", db.display()))?;
+        let f = std::fs::File::open(&real).with_context(|| format!("cannot open the karte database {}", db.display()))?;
+        match f.try_lock() {
+            Ok(()) => break Some(f),
+            Err(std::fs::TryLockError::WouldBlock) => {
+                // Its lock file was removed while it ran, or it reached the
+                // database by a hard link: who it is is not known.
+                wait_or_fail(format!(
+                    "another karte command (not named in {}: that lock file was removed while it ran, or it opened the database through a hard link)",
+                    path.display()
+                ))?;
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(e).with_context(|| format!("cannot lock {}", db.display()));
+            }
+        }
+    };
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    let db_lock = {
+        let _ = &real;
+        None
+    };
     let _ = file.set_len(0);
-    let _ = file.rewind();
+    let _ = std::io::Seek::rewind(&mut file);
     let _ = write!(file, "karte {command} (process {}, since {})", std::process::id(), now());
     let _ = file.flush();
-    Ok(file)
+    Ok(WriterLock { _file: file, _db: db_lock })
+}
+
+/// Who a lock file says holds the database (`karte run (process 1234,
+/// since …)`), read without locking anything.
+pub fn holder(lock: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(lock).ok()?;
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.to_string())
+}
+
+/// Whether an open file is still the one a path names.
+fn same_file(file: &std::fs::File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (file.metadata(), std::fs::metadata(path)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (file, path);
+        true
+    }
+}
+
+/// What a read-only open's SQLite error means: busy (another command is
+/// writing: [`Busy`], exit code 3), damaged (SQLite says the file is not a
+/// database or is corrupt), or another error, said as it is.
+fn read_error(db: &Path, e: rusqlite::Error) -> anyhow::Error {
+    use rusqlite::ErrorCode;
+    match e.sqlite_error_code() {
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+            let who = holder(&lock_path(db)).map(|h| format!(" (its lock file names {h})")).unwrap_or_default();
+            Busy(format!(
+                "the database {} is busy: another karte command (run, import or dedup) is writing to it{who}; nothing was done; try again when it has finished",
+                db.display()
+            ))
+            .into()
+        }
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
+            anyhow::Error::new(e).context(format!("{} is not a SQLite database (or is damaged)", db.display()))
+        }
+        _ => anyhow::Error::new(e).context(format!("cannot read the karte database {}", db.display())),
+    }
 }
 
 /// Another karte command holds the database's writer lock.
@@ -161,9 +285,7 @@ impl Store {
             conn.execute_batch("PRAGMA page_size = 16384;")?;
         }
         conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;
-        let mode: String = conn
-            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-            .with_context(|| format!("{} is not a SQLite database (or is damaged)", path.display()))?;
+        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(|e| read_error(path, e))?;
         if mode != "wal" {
             bail!("cannot switch {} to WAL mode (journal mode is {mode})", path.display());
         }
@@ -194,11 +316,45 @@ impl Store {
         Ok(())
     }
 
-    /// Takes the database's writer lock, an OS lock on `<db>.lock` beside
-    /// it: one writing command at a time (a nightly `karte run`, an import,
-    /// a dedup, a review being applied). The lock goes with the process,
-    /// however it ends (even `kill -9`). Another holder makes this wait up
-    /// to `wait`, then fail with who holds it.
+    /// Opens an existing karte database for a command that only reads it
+    /// (`show`, `export`, `explain`): read-only, never creating, migrating
+    /// or switching its journal, so a writer in WAL never blocks it. When
+    /// SQLite is busy (a writer holds the database exclusively: the first,
+    /// bulk import into an empty karte, or a checkpoint) it waits up to
+    /// `wait` (readers' `--wait`, 30 s unless given), then fails with [`Busy`] (exit code 3) naming the writer the
+    /// lock file names; the database is called damaged only when SQLite says
+    /// so. A database made by an older karte is brought up to date first,
+    /// under the writer lock, as any command would.
+    pub fn open_read(path: &Path, wait: std::time::Duration) -> Result<Store> {
+        let version = Store::open_read_inner(path, wait).map_err(|e| read_error(path, e))?;
+        match version {
+            Ok(store) => Ok(store),
+            Err(_) => Store::lock_then_open(path, "upgrade", wait),
+        }
+    }
+
+    /// The read-only store, or (Err) the database's schema version when it
+    /// is older than this karte's.
+    fn open_read_inner(path: &Path, wait: std::time::Duration) -> rusqlite::Result<std::result::Result<Store, i64>> {
+        use rusqlite::OpenFlags;
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        conn.busy_timeout(wait)?;
+        // The first read of the file: a busy database says so here.
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        // An older karte's database is migrated, and a newer one's refused,
+        // by Store::open's rules.
+        if version != schema_version() {
+            return Ok(Err(version));
+        }
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))?;
+        Ok(Ok(Store { conn, lock: None }))
+    }
+
+    /// Takes the database's writer lock (see [`acquire_lock`]): one writing
+    /// command at a time (a nightly `karte run`, an import, a dedup, a
+    /// review being applied). The lock goes with the process, however it
+    /// ends (even `kill -9`). Another holder makes this wait up to `wait`,
+    /// then fail with who holds it.
     pub fn lock_then_open(db: &Path, command: &str, wait: std::time::Duration) -> Result<Store> {
         let lock = acquire_lock(db, command, wait)?;
         let mut store = Store::open(db)?;
@@ -206,9 +362,16 @@ impl Store {
         Ok(store)
     }
 
-    /// Before a large import: leaves WAL for a rollback journal, which
-    /// writes each new page once where WAL writes it twice (to the WAL,
-    /// then again at the checkpoint). The transaction stays atomic: a crash
+    /// Whether the karte holds no records yet.
+    pub fn is_empty(&self) -> Result<bool> {
+        Ok(self.conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM records)", [], |r| r.get(0))?)
+    }
+
+    /// Before a large import into an empty karte: leaves WAL for a rollback
+    /// journal, which writes each new page once where WAL writes it twice
+    /// (to the WAL, then again at the checkpoint). Readers wait for it (up
+    /// to their `--wait`, then are told the database is busy), which is why
+    /// it is only done while there is nothing to read. The transaction stays atomic: a crash
     /// leaves a hot journal that SQLite rolls back on the next open, and
     /// [`Store::open`] puts the database back in WAL. When another
     /// connection has the database open, SQLite refuses the switch and the

@@ -8,6 +8,7 @@ mod dedup;
 mod export;
 mod firstday;
 mod inspect;
+mod locking;
 mod moved;
 mod nights;
 #[cfg(unix)]
