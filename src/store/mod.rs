@@ -406,24 +406,7 @@ impl Store {
              WHERE i.run_id = ?1 AND p.severity IN (SELECT value FROM json_each(?2))
              ORDER BY p.file_name, p.sheet, p.row, p.id",
         )?;
-        let rows = st
-            .query_map(params![run, serde_json::to_string(&levels)?], |r| {
-                Ok(ProblemRow {
-                    severity: r.get(0)?,
-                    file: r.get(1)?,
-                    sheet: r.get(2)?,
-                    row: r.get(3)?,
-                    column: r.get(4)?,
-                    field: r.get(5)?,
-                    raw: r.get(6)?,
-                    code: r.get(7)?,
-                    message: r.get(8)?,
-                    record_status: r.get(9)?,
-                    record_id: r.get(10)?,
-                    id: r.get(11)?,
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
+        let rows = st.query_map(params![run, serde_json::to_string(&levels)?], ProblemRow::from_row)?.collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
 
@@ -567,20 +550,7 @@ pub fn current_problems(conn: &Connection, min: crate::model::Severity, each: &m
     )?;
     let mut rows = st.query(params![serde_json::to_string(&levels)?])?;
     while let Some(r) = rows.next()? {
-        each(ProblemRow {
-            severity: r.get(0)?,
-            file: r.get(1)?,
-            sheet: r.get(2)?,
-            row: r.get(3)?,
-            column: r.get(4)?,
-            field: r.get(5)?,
-            raw: r.get(6)?,
-            code: r.get(7)?,
-            message: r.get(8)?,
-            record_status: r.get(9)?,
-            record_id: r.get(10)?,
-            id: r.get(11)?,
-        })?;
+        each(ProblemRow::from_row(r)?)?;
     }
     Ok(())
 }
@@ -601,6 +571,28 @@ pub struct ProblemRow {
     pub record_id: Option<i64>,
     /// The problem's id in the problems table.
     pub id: i64,
+}
+
+impl ProblemRow {
+    /// A row selected as severity, file, sheet, row, column, field, raw,
+    /// code, message, record status, record id, problem id (the order both
+    /// problem queries use).
+    fn from_row(r: &rusqlite::Row) -> rusqlite::Result<ProblemRow> {
+        Ok(ProblemRow {
+            severity: r.get(0)?,
+            file: r.get(1)?,
+            sheet: r.get(2)?,
+            row: r.get(3)?,
+            column: r.get(4)?,
+            field: r.get(5)?,
+            raw: r.get(6)?,
+            code: r.get(7)?,
+            message: r.get(8)?,
+            record_status: r.get(9)?,
+            record_id: r.get(10)?,
+            id: r.get(11)?,
+        })
+    }
 }
 
 /// The description of an import, written when it starts.
