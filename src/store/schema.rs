@@ -359,4 +359,54 @@ UPDATE golden SET last_seen = (
     SELECT nullif(max(max(coalesce((SELECT max(e.date) FROM events e WHERE e.record_id = r.id), ''), coalesce(r.first_visit, ''))), '')
     FROM records r WHERE r.customer_id = golden.customer_id AND r.status = 'active');
 "#,
+    // 6: golden records people can rely on — a karte number per customer
+    // (K000123: given once, in customer order, when the customer first has
+    // a golden record; never reused; a merged-away customer keeps its own,
+    // which still finds the customer it went into), each source's own
+    // numbers kept under the source's name, and values a person pinned.
+    r#"
+ALTER TABLE customers ADD COLUMN karte_no INTEGER;
+CREATE UNIQUE INDEX customers_by_karte_no ON customers(karte_no);
+UPDATE customers SET karte_no = k.n
+FROM (SELECT customer_id, row_number() OVER (ORDER BY customer_id) AS n FROM golden) AS k
+WHERE k.customer_id = customers.id;
+INSERT OR REPLACE INTO meta VALUES ('karte_no_last', (SELECT coalesce(max(karte_no), 0) FROM customers));
+
+-- Each source's own customer numbers (JSON: source → [numbers]), and the
+-- fields a person pinned (JSON: field → {pin, at}).
+ALTER TABLE golden ADD COLUMN numbers TEXT;
+ALTER TABLE golden ADD COLUMN pinned TEXT;
+UPDATE golden SET numbers = (
+    SELECT json_group_object(source, json(nos)) FROM (
+        SELECT i.source AS source, json_group_array(DISTINCT r.customer_no) AS nos
+        FROM records r JOIN imports i ON i.id = r.import_id
+        WHERE r.customer_id = golden.customer_id AND r.status = 'active' AND r.customer_no IS NOT NULL
+        GROUP BY i.source ORDER BY i.source));
+
+-- A golden value a person set (`karte golden set`): wins over every
+-- source value on every night; normalised like an imported value
+-- (`value` as shown, `raw` as typed, `derived` the golden columns it
+-- implies, JSON). A customer merged away keeps its pins here: the
+-- customer it went into uses those it has no pin of its own for, and an
+-- unmerge gives them back.
+CREATE TABLE pins (
+    id          INTEGER PRIMARY KEY,
+    customer_id INTEGER NOT NULL REFERENCES customers(id),
+    field       TEXT NOT NULL,
+    value       TEXT NOT NULL,
+    raw         TEXT NOT NULL,
+    derived     TEXT,
+    pinned_at   TEXT NOT NULL,
+    UNIQUE (customer_id, field)
+);
+-- Every pin set, replaced or taken back.
+CREATE TABLE pin_log (
+    id          INTEGER PRIMARY KEY,
+    customer_id INTEGER NOT NULL,
+    field       TEXT NOT NULL,
+    value       TEXT,
+    action      TEXT NOT NULL CHECK (action IN ('set', 'unset')),
+    at          TEXT NOT NULL
+);
+"#,
 ];
