@@ -26,6 +26,8 @@ const CUSTOMER_COLUMNS: &[(&str, &str, bool)] = &[
     ("prefecture", "都道府県", false),
     ("address", "住所", false),
     ("address2", "建物・部屋", false),
+    // The customer's karte number (customers.karte_no), not a golden column.
+    ("customer_no", "顧客番号", false),
     ("store", "店舗", false),
     ("first_visit", "初回来店", true),
     ("note", "備考", false),
@@ -95,7 +97,8 @@ fn pinned_cell(json: Option<String>) -> Cell {
 /// under `番号(source)`, and 固定 the fields a person pinned. `ids` collects
 /// the customer id of each row, in order (to name a customer in messages).
 pub fn customers<'a>(conn: &'a Connection, ids: Option<&'a std::cell::RefCell<Vec<i64>>>) -> Source<'a> {
-    let cols: Vec<String> = CUSTOMER_COLUMNS.iter().map(|(c, _, _)| format!("g.{c}")).collect();
+    let cols: Vec<String> =
+        CUSTOMER_COLUMNS.iter().map(|(c, _, _)| if *c == "customer_no" { "c.karte_no".to_string() } else { format!("g.{c}") }).collect();
     let sql = format!(
         "SELECT g.customer_id, {}, g.records, g.last_seen, c.karte_no, g.numbers, g.pinned FROM golden g JOIN customers c ON c.id = g.customer_id
          WHERE c.merged_into IS NULL ORDER BY g.customer_id",
@@ -103,10 +106,13 @@ pub fn customers<'a>(conn: &'a Connection, ids: Option<&'a std::cell::RefCell<Ve
     );
     // A failure here fails the rows' query too, which says it.
     let sources = number_sources(conn).unwrap_or_default();
-    let mut headers = vec!["顧客ID".to_string(), "顧客番号".to_string()];
+    // The columns every export had keep their places; each source's numbers
+    // and 固定 come last.
+    let mut headers = vec!["顧客ID".to_string()];
     headers.extend(CUSTOMER_COLUMNS.iter().map(|(_, l, _)| l.to_string()));
+    headers.extend(["元レコード数".to_string(), "最終来店".to_string()]);
     headers.extend(sources.iter().map(|s| format!("番号({s})")));
-    headers.extend(["元レコード数".to_string(), "最終来店".to_string(), "固定".to_string()]);
+    headers.push("固定".to_string());
     let width = headers.len();
     Source {
         sheet: "顧客".to_string(),
@@ -126,11 +132,16 @@ pub fn customers<'a>(conn: &'a Connection, ids: Option<&'a std::cell::RefCell<Ve
                     }
                     let n = CUSTOMER_COLUMNS.len();
                     row.push(Cell::Int(id));
-                    row.push(text(r.get::<_, Option<i64>>(3 + n)?.map(crate::store::golden::karte_no_text)));
-                    for (i, (_, _, is_date)) in CUSTOMER_COLUMNS.iter().enumerate() {
+                    for (i, (c, _, is_date)) in CUSTOMER_COLUMNS.iter().enumerate() {
+                        if *c == "customer_no" {
+                            row.push(text(r.get::<_, Option<i64>>(1 + i)?.map(crate::store::golden::karte_no_text)));
+                            continue;
+                        }
                         let v: Option<String> = r.get(1 + i)?;
                         row.push(if *is_date { date(v) } else { text(v) });
                     }
+                    row.push(Cell::Int(r.get(1 + n)?));
+                    row.push(date(r.get(2 + n)?));
                     let numbers: Option<String> = r.get(4 + n)?;
                     let numbers: serde_json::Map<String, serde_json::Value> =
                         numbers.and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default();
@@ -139,8 +150,6 @@ pub fn customers<'a>(conn: &'a Connection, ids: Option<&'a std::cell::RefCell<Ve
                             numbers.get(s).and_then(|v| v.as_array()).into_iter().flatten().filter_map(|v| v.as_str()).collect();
                         row.push(if nos.is_empty() { Cell::Empty } else { Cell::Text(nos.join(", ")) });
                     }
-                    row.push(Cell::Int(r.get(1 + n)?));
-                    row.push(date(r.get(2 + n)?));
                     row.push(pinned_cell(r.get(5 + n)?));
                     Ok(())
                 },

@@ -213,3 +213,40 @@ fn issue17_13_a_pinned_value_that_is_not_a_value_of_its_field_is_refused() {
     assert_eq!(w.strings("SELECT mobile || birth_date FROM golden ORDER BY customer_id"), golden);
     w.run(["golden", "set", "--db", "karte.db", "K999999", "name", "森 和夫"]).fails().stderr_has("no customer with karte number K999999");
 }
+
+#[test]
+fn issue17_13_two_customers_pinned_apart_then_merged_keep_the_survivors_pin_and_an_unmerge_gives_each_its_own() {
+    let w = Workdir::new();
+    project(&w, &[("ledger", "ledger.csv", ""), ("web", "web.csv", "")]);
+    // Night 1: two customers (nothing in common but the name).
+    write(&w, "ledger.csv", "1,斉藤 優子,サイトウ ユウコ,1990-09-09,090-3333-0001,,2020-01-01\n");
+    write(&w, "web.csv", "W1,斉藤 優子,サイトウ ユウコ,1985-05-05,090-7777-0009,,2021-01-01\n");
+    run(&w);
+    let rows = export(&w);
+    let (ka, kb) = (row_of(&rows, "携帯", "090-3333-0001")["顧客番号"].clone(), row_of(&rows, "携帯", "090-7777-0009")["顧客番号"].clone());
+    assert_ne!(ka, kb, "two customers on night 1");
+    w.run(["golden", "set", "--db", "karte.db", &ka, "備考", "Aの固定メモ"]).ok();
+    w.run(["golden", "set", "--db", "karte.db", &kb, "備考", "Bの固定メモ"]).ok();
+    w.run(["golden", "set", "--db", "karte.db", &kb, "メール", "b@example.jp"]).ok();
+    // Night 2: the web booking is corrected — the same person after all.
+    write(&w, "web.csv", "W1,斉藤 優子,サイトウ ユウコ,1990-09-09,090-3333-0001,,2021-01-01\n");
+    run(&w);
+    assert_eq!(w.count("SELECT count(*) FROM customers WHERE merged_into IS NULL"), CROWD + 1, "merged on night 2");
+    let rows = export(&w);
+    let c = row_of(&rows, "携帯", "090-3333-0001");
+    assert_eq!(c["顧客番号"], ka, "the survivor (the older customer) keeps its number");
+    assert_eq!(c["備考"], "Aの固定メモ", "conflicting pins: the survivor's");
+    assert_eq!(c["メール"], "b@example.jp", "the absorbed customer's pin where the survivor has none");
+    // The overridden pin is recorded and shown; the absorbed number finds her.
+    let r = w.run(["show", "--db", "karte.db", &kb]);
+    r.ok().stdout_has(&format!("顧客番号: {ka}")).stdout_has("統合で優先されなかった固定値: Bの固定メモ");
+    // Unmerged: each customer has its own number and its own pins again.
+    let survivor = c["顧客ID"].clone();
+    w.run(["unmerge", "--db", "karte.db", &survivor]).ok();
+    w.run(["export", "--db", "karte.db", "out/customers.csv"]).ok();
+    let rows = export(&w);
+    let a = row_of(&rows, "顧客番号", &ka);
+    let b = row_of(&rows, "顧客番号", &kb);
+    assert_eq!((a["備考"].as_str(), a["メール"].as_str()), ("Aの固定メモ", ""));
+    assert_eq!((b["備考"].as_str(), b["メール"].as_str()), ("Bの固定メモ", "b@example.jp"));
+}
