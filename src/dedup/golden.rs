@@ -158,6 +158,10 @@ fn specificity(name: &str) -> usize {
 fn name_spelling<'a>(batch: &'a [Row], best: &'a Row, freq: &HashMap<&str, usize>) -> (&'a Row, Option<String>) {
     let fields = [Field::Name, Field::FamilyName, Field::GivenName];
     let Some(name) = best.values[col(Field::Name)].as_deref() else { return (best, None) };
+    // Most customers' records spell the name one way: nothing to count.
+    if batch.iter().all(|r| r.values[col(Field::Name)].as_deref().is_none_or(|n| n == name)) {
+        return (best, None);
+    }
     let family = crate::cleanse::itaiji::fold_variants(&spelling(name));
     // spelling → (sources, records, best record)
     let mut by: Vec<(String, Vec<std::rc::Rc<str>>, usize, &Row)> = Vec::new();
