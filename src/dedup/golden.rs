@@ -28,8 +28,8 @@
 //!
 //! Beside the fields, `numbers` keeps every source's own customer numbers
 //! under the source's name (`{"sakura_pos": ["C0004"], "ledger": ["1003"]}`);
-//! the customer's own number is its karte number (`customers.karte_no`,
-//! given by [`crate::store::golden::assign_karte_numbers`]). Values a
+//! the customer's own number is its karte number (`K` and its customer id,
+//! see [`crate::store::golden`]). Values a
 //! person pinned (`karte golden set`) are written over the chosen ones last,
 //! on every update ([`crate::store::golden::apply_pins`]).
 
@@ -307,9 +307,8 @@ pub fn update(tx: &Transaction, customers: &[i64], full: bool) -> Result<u64> {
             SELECT r.customer_id, {rcols}, 1,
                    nullif(max(coalesce((SELECT max(date) FROM events e WHERE e.record_id = r.id), ''), coalesce(r.first_visit, '')), ''),
                    json_object('*', json_object('record', r.id, 'rule', 'the only record')),
-                   CASE WHEN r.customer_no IS NOT NULL
-                        THEN json_object((SELECT i.source FROM imports i WHERE i.id = r.import_id), json_array(r.customer_no)) END
-            FROM golden_single s JOIN records r ON r.id = s.record_id ORDER BY s.record_id;
+                   CASE WHEN r.customer_no IS NOT NULL THEN json_object(i.source, json_array(r.customer_no)) END
+            FROM golden_single s JOIN records r ON r.id = s.record_id JOIN imports i ON i.id = r.import_id ORDER BY s.record_id;
          DELETE FROM golden_todo WHERE customer_id IN (SELECT customer_id FROM golden_single);",
         cols = names.join(", "),
         rcols = names
@@ -482,7 +481,6 @@ pub fn update(tx: &Transaction, customers: &[i64], full: bool) -> Result<u64> {
     drop(rows);
     drop(st);
     drop(ins);
-    crate::store::golden::assign_karte_numbers(tx)?;
     crate::store::golden::apply_pins(tx)?;
     Ok(written)
 }

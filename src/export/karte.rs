@@ -26,7 +26,7 @@ const CUSTOMER_COLUMNS: &[(&str, &str, bool)] = &[
     ("prefecture", "都道府県", false),
     ("address", "住所", false),
     ("address2", "建物・部屋", false),
-    // The customer's karte number (customers.karte_no), not a golden column.
+    // The customer's karte number (K and its id), not a golden column.
     ("customer_no", "顧客番号", false),
     ("store", "店舗", false),
     ("first_visit", "初回来店", true),
@@ -98,9 +98,9 @@ fn pinned_cell(json: Option<String>) -> Cell {
 /// the customer id of each row, in order (to name a customer in messages).
 pub fn customers<'a>(conn: &'a Connection, ids: Option<&'a std::cell::RefCell<Vec<i64>>>) -> Source<'a> {
     let cols: Vec<String> =
-        CUSTOMER_COLUMNS.iter().map(|(c, _, _)| if *c == "customer_no" { "c.karte_no".to_string() } else { format!("g.{c}") }).collect();
+        CUSTOMER_COLUMNS.iter().map(|(c, _, _)| if *c == "customer_no" { "c.id".to_string() } else { format!("g.{c}") }).collect();
     let sql = format!(
-        "SELECT g.customer_id, {}, g.records, g.last_seen, c.karte_no, g.numbers, g.pinned FROM golden g JOIN customers c ON c.id = g.customer_id
+        "SELECT g.customer_id, {}, g.records, g.last_seen, c.id, g.numbers, g.pinned FROM golden g JOIN customers c ON c.id = g.customer_id
          WHERE c.merged_into IS NULL ORDER BY g.customer_id",
         cols.join(", ")
     );

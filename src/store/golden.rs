@@ -3,15 +3,15 @@
 //! (`karte golden set`). The SQL for both lives here; the rules that choose
 //! a golden value from records are in `dedup::golden`.
 //!
-//! **Karte numbers** are given once, in customer order, to every customer
-//! that has a golden record and no number yet, counting on from the highest
-//! number ever given (`meta.karte_no_last`): never reused, never changed by
-//! an edit or another night. A merge keeps the surviving customer's number
-//! (the survivor is the oldest customer, whose number is the lowest); the
-//! absorbed customer keeps its own on its row, and [`customer_ref`] follows
-//! it to the customer it went into. An unmerge brings an absorbed customer
-//! back with its old number; a record split off alone is a new customer and
-//! gets a new one.
+//! **Karte numbers** are the customer id written `K000123`: given once,
+//! when the customer is created (customers are never deleted, so a number
+//! is never reused), never changed by an edit or another night, and free
+//! (no column to fill for a million customers). A merge keeps the
+//! surviving customer's number (the survivor is the customer with the
+//! smallest id: the oldest, lowest number); the absorbed customer keeps its
+//! own, which [`customer_ref`] and `karte show` follow to the customer it
+//! went into. An unmerge brings an absorbed customer back with its old
+//! number; a record split off alone is a new customer and gets a new one.
 //!
 //! **Pins** are stored per customer and field. A customer's golden record
 //! takes its own pins, then those of the customers merged into it for
@@ -62,7 +62,7 @@ pub fn live_customer(conn: &Connection, id: i64) -> Result<Option<i64>> {
 pub fn customer_ref(conn: &Connection, s: &str) -> Result<i64> {
     if let Some(n) = parse_karte_no(s) {
         return conn
-            .query_row("SELECT id FROM customers WHERE karte_no = ?1", [n], |r| r.get(0))
+            .query_row("SELECT id FROM customers WHERE id = ?1", [n], |r| r.get(0))
             .optional()?
             .ok_or_else(|| anyhow::anyhow!("there is no customer with karte number {}", karte_no_text(n)));
     }
@@ -72,33 +72,9 @@ pub fn customer_ref(conn: &Connection, s: &str) -> Result<i64> {
     }
 }
 
-/// A customer's karte number, if it has one yet.
+/// A customer's karte number (its id), when there is such a customer.
 pub fn karte_no(conn: &Connection, id: i64) -> Result<Option<i64>> {
-    Ok(conn.query_row("SELECT karte_no FROM customers WHERE id = ?1", [id], |r| r.get(0)).optional()?.flatten())
-}
-
-/// Gives a karte number to every customer with a golden record and none
-/// yet, in customer order. Returns how many were given.
-pub fn assign_karte_numbers(tx: &Transaction) -> Result<u64> {
-    tx.execute_batch(
-        "CREATE TEMP TABLE IF NOT EXISTS karte_no_new (customer_id INTEGER PRIMARY KEY, n INTEGER NOT NULL);
-         DELETE FROM karte_no_new;",
-    )?;
-    let n = tx.execute(
-        "INSERT INTO karte_no_new
-           SELECT c.id, max(coalesce((SELECT value FROM meta WHERE key = 'karte_no_last'), 0),
-                            coalesce((SELECT max(karte_no) FROM customers), 0))
-                        + row_number() OVER (ORDER BY c.id)
-           FROM customers c WHERE c.karte_no IS NULL AND EXISTS (SELECT 1 FROM golden g WHERE g.customer_id = c.id)",
-        [],
-    )?;
-    if n > 0 {
-        tx.execute_batch(
-            "UPDATE customers SET karte_no = k.n FROM karte_no_new k WHERE k.customer_id = customers.id;
-             INSERT OR REPLACE INTO meta VALUES ('karte_no_last', (SELECT max(n) FROM karte_no_new));",
-        )?;
-    }
-    Ok(n as u64)
+    Ok(conn.query_row("SELECT id FROM customers WHERE id = ?1", [id], |r| r.get(0)).optional()?)
 }
 
 /// A pin as stored.

@@ -359,18 +359,11 @@ UPDATE golden SET last_seen = (
     SELECT nullif(max(max(coalesce((SELECT max(e.date) FROM events e WHERE e.record_id = r.id), ''), coalesce(r.first_visit, ''))), '')
     FROM records r WHERE r.customer_id = golden.customer_id AND r.status = 'active');
 "#,
-    // 6: golden records people can rely on — a karte number per customer
-    // (K000123: given once, in customer order, when the customer first has
-    // a golden record; never reused; a merged-away customer keeps its own,
-    // which still finds the customer it went into), each source's own
-    // numbers kept under the source's name, and values a person pinned.
+    // 6: golden records people can rely on — each source's own numbers
+    // kept under the source's name (the customer's own number is its karte
+    // number, K and its customer id: nothing to store), and values a
+    // person pinned.
     r#"
-ALTER TABLE customers ADD COLUMN karte_no INTEGER;
-CREATE UNIQUE INDEX customers_by_karte_no ON customers(karte_no);
-UPDATE customers SET karte_no = k.n
-FROM (SELECT customer_id, row_number() OVER (ORDER BY customer_id) AS n FROM golden) AS k
-WHERE k.customer_id = customers.id;
-INSERT OR REPLACE INTO meta VALUES ('karte_no_last', (SELECT coalesce(max(karte_no), 0) FROM customers));
 
 -- Each source's own customer numbers (JSON: source → [numbers]), and the
 -- fields a person pinned (JSON: field → {pin, at}).
