@@ -7,6 +7,7 @@
 
 mod dedup;
 mod export;
+mod golden;
 mod import;
 mod inspect;
 mod normalize;
@@ -124,6 +125,14 @@ enum Command {
     ///   karte show --db karte.db --phone '090-1234-5678'
     ///   karte show --db karte.db --name 'ヤマダ ハナコ'
     Show(show::ShowArgs),
+    /// Pin golden values by hand: a pinned value wins over every source value on every night.
+    ///
+    /// Examples:
+    ///   karte golden set --db karte.db K000042 氏名 '髙橋 誠'
+    ///   karte golden set --db karte.db 42 mobile 090-1234-5678
+    ///   karte golden unset --db karte.db K000042 name
+    ///   karte golden list --db karte.db
+    Golden(golden::GoldenArgs),
 }
 
 /// Read options shared by `inspect` and `import`.
@@ -210,6 +219,7 @@ pub fn main() -> i32 {
         Command::Explain(a) => dedup::explain(a),
         Command::Export(a) => export::run(a),
         Command::Show(a) => show::run(a),
+        Command::Golden(a) => golden::run(a),
     };
     match result {
         Ok(code) => code,

@@ -23,9 +23,9 @@ pub struct ShowArgs {
     /// it, then exit with code 3. A run in WAL never makes a reader wait.
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     wait: u64,
-    /// The customer id.
-    #[arg(value_name = "CUSTOMER_ID", required_unless_present_any = ["phone", "name"])]
-    id: Option<i64>,
+    /// The customer: its karte number (K000042) or customer id.
+    #[arg(value_name = "CUSTOMER", required_unless_present_any = ["phone", "name"])]
+    id: Option<String>,
     /// Find the customer by a phone number (any format: 03(1234)5678, 09012345678…).
     #[arg(long, value_name = "PHONE")]
     phone: Option<String>,
@@ -48,7 +48,6 @@ const FIELDS: &[(&str, &str)] = &[
     ("postal_code", "郵便番号"),
     ("address", "住所"),
     ("address2", "建物・部屋"),
-    ("customer_no", "顧客番号"),
     ("store", "店舗"),
     ("first_visit", "初回来店"),
     ("note", "備考"),
@@ -60,8 +59,8 @@ pub fn run(a: ShowArgs) -> Result<i32> {
     }
     let store = crate::store::Store::open_read(&a.db, std::time::Duration::from_secs(a.wait))?;
     let conn = &store.conn;
-    let ids: Vec<i64> = if let Some(id) = a.id {
-        vec![id]
+    let ids: Vec<i64> = if let Some(id) = &a.id {
+        vec![crate::store::golden::customer_ref(conn, id)?]
     } else if let Some(p) = &a.phone {
         by_phone(conn, p)?
     } else if let Some(n) = &a.name {
@@ -210,8 +209,48 @@ fn karte(conn: &Connection, id: i64) -> Result<String> {
         bail!("customer {id} has no golden record: run karte dedup first (or the customer has no active records)");
     };
     let sources: serde_json::Value = serde_json::from_str(&sources).unwrap_or_default();
+    let karte_no = crate::store::golden::karte_no(conn, id)?;
     writeln!(out, "顧客 {id}  ({records} 件の元レコード{})", last_seen.map(|d| format!(", 最終来店 {d}")).unwrap_or_default())?;
+    if let Some(n) = karte_no {
+        writeln!(out, "  顧客番号: {}  (カルテ番号)", crate::store::golden::karte_no_text(n))?;
+    }
+    // Each source's own numbers, under the source's name.
+    let mut st = conn.prepare(
+        "SELECT i.source, r.customer_no, i.file_name, r.sheet, r.row, count(*) OVER (PARTITION BY i.source, r.customer_no) AS n,
+                row_number() OVER (PARTITION BY i.source, r.customer_no ORDER BY r.id) AS k
+         FROM records r JOIN imports i ON i.id = r.import_id
+         WHERE r.customer_id = ?1 AND r.status = 'active' AND r.customer_no IS NOT NULL ORDER BY i.source, r.id",
+    )?;
+    let numbers = st
+        .query_map([id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, i64>(5)?,
+                r.get::<_, i64>(6)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    for (source, no, file, sheet, row, n, k) in numbers {
+        if k == 1 {
+            let more = if n > 1 { format!(" ほか {} 件", n - 1) } else { String::new() };
+            writeln!(out, "  番号({source}): {no}  ← {}{more}", origin(&file, &sheet, row))?;
+        }
+    }
     let where_from = |field: &str| -> Result<String> {
+        if let Some(p) = sources.get(field).filter(|p| p.get("pinned").is_some()) {
+            let at = p.get("pinned").and_then(|d| d.as_str()).unwrap_or("");
+            let mut s = format!("  ← 手入力で固定 (pinned by a person, {})", at.get(..10).unwrap_or(at));
+            for o in p.get("overridden").and_then(|o| o.as_array()).into_iter().flatten() {
+                let v = o.get("value").and_then(|v| v.as_str()).unwrap_or("");
+                let c = o.get("customer").and_then(|v| v.as_i64()).unwrap_or(0);
+                write!(s, " [統合で優先されなかった固定値: {v} (顧客 {c})]")?;
+            }
+            return Ok(s);
+        }
         let src = sources.get(field).or_else(|| sources.get("*"));
         let Some(rec) = src.and_then(|s| s.get("record")).and_then(|r| r.as_i64()) else { return Ok(String::new()) };
         let (file, sheet, row): (String, String, i64) = conn.query_row(

@@ -13,18 +13,25 @@
 //!
 //! | fields | rule |
 //! | --- | --- |
-//! | name, family_name, given_name (together) | most complete (a kanji name, split into surname and given name), then most recent |
+//! | name, family_name, given_name (together) | most complete (a kanji name, split into surname and given name), then most recent; among spellings that differ only by variant kanji (髙橋 / 高橋), the one the most sources write, then the more specific form (髙, not the 高 a POS falls back to), then the most records |
 //! | kana, family_kana, given_kana (together) | most complete (split), then most recent |
 //! | postal_code, prefecture, address, address2 (together) | most recent, then most complete; a postal code or prefecture alone (most recent) only when no record has an address |
 //! | mobile, phone, phone2 | by kind, from any phone column: 携帯 the most recent mobile number, 電話 the most recent other number, 電話2 the most recent left; never one number twice |
 //! | email, note | most recent |
 //! | birth_date, gender, store | most frequent |
-//! | customer_no | source priority |
+//! | customer_no | source priority, then the oldest record (never the most recent: an edit elsewhere must not change it) |
 //! | first_visit | earliest |
 //!
 //! Ties always fall to the higher source priority, then the more recent
 //! record, then the later record id. A customer with one record takes all
 //! of it (`sources` says `{"*": {"record": id, "rule": "the only record"}}`).
+//!
+//! Beside the fields, `numbers` keeps every source's own customer numbers
+//! under the source's name (`{"sakura_pos": ["C0004"], "ledger": ["1003"]}`);
+//! the customer's own number is its karte number (`K` and its customer id,
+//! see [`crate::store::golden`]). Values a
+//! person pinned (`karte golden set`) are written over the chosen ones last,
+//! on every update ([`crate::store::golden::apply_pins`]).
 
 use std::collections::HashMap;
 
@@ -80,6 +87,8 @@ fn groups() -> Vec<(Vec<Field>, Rule)> {
 struct Row {
     id: i64,
     priority: i64,
+    /// Its source's name.
+    source: std::rc::Rc<str>,
     /// How recent the record is: its latest visit or purchase, its first
     /// visit, or the day a re-import changed its values.
     date: String,
@@ -119,10 +128,81 @@ fn better(rule: Rule, fields: &[Field], a: &Row, b: &Row, freq: &HashMap<&str, u
         Rule::RecentComplete => recent(a, b).then(completeness(a, fields).cmp(&completeness(b, fields))).then(tie(a, b)),
         Rule::Recent => recent(a, b).then(tie(a, b)),
         Rule::Frequent => freq.get(first(a, fields[0])).cmp(&freq.get(first(b, fields[0]))).then(tie(a, b)),
-        Rule::Priority => tie(a, b),
+        // The oldest record: a customer number does not move because
+        // another source's row was edited (an edit makes a record recent).
+        Rule::Priority => prio(a, b).then(b.id.cmp(&a.id)),
         // The earliest value wins: reverse the value order.
         Rule::Earliest => first(b, fields[0]).cmp(first(a, fields[0])).then(tie(a, b)),
     }
+}
+
+/// A name as spelled, spaces aside (髙橋 誠 and 髙橋誠 are one spelling).
+fn spelling(name: &str) -> String {
+    name.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// How many of a name's characters are the specific (variant) form of a
+/// kanji: 髙 in 髙橋 is, 高 is not. A POS that cannot type 髙 writes 高; nobody
+/// writes 髙 by accident.
+fn specificity(name: &str) -> usize {
+    let mut buf = [0u8; 4];
+    name.chars().filter(|c| crate::cleanse::itaiji::fold_variants(c.encode_utf8(&mut buf)) != c.to_string()).count()
+}
+
+/// The name among spellings that differ only by variant kanji: `best` is
+/// the record the name rule chose; its variants (the same name once 髙 →
+/// 高, 﨑 → 崎 are folded) vote by spelling — the most sources, then the
+/// more specific form, then the most records; within the spelling that
+/// wins, the most complete and then most recent record. Returns the record
+/// and, when spellings competed, the rule that decided.
+fn name_spelling<'a>(batch: &'a [Row], best: &'a Row, freq: &HashMap<&str, usize>) -> (&'a Row, Option<String>) {
+    let fields = [Field::Name, Field::FamilyName, Field::GivenName];
+    let Some(name) = best.values[col(Field::Name)].as_deref() else { return (best, None) };
+    // Most customers' records spell the name one way: nothing to count.
+    if batch.iter().all(|r| r.values[col(Field::Name)].as_deref().is_none_or(|n| n == name)) {
+        return (best, None);
+    }
+    let family = crate::cleanse::itaiji::fold_variants(&spelling(name));
+    // spelling → (sources, records, best record)
+    let mut by: Vec<(String, Vec<std::rc::Rc<str>>, usize, &Row)> = Vec::new();
+    for r in batch {
+        let Some(n) = r.values[col(Field::Name)].as_deref() else { continue };
+        let sp = spelling(n);
+        if crate::cleanse::itaiji::fold_variants(&sp) != family {
+            continue;
+        }
+        match by.iter_mut().find(|(s, _, _, _)| *s == sp) {
+            Some((_, sources, records, rep)) => {
+                if !sources.contains(&r.source) {
+                    sources.push(r.source.clone());
+                }
+                *records += 1;
+                if better(Rule::CompleteRecent, &fields, r, rep, freq).is_gt() {
+                    *rep = r;
+                }
+            }
+            None => by.push((sp, vec![r.source.clone()], 1, r)),
+        }
+    }
+    if by.len() < 2 {
+        return (best, None);
+    }
+    let (_, sources, _, rep) = by
+        .iter()
+        .max_by(|a, b| {
+            a.1.len().cmp(&b.1.len()).then(specificity(&a.0).cmp(&specificity(&b.0))).then(a.2.cmp(&b.2)).then(better(
+                Rule::CompleteRecent,
+                &fields,
+                a.3,
+                b.3,
+                freq,
+            ))
+        })
+        .expect("two spellings");
+    let mut all: Vec<&std::rc::Rc<str>> = by.iter().flat_map(|b| b.1.iter()).collect();
+    all.sort();
+    all.dedup();
+    (rep, Some(format!("the spelling most sources write ({} of {} sources), then most complete", sources.len(), all.len())))
 }
 
 // The same rule as [`phones`] for a customer with one record, in SQL: a
@@ -223,11 +303,12 @@ pub fn update(tx: &Transaction, customers: &[i64], full: bool) -> Result<u64> {
             SELECT r.customer_id, min(r.id) FROM records r
             WHERE r.status = 'active' AND {plus}r.customer_id IN (SELECT customer_id FROM golden_todo)
             GROUP BY {plus}r.customer_id HAVING count(*) = 1;
-         INSERT OR REPLACE INTO golden (customer_id, {cols}, records, last_seen, sources)
+         INSERT OR REPLACE INTO golden (customer_id, {cols}, records, last_seen, sources, numbers)
             SELECT r.customer_id, {rcols}, 1,
                    nullif(max(coalesce((SELECT max(date) FROM events e WHERE e.record_id = r.id), ''), coalesce(r.first_visit, '')), ''),
-                   json_object('*', json_object('record', r.id, 'rule', 'the only record'))
-            FROM golden_single s JOIN records r ON r.id = s.record_id ORDER BY s.record_id;
+                   json_object('*', json_object('record', r.id, 'rule', 'the only record')),
+                   CASE WHEN r.customer_no IS NOT NULL THEN json_object(i.source, json_array(r.customer_no)) END
+            FROM golden_single s JOIN records r ON r.id = s.record_id JOIN imports i ON i.id = r.import_id ORDER BY s.record_id;
          DELETE FROM golden_todo WHERE customer_id IN (SELECT customer_id FROM golden_single);",
         cols = names.join(", "),
         rcols = names
@@ -247,6 +328,7 @@ pub fn update(tx: &Transaction, customers: &[i64], full: bool) -> Result<u64> {
     let singles: i64 = tx.query_row("SELECT count(*) FROM golden_single", [], |r| r.get(0))?;
     // Source priority per import.
     let mut priority: HashMap<i64, i64> = HashMap::new();
+    let mut source_of: HashMap<i64, std::rc::Rc<str>> = HashMap::new();
     {
         let mut st = tx.prepare("SELECT id, source FROM imports")?;
         let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?.collect::<Result<Vec<_>, _>>()?;
@@ -254,6 +336,7 @@ pub fn update(tx: &Transaction, customers: &[i64], full: bool) -> Result<u64> {
         for (id, source) in rows {
             let p = *by_source.entry(source.clone()).or_insert_with(|| super::load::source_priority(tx, &source));
             priority.insert(id, p);
+            source_of.insert(id, std::rc::Rc::from(source.as_str()));
         }
     }
     let cols: Vec<String> = RECORD_FIELDS.iter().map(|f| format!("r.{}", f.name())).collect();
@@ -285,12 +368,13 @@ pub fn update(tx: &Transaction, customers: &[i64], full: bool) -> Result<u64> {
         )
     };
     let insert = format!(
-        "INSERT OR REPLACE INTO golden (customer_id, {}, records, last_seen, sources) VALUES (?1, {}, ?{}, ?{}, ?{})",
+        "INSERT OR REPLACE INTO golden (customer_id, {}, records, last_seen, sources, numbers) VALUES (?1, {}, ?{}, ?{}, ?{}, ?{})",
         names.join(", "),
         (2..2 + names.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", "),
         2 + names.len(),
         3 + names.len(),
-        4 + names.len()
+        4 + names.len(),
+        5 + names.len()
     );
     let mut ins = tx.prepare(&insert)?;
     let mut st = tx.prepare(&sql)?;
@@ -322,12 +406,20 @@ pub fn update(tx: &Transaction, customers: &[i64], full: bool) -> Result<u64> {
                     }
                 }
             }
-            let best = batch.iter().filter(|r| r.values[col(fields[0])].is_some()).max_by(|a, b| better(*rule, fields, a, b, &freq));
+            let mut best = batch.iter().filter(|r| r.values[col(fields[0])].is_some()).max_by(|a, b| better(*rule, fields, a, b, &freq));
+            let mut label = rule.label().to_string();
+            if let (Some(b), Field::Name) = (best, fields[0]) {
+                let (r, voted) = name_spelling(batch, b, &freq);
+                best = Some(r);
+                if let Some(v) = voted {
+                    label = v;
+                }
+            }
             if let Some(r) = best {
                 for f in fields {
                     if out[col(*f)].is_none() && r.values[col(*f)].is_some() {
                         out[col(*f)] = r.values[col(*f)].clone();
-                        sources.insert(f.name().to_string(), serde_json::json!({"record": r.id, "rule": rule.label()}));
+                        sources.insert(f.name().to_string(), serde_json::json!({"record": r.id, "rule": label}));
                     }
                 }
             }
@@ -338,9 +430,27 @@ pub fn update(tx: &Transaction, customers: &[i64], full: bool) -> Result<u64> {
         values.extend(out.iter().map(|v| v as &dyn rusqlite::ToSql));
         let n = batch.len() as i64;
         let sources = serde_json::Value::Object(sources).to_string();
+        // Each source's own numbers, in record order.
+        let mut numbers: Vec<(&str, Vec<&str>)> = Vec::new();
+        for r in batch.iter() {
+            let Some(no) = r.values[col(Field::CustomerNo)].as_deref() else { continue };
+            match numbers.iter_mut().find(|(s, _)| *s == &*r.source) {
+                Some((_, nos)) => {
+                    if !nos.contains(&no) {
+                        nos.push(no);
+                    }
+                }
+                None => numbers.push((&r.source, vec![no])),
+            }
+        }
+        numbers.sort_by(|a, b| a.0.cmp(b.0));
+        let numbers = (!numbers.is_empty()).then(|| {
+            serde_json::Value::Object(numbers.into_iter().map(|(s, n)| (s.to_string(), serde_json::json!(n))).collect()).to_string()
+        });
         values.push(&n);
         values.push(&last_seen);
         values.push(&sources);
+        values.push(&numbers);
         ins.execute(values.as_slice())?;
         written += 1;
         batch.clear();
@@ -359,6 +469,7 @@ pub fn update(tx: &Transaction, customers: &[i64], full: bool) -> Result<u64> {
         batch.push(Row {
             id: r.get(1)?,
             priority: priority.get(&import).copied().unwrap_or(0),
+            source: source_of.get(&import).cloned().unwrap_or_else(|| std::rc::Rc::from("")),
             date: seen.clone().max(edited),
             seen,
             values: (0..RECORD_FIELDS.len()).map(|i| r.get(5 + i)).collect::<Result<_, _>>()?,
@@ -367,5 +478,9 @@ pub fn update(tx: &Transaction, customers: &[i64], full: bool) -> Result<u64> {
     if let Some(c) = current {
         flush(c, &mut batch)?;
     }
+    drop(rows);
+    drop(st);
+    drop(ins);
+    crate::store::golden::apply_pins(tx)?;
     Ok(written)
 }

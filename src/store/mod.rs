@@ -9,6 +9,7 @@
 //! lineage (the import — file name, source, run — sheet and row). Which
 //! columns fed which field is stored once per import (`field_columns`).
 
+pub mod golden;
 pub mod lookup;
 pub mod schema;
 

@@ -370,4 +370,47 @@ ALTER TABLE imports ADD COLUMN file_key TEXT;
 UPDATE imports SET file_key = file_path;
 CREATE INDEX imports_by_key ON imports(source, file_key);
 "#,
+    // 7: golden records people can rely on — each source's own numbers
+    // kept under the source's name (the customer's own number is its karte
+    // number, K and its customer id: nothing to store), and values a
+    // person pinned.
+    r#"
+
+-- Each source's own customer numbers (JSON: source → [numbers]), and the
+-- fields a person pinned (JSON: field → {pin, at}).
+ALTER TABLE golden ADD COLUMN numbers TEXT;
+ALTER TABLE golden ADD COLUMN pinned TEXT;
+UPDATE golden SET numbers = (
+    SELECT json_group_object(source, json(nos)) FROM (
+        SELECT i.source AS source, json_group_array(DISTINCT r.customer_no) AS nos
+        FROM records r JOIN imports i ON i.id = r.import_id
+        WHERE r.customer_id = golden.customer_id AND r.status = 'active' AND r.customer_no IS NOT NULL
+        GROUP BY i.source ORDER BY i.source));
+
+-- A golden value a person set (`karte golden set`): wins over every
+-- source value on every night; normalised like an imported value
+-- (`value` as shown, `raw` as typed, `derived` the golden columns it
+-- implies, JSON). A customer merged away keeps its pins here: the
+-- customer it went into uses those it has no pin of its own for, and an
+-- unmerge gives them back.
+CREATE TABLE pins (
+    id          INTEGER PRIMARY KEY,
+    customer_id INTEGER NOT NULL REFERENCES customers(id),
+    field       TEXT NOT NULL,
+    value       TEXT NOT NULL,
+    raw         TEXT NOT NULL,
+    derived     TEXT,
+    pinned_at   TEXT NOT NULL,
+    UNIQUE (customer_id, field)
+);
+-- Every pin set, replaced or taken back.
+CREATE TABLE pin_log (
+    id          INTEGER PRIMARY KEY,
+    customer_id INTEGER NOT NULL,
+    field       TEXT NOT NULL,
+    value       TEXT,
+    action      TEXT NOT NULL CHECK (action IN ('set', 'unset')),
+    at          TEXT NOT NULL
+);
+"#,
 ];

@@ -7,6 +7,7 @@ mod cleanse;
 mod dedup;
 mod export;
 mod firstday;
+mod golden;
 mod inspect;
 mod locking;
 mod moved;

@@ -101,12 +101,20 @@ fn edit_web(path: &Path) -> [String; 2] {
 /// imports known by `file_path` only. Migration 6 only added
 /// `imports.file_key` (and its index); `file_path` holds the same full
 /// path either way, so dropping them and setting the version back is the
-/// old karte's database byte for byte in what it means.
+/// old karte's database byte for byte in what it means. Migration 7 (the
+/// golden records' own numbers and pins) is taken back as well: it added
+/// two golden columns and two tables, which a newer karte fills again.
 fn make_old_style(db: &Path) {
     let c = Connection::open(db).unwrap();
     let has_key: i64 = c.query_row("SELECT count(*) FROM pragma_table_info('imports') WHERE name = 'file_key'", [], |r| r.get(0)).unwrap();
     if has_key == 1 {
-        c.execute_batch("DROP INDEX IF EXISTS imports_by_key; ALTER TABLE imports DROP COLUMN file_key; PRAGMA user_version = 5;").unwrap();
+        c.execute_batch(
+            "DROP INDEX IF EXISTS imports_by_key; ALTER TABLE imports DROP COLUMN file_key;
+             DROP TABLE IF EXISTS pins; DROP TABLE IF EXISTS pin_log;
+             ALTER TABLE golden DROP COLUMN numbers; ALTER TABLE golden DROP COLUMN pinned;
+             PRAGMA user_version = 5;",
+        )
+        .unwrap();
     }
     let v: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
     assert_eq!(v, 5, "the karte before issue 18 wrote schema version 5");
