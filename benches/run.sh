@@ -102,24 +102,29 @@ night unchanged-night
 touch "$RUN"/data/*
 night touched-night
 python3 - "$RUN/data/corpus_web.csv" <<'EOF'
-import sys
+# Read and written as CSV records, not lines: a quoted cell may hold a line
+# break (a note typed over two lines), and appending to a line inside it
+# broke the file at 50,000 people.
+import csv, io, sys
 p = sys.argv[1]
 raw = open(p, 'rb').read()
 enc = 'utf-8-sig' if raw.startswith(b'\xef\xbb\xbf') else 'cp932'
 text = raw.decode(enc)
-lines = text.split('\r\n') if '\r\n' in text else text.split('\n')
 nl = '\r\n' if '\r\n' in text else '\n'
-head, body = lines[0], [l for l in lines[1:] if l]
+rows = [r for r in csv.reader(io.StringIO(text, newline='')) if r]
+head, body = rows[0], rows[1:]
 # 1,000 rows edited (a character appended to the last column), 1,000 added
 # (copies of existing rows under new booking numbers).
 for i in range(1, 1001):
-    body[i * 7] = body[i * 7] + 'x'
+    body[i * 7][-1] = body[i * 7][-1] + 'x'
 extra = []
 for i in range(1000):
-    cells = body[i * 11].split(',')
+    cells = list(body[i * 11])
     cells[0] = 'BENCH%06d' % i
-    extra.append(','.join(cells))
-open(p, 'w', encoding=enc, newline='').write(nl.join([head] + body + extra) + nl)
+    extra.append(cells)
+out = io.StringIO(newline='')
+csv.writer(out, lineterminator=nl).writerows([head] + body + extra)
+open(p, 'w', encoding=enc, newline='').write(out.getvalue())
 EOF
 night edited-night
 echo
