@@ -295,6 +295,8 @@ fn lend_readings(recs: &mut [Rec], readings: &Interner) {
 
 /// Whether a name (or its reading) as written is foreign: see
 /// [`Rec::foreign`].
+/// (Names and readings are stored normalised: half-width kana are already
+/// full width here.)
 fn foreign_written(v: &str) -> bool {
     if v.is_empty() {
         return false;
@@ -302,28 +304,7 @@ fn foreign_written(v: &str) -> bool {
     if v.is_ascii() {
         return v.bytes().any(|b| b.is_ascii_alphabetic()) && crate::cleanse::romaji::to_katakana(v).is_none();
     }
-    v.chars().any(|c| {
-        matches!(
-            c,
-            'ァ' | 'ィ'
-                | 'ゥ'
-                | 'ェ'
-                | 'ォ'
-                | 'ヴ'
-                | '・'
-                | 'ぁ'
-                | 'ぃ'
-                | 'ぅ'
-                | 'ぇ'
-                | 'ぉ'
-                | 'ｧ'
-                | 'ｨ'
-                | 'ｩ'
-                | 'ｪ'
-                | 'ｫ'
-                | '･'
-        )
-    })
+    v.chars().any(|c| matches!(c, 'ァ' | 'ィ' | 'ゥ' | 'ェ' | 'ォ' | 'ヴ' | '・' | 'ぁ' | 'ぃ' | 'ぅ' | 'ぇ' | 'ぉ'))
 }
 
 /// Records that must write a kanji with a reading, all alike, before a
